@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Compute kernels are optimised in every configuration: a debug build of a SIMD loop is ~600× slower,
+// which would make even the tests that run the real model crawl.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "Loom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "loom-controller", targets: ["Controller"]),
+        .executable(name: "loom-worker", targets: ["Worker"]),
+        .executable(name: "loom-top", targets: ["Dashboard"]),
+        .executable(name: "loom-bench", targets: ["Bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: System libraries (Debian packages)
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+
+        // MARK: Hand-written C: quantized dot products with AVX2 / AVX-512 chosen at run time.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+
+        // MARK: Libraries
+        // Wire messages and codec: pure Swift, knows nothing of ZeroMQ.
+        .target(name: "LoomProtocol", path: "Sources/Protocol"),
+        // The one place that calls zmq_*.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // The model: GGUF, kernels, tokenizers, decoder, vision, sampler, KV pool.
+        .target(
+            name: "Engine",
+            dependencies: ["CKernels", "COpenBLAS", "CTurboJPEG", "CPNG", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: optimised),
+        .target(
+            name: "WorkerKit",
+            dependencies: ["Engine", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "ControllerKit",
+            dependencies: ["LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
+
+        // MARK: Executables: argument parsing and wiring only.
+        .executableTarget(
+            name: "Worker",
+            dependencies: ["WorkerKit", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "Controller",
+            dependencies: ["ControllerKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "Dashboard",
+            dependencies: ["LoomProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "Bench",
+            dependencies: ["LoomProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // MARK: Tests
+        .testTarget(name: "ProtocolTests", dependencies: ["LoomProtocol"]),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], swiftSettings: optimised),
+    ],
+    swiftLanguageModes: [.v6]
+)

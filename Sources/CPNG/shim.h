@@ -1,0 +1,2 @@
+// libpng 1.6's simplified read API.
+#include <png.h>

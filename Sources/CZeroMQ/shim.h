@@ -1,0 +1,3 @@
+// libzmq, plus eventfd: other threads wake a socket's zmq_poll through it.
+#include <zmq.h>
+#include <sys/eventfd.h>

@@ -1,0 +1,4 @@
+import COpenBLAS
+import CTurboJPEG
+import CPNG
+import CKernels
