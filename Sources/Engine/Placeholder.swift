@@ -1,4 +1,0 @@
-import COpenBLAS
-import CTurboJPEG
-import CPNG
-import CKernels
