@@ -1,0 +1,87 @@
+import Foundation
+
+/// Measures the decoder alone: prompt processing and batched decoding, on random tokens.
+public struct EngineBenchmark {
+    public struct DecodeFigure: Codable, Sendable {
+        public let batch: Int
+        public let tokensPerSecond: Double
+        public let perSequenceTokensPerSecond: Double
+
+        enum CodingKeys: String, CodingKey {
+            case batch
+            case tokensPerSecond = "tokens_per_s"
+            case perSequenceTokensPerSecond = "per_sequence_tokens_per_s"
+        }
+    }
+
+    public struct Report: Codable, Sendable {
+        public var promptTokensPerSecond: Double
+        public var decode: [DecodeFigure]
+        public var peakRSSBytes: Int
+
+        enum CodingKeys: String, CodingKey {
+            case promptTokensPerSecond = "prompt_tokens_per_s"
+            case decode
+            case peakRSSBytes = "peak_rss_bytes"
+        }
+    }
+
+    public let model: LlamaModel
+    public var promptLength = 512
+    public var decodePromptLength = 128
+    public var decodeSteps = 32
+    public var batchSizes = [1, 2, 4, 8, 16, 32]
+
+    public init(model: LlamaModel) { self.model = model }
+
+    public func run(progress: (String) -> Void = { _ in }) -> Report {
+        let slots = max(batchSizes.max() ?? 1, 1)
+        let tokensNeeded = slots * (decodePromptLength + decodeSteps) + promptLength
+        let kv = KVCache(config: model.config, budgetBytes: tokensNeeded * KVCache.bytesPerToken(model.config) + (1 << 20), slots: slots)
+        var random = RandomSource(seed: 42)
+        let vocab = UInt64(min(model.config.vocabSize, 32_000))
+        func randomTokens(_ n: Int) -> [Int32] { (0..<n).map { _ in Int32(random.next() % vocab) } }
+        var batch = DecoderBatch()
+
+        // Prompt processing: one sequence, in chunks of the model's batch size, logits for the last token.
+        func prefill(_ tokens: [Int32], slot: Int) {
+            _ = kv.reserve(slot: slot, tokens: tokens.count + decodeSteps)
+            var start = 0
+            while start < tokens.count {
+                let end = min(tokens.count, start + model.maxBatchTokens)
+                batch.removeAll()
+                for p in start..<end { batch.append(token: tokens[p], position: p, slot: slot, logits: p == tokens.count - 1) }
+                _ = model.forward(batch, kv: kv)
+                start = end
+            }
+        }
+        prefill(randomTokens(32), slot: 0)  // warm-up
+        kv.release(slot: 0)
+        progress("prompt processing, \(promptLength) tokens")
+        let prompt = randomTokens(promptLength)
+        let t0 = Date()
+        prefill(prompt, slot: 0)
+        let promptRate = Double(promptLength) / Date().timeIntervalSince(t0)
+        kv.release(slot: 0)
+
+        var figures: [DecodeFigure] = []
+        for b in batchSizes {
+            progress("decode, batch \(b)")
+            for s in 0..<b { prefill(randomTokens(decodePromptLength), slot: s) }
+            var next = randomTokens(b)
+            let start = Date()
+            for step in 0..<decodeSteps {
+                batch.removeAll()
+                for s in 0..<b { batch.append(token: next[s], position: decodePromptLength + step, slot: s, logits: true) }
+                let logits = model.forward(batch, kv: kv)
+                let v = model.config.vocabSize
+                for s in 0..<b { next[s] = argmax(UnsafeBufferPointer(rebasing: logits[s * v..<(s + 1) * v])) }
+            }
+            let seconds = Date().timeIntervalSince(start)
+            let rate = Double(b * decodeSteps) / seconds
+            figures.append(DecodeFigure(batch: b, tokensPerSecond: rate, perSequenceTokensPerSecond: rate / Double(b)))
+            for s in 0..<b { kv.release(slot: s) }
+        }
+        return Report(promptTokensPerSecond: promptRate, decode: figures, peakRSSBytes: ProcessMemory.peakResidentBytes)
+    }
+}

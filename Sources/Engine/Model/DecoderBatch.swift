@@ -1,0 +1,47 @@
+/// One step's input to the decoder: a flat list of tokens that belong to many sequences, each at its
+/// own position — prefill chunks and single decode tokens mixed. Reused from step to step
+/// (`removeAll` keeps capacity), so building it allocates nothing once warm.
+public struct DecoderBatch: Sendable {
+    /// Token id per entry, or `-1 - row` when the entry's input is row `row` of `embeddings`
+    /// (an image position).
+    public private(set) var inputs: [Int32] = []
+    /// Position of each entry within its sequence.
+    public private(set) var positions: [Int32] = []
+    /// KV-cache sequence slot of each entry.
+    public private(set) var slots: [Int32] = []
+    /// Entries whose logits are wanted, in the order the logits come back.
+    public private(set) var logitEntries: [Int32] = []
+    /// Input embeddings for image positions: (rows, dim), row-major.
+    public private(set) var embeddings: [Float] = []
+
+    public init() {}
+
+    public var count: Int { inputs.count }
+    public var isEmpty: Bool { inputs.isEmpty }
+
+    public mutating func removeAll() {
+        inputs.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        slots.removeAll(keepingCapacity: true)
+        logitEntries.removeAll(keepingCapacity: true)
+        embeddings.removeAll(keepingCapacity: true)
+    }
+
+    public mutating func append(token: Int32, position: Int, slot: Int, logits: Bool = false) {
+        if logits { logitEntries.append(Int32(inputs.count)) }
+        inputs.append(token)
+        positions.append(Int32(position))
+        slots.append(Int32(slot))
+    }
+
+    /// Appends one position whose input is an embedding row (of the model's width) instead of a token.
+    public mutating func append<C: Collection>(embedding: C, position: Int, slot: Int, logits: Bool = false)
+    where C.Element == Float {
+        let row = embeddings.count / max(embedding.count, 1)
+        embeddings.append(contentsOf: embedding)
+        if logits { logitEntries.append(Int32(inputs.count)) }
+        inputs.append(-1 - Int32(row))
+        positions.append(Int32(position))
+        slots.append(Int32(slot))
+    }
+}

@@ -1,0 +1,116 @@
+// Small vector kernels the decoder runs between its matrix products. The matrix products themselves
+// are in Tensor/; these are the row-wise pieces: normalisation, rotary embedding, activation, softmax.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// RMSNorm of each of `rows` rows of width `n`: out = x / sqrt(mean(x²) + eps) · weight.
+@inline(__always)
+func rmsNorm(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+             n: Int, eps: Float) {
+    var sum: Float = 0
+    for i in 0..<n { sum += x[i] * x[i] }
+    let scale = 1 / (sum / Float(n) + eps).squareRoot()
+    for i in 0..<n { out[i] = x[i] * scale * weight[i] }
+}
+
+/// out[i] = silu(gate[i]) · up[i], in place over `gate`.
+@inline(__always)
+func siluMultiply(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, n: Int) {
+    for i in 0..<n {
+        let g = gate[i]
+        gate[i] = g / (1 + expf(-g)) * up[i]
+    }
+}
+
+@inline(__always)
+func add(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, n: Int) {
+    for i in 0..<n { x[i] += y[i] }
+}
+
+/// Dot product of two rows of length `n`.
+@inline(__always)
+func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    var i = 0
+    var acc = SIMD16<Float>()
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    while i + 16 <= n {
+        let va = ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+        let vb = rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+        acc = acc.addingProduct(va, vb)
+        i += 16
+    }
+    var sum = acc.sum()
+    while i < n {
+        sum += a[i] * b[i]
+        i += 1
+    }
+    return sum
+}
+
+/// y += a · x over rows of length `n`.
+@inline(__always)
+func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    var i = 0
+    let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
+    let va = SIMD16<Float>(repeating: a)
+    while i + 16 <= n {
+        let vx = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+        let vy = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+        ry.storeBytes(of: vy.addingProduct(va, vx), toByteOffset: i * 4, as: SIMD16<Float>.self)
+        i += 16
+    }
+    while i < n {
+        y[i] += a * x[i]
+        i += 1
+    }
+}
+
+
+/// Rotary position embedding, LLaMA style: adjacent pairs (x[2i], x[2i+1]) of each head's first
+/// `ropeDim` dimensions rotate by position · base^(−2i/ropeDim). (GGUF stores q/k permuted from the
+/// Hugging Face layout so that pairs are adjacent.)
+struct RotaryTable {
+    let ropeDim: Int
+    /// (positions, ropeDim / 2) cos and sin.
+    let cosines: [Float]
+    let sines: [Float]
+
+    init(ropeDim: Int, base: Float, positions: Int) {
+        self.ropeDim = ropeDim
+        let half = ropeDim / 2
+        var c = [Float](repeating: 0, count: positions * half)
+        var s = c
+        for p in 0..<positions {
+            for i in 0..<half {
+                let theta = Double(p) * pow(Double(base), -2 * Double(i) / Double(ropeDim))
+                c[p * half + i] = Float(cos(theta))
+                s[p * half + i] = Float(sin(theta))
+            }
+        }
+        cosines = c
+        sines = s
+    }
+
+    /// Rotates `heads` heads of size `headDim` starting at `x`, at `position`.
+    @inline(__always)
+    func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, position: Int) {
+        let half = ropeDim / 2
+        cosines.withUnsafeBufferPointer { c in
+            sines.withUnsafeBufferPointer { s in
+                let c = c.baseAddress! + position * half, s = s.baseAddress! + position * half
+                for h in 0..<heads {
+                    let v = x + h * headDim
+                    for i in 0..<half {
+                        let x0 = v[2 * i], x1 = v[2 * i + 1]
+                        v[2 * i] = x0 * c[i] - x1 * s[i]
+                        v[2 * i + 1] = x0 * s[i] + x1 * c[i]
+                    }
+                }
+            }
+        }
+    }
+}

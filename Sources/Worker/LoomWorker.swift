@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct LoomWorker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loom-worker",
+        abstract: "Loads a language model (and optionally a vision projector) and runs it.",
+        subcommands: [Generate.self, Tokenize.self, BenchEngine.self])
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+@testable import Engine
+
+/// The decoder against llama.cpp's greedy tokens on SmolLM2 (../shared/fixtures/smollm2/reference.json).
+@Suite(.serialized)
+struct LlamaReferenceTests {
+    struct Case {
+        let name: String
+        let prompt: [Int32]
+        let tokens: [Int32]
+        /// Gap between the top two log-probabilities at each step.
+        let gaps: [Double]
+    }
+
+    static func cases() throws -> [Case] {
+        let root = try #require(try Fixtures.json("smollm2/reference.json") as? [String: Any])
+        let prompts = try #require(root["prompts"] as? [[String: Any]])
+        func ints(_ v: Any?) -> [Int32] { (v as? [Int] ?? []).map(Int32.init) }
+        // llama-server reports one step per piece of text: tokens that end inside a UTF-8 character are
+        // folded into the step of the token that completes it. Each step is matched to the next token with
+        // its id; tokens without a step of their own carry no gap (infinity: they must match).
+        func gaps(_ tokens: [Int32], _ v: Any?) -> [Double] {
+            var gaps = [Double](repeating: .infinity, count: tokens.count)
+            var next = 0
+            for step in v as? [[String: Any]] ?? [] {
+                guard let id = step["id"] as? Int, let top = step["top2"] as? [[Double]], top.count == 2,
+                      let j = tokens[next...].firstIndex(of: Int32(id)) else { continue }
+                gaps[j] = top[0][1] - top[1][1]
+                next = j + 1
+            }
+            return gaps
+        }
+        var cases: [Case] = []
+        for (i, p) in prompts.enumerated() {
+            let plain = p["plain"] as? [String: Any], chat = p["chat"] as? [String: Any]
+            for (kind, part, prompt) in [("plain", plain, p["llama_tokenize_ids"]), ("chat", chat, chat?["templated_prompt_ids"])] {
+                let tokens = ints(part?["token_ids"])
+                cases.append(Case(name: "\(kind) \(i)", prompt: ints(prompt), tokens: tokens,
+                                  gaps: gaps(tokens, part?["steps_top2_logprob"])))
+            }
+        }
+        return cases
+    }
+
+    static let tolerance = 1e-2
+
+    @Test func teacherForcedGreedyMatchesLlamaCpp() throws {
+        guard let path = Fixtures.smolLM2 else {
+            print("skipped: SmolLM2 model not found (run scripts/fetch-model)")
+            return
+        }
+        let model = try LlamaModel(gguf: GGUFFile(path: path), pool: ComputePool(threads: 2))
+        let kv = KVCache(config: model.config, budgetBytes: 64 << 20, slots: 1)
+        var batch = DecoderBatch()
+        for c in try Self.cases() {
+            #expect(!c.tokens.isEmpty && c.tokens.count == c.gaps.count, "\(c.name): malformed reference")
+            kv.release(slot: 0)
+            #expect(kv.reserve(slot: 0, tokens: c.prompt.count + c.tokens.count))
+            // Prefill the prompt, then feed the reference tokens one at a time.
+            batch.removeAll()
+            for (i, t) in c.prompt.enumerated() { batch.append(token: t, position: i, slot: 0, logits: i == c.prompt.count - 1) }
+            var logits = model.forward(batch, kv: kv)
+            for (step, expected) in c.tokens.enumerated() {
+                if c.gaps[step] > Self.tolerance {
+                    #expect(argmax(logits) == expected, "\(c.name) step \(step)")
+                }
+                batch.removeAll()
+                batch.append(token: expected, position: c.prompt.count + step, slot: 0, logits: true)
+                logits = model.forward(batch, kv: kv)
+            }
+        }
+    }
+
+    /// Eight different sequences in one batch — prefill chunks and decode tokens interleaved — give the
+    /// logits each gives alone.
+    @Test func batchingChangesNothing() throws {
+        guard let path = Fixtures.smolLM2 else {
+            print("skipped: SmolLM2 model not found (run scripts/fetch-model)")
+            return
+        }
+        let model = try LlamaModel(gguf: GGUFFile(path: path), pool: ComputePool(threads: 2))
+        let vocab = model.config.vocabSize
+        let sequences = 8, promptLength = 24, decodeSteps = 6
+        var random = RandomSource(seed: 7)
+        let prompts = (0..<sequences).map { _ in (0..<promptLength).map { _ in Int32(random.next() % 40_000) } }
+        let continuations = (0..<sequences).map { _ in (0..<decodeSteps).map { _ in Int32(random.next() % 40_000) } }
+
+        // Alone: each sequence prefilled in one go, then decoded; the logits of every step kept.
+        var alone: [[[Float]]] = []
+        let kv = KVCache(config: model.config, budgetBytes: 32 << 20, slots: sequences)
+        var batch = DecoderBatch()
+        for s in 0..<sequences {
+            kv.release(slot: 0)
+            _ = kv.reserve(slot: 0, tokens: promptLength + decodeSteps)
+            var steps: [[Float]] = []
+            batch.removeAll()
+            for (i, t) in prompts[s].enumerated() { batch.append(token: t, position: i, slot: 0, logits: i == promptLength - 1) }
+            steps.append(Array(model.forward(batch, kv: kv)))
+            for (k, t) in continuations[s].enumerated() {
+                batch.removeAll()
+                batch.append(token: t, position: promptLength + k, slot: 0, logits: true)
+                steps.append(Array(model.forward(batch, kv: kv)))
+            }
+            alone.append(steps)
+        }
+
+        // Together: sequence s starts s steps late, its prompt in chunks of 10 mixed with the others'
+        // decode tokens.
+        kv.release(slot: 0)
+        var next = [Int](repeating: 0, count: sequences)  // positions consumed
+        var stepsSeen = [Int](repeating: 0, count: sequences)
+        var together: [[[Float]]] = Array(repeating: [], count: sequences)
+        var round = 0
+        while stepsSeen.contains(where: { $0 <= decodeSteps }) {
+            batch.removeAll()
+            var owners: [Int] = []
+            for s in 0..<sequences where round >= s && stepsSeen[s] <= decodeSteps {
+                _ = kv.reserve(slot: s, tokens: promptLength + decodeSteps)
+                if next[s] < promptLength {
+                    let end = min(promptLength, next[s] + 10)
+                    for p in next[s]..<end { batch.append(token: prompts[s][p], position: p, slot: s, logits: p == promptLength - 1) }
+                    if end == promptLength { owners.append(s) }
+                    next[s] = end
+                } else {
+                    let k = next[s] - promptLength
+                    batch.append(token: continuations[s][k], position: next[s], slot: s, logits: true)
+                    owners.append(s)
+                    next[s] += 1
+                }
+            }
+            let logits = model.forward(batch, kv: kv)
+            for (r, s) in owners.enumerated() {
+                together[s].append(Array(logits[r * vocab..<(r + 1) * vocab]))
+                stepsSeen[s] += 1
+            }
+            round += 1
+        }
+
+        for s in 0..<sequences {
+            for (a, b) in zip(alone[s], together[s]) {
+                #expect(relativeError(a, b) <= 1e-4, "sequence \(s)")
+            }
+        }
+    }
+}
+
+func relativeError(_ a: [Float], _ b: [Float]) -> Double {
+    var diff = 0.0, norm = 0.0
+    for (x, y) in zip(a, b) {
+        diff += Double(x - y) * Double(x - y)
+        norm += Double(x) * Double(x)
+    }
+    return (diff / max(norm, 1e-30)).squareRoot()
+}
