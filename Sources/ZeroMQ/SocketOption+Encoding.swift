@@ -18,6 +18,7 @@ extension SocketOption {
         case .receiveHighWaterMark(let n): (ZMQ_RCVHWM, "ZMQ_RCVHWM", .int32(Int32(clamping: n)))
         case .maxMessageSize(let bytes): (ZMQ_MAXMSGSIZE, "ZMQ_MAXMSGSIZE", .int64(Int64(bytes)))
         case .routerMandatory(let on): (ZMQ_ROUTER_MANDATORY, "ZMQ_ROUTER_MANDATORY", .flag(on))
+        case .routerHandover(let on): (ZMQ_ROUTER_HANDOVER, "ZMQ_ROUTER_HANDOVER", .flag(on))
         case .routingID(let id): (ZMQ_ROUTING_ID, "ZMQ_ROUTING_ID", .bytes(id))
         case .reconnectInterval(let d): (ZMQ_RECONNECT_IVL, "ZMQ_RECONNECT_IVL", .int32(d.zmqMilliseconds))
         case .reconnectIntervalMax(let d):

@@ -11,6 +11,9 @@ public enum SocketOption: Sendable {
     case maxMessageSize(bytes: Int)
     /// ROUTER: fail with `EHOSTUNREACH` instead of dropping a message for an unknown peer (ZMQ_ROUTER_MANDATORY).
     case routerMandatory(Bool)
+    /// ROUTER: a new connection with a routing id already in use takes it over, instead of being
+    /// refused; lets a restarted peer reconnect before the old connection is noticed gone (ZMQ_ROUTER_HANDOVER).
+    case routerHandover(Bool)
     /// The id the peer ROUTER sees for this socket; set before `connect` (ZMQ_ROUTING_ID).
     case routingID([UInt8])
     /// First wait before reconnecting (ZMQ_RECONNECT_IVL).

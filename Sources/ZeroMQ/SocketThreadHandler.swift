@@ -8,7 +8,8 @@
 /// lets the handler's type, not its instances, cross to the new thread.)
 public protocol SocketThreadHandler: AnyObject, SendableMetatype {
     /// The sockets to poll, in a fixed order; read once, when the loop starts. Indices into this
-    /// array name sockets in `handle(_:from:)` and `OutgoingMessage.socket`.
+    /// array name sockets in `handle(_:from:)` and `OutgoingMessage.socket`. To start over with a
+    /// peer (e.g. after missed heartbeats), `disconnect` and `connect` the same socket.
     var sockets: [Socket] { get }
 
     /// A multipart message arrived on `sockets[socket]`.

@@ -19,24 +19,16 @@ import ZeroMQ
         try router.set(.curveSecretKey(serverKeys.secretKey))
         let endpoint = try router.bind("tcp://127.0.0.1:*")
 
-        let impostor = try client(of: endpoint, serverKey: try CurveKeyPair().publicKey, context: context)
+        let wrongServerKey = try CurveKeyPair().publicKey
+        let impostor = try curveClient(of: endpoint, serverKey: wrongServerKey, keys: try CurveKeyPair(), context: context)
         try impostor.send([bytes("let me in")])
         #expect(try router.receive(timeout: shortWait) == nil)
 
-        let trusted = try client(of: endpoint, serverKey: serverKeys.publicKey, context: context)
+        let trusted = try curveClient(
+            of: endpoint, serverKey: serverKeys.publicKey, keys: try CurveKeyPair(), context: context)
         try trusted.send([bytes("hello")])
         let received = try #require(try router.receive(timeout: patience))
         #expect(received.last == bytes("hello"))
         #expect(try router.receive(timeout: shortWait) == nil)
-    }
-
-    private func client(of endpoint: String, serverKey: String, context: Context) throws -> Socket {
-        let keys = try CurveKeyPair()
-        let dealer = try Socket(context, type: .dealer)
-        try dealer.set(.curveServerKey(serverKey))
-        try dealer.set(.curvePublicKey(keys.publicKey))
-        try dealer.set(.curveSecretKey(keys.secretKey))
-        try dealer.connect(endpoint)
-        return dealer
     }
 }

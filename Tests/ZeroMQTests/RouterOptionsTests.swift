@@ -14,6 +14,31 @@ import ZeroMQ
         #expect(error?.code == EHOSTUNREACH)
     }
 
+    @Test(arguments: [true, false])
+    func aReconnectingPeerTakesOverItsRoutingIDOnlyWithHandover(handover: Bool) throws {
+        let context = try Context()
+        let router = try Socket(context, type: .router)
+        try router.set(.routerHandover(handover))
+        try router.bind("inproc://handover")
+
+        func connectPeer(saying greeting: String) throws -> Socket {
+            let dealer = try Socket(context, type: .dealer)
+            try dealer.set(.routingID(bytes("worker-1")))
+            try dealer.connect("inproc://handover")
+            try dealer.send([bytes(greeting)])
+            return dealer
+        }
+        let old = try connectPeer(saying: "old")
+        #expect(try router.receive(timeout: patience) == [bytes("worker-1"), bytes("old")])
+        let new = try connectPeer(saying: "new")
+        let second = try router.receive(timeout: handover ? patience : shortWait)
+        #expect(second == (handover ? [bytes("worker-1"), bytes("new")] : nil))
+
+        try router.send([bytes("worker-1"), bytes("reply")])
+        let replyReceiver = handover ? new : old
+        #expect(try replyReceiver.receive(timeout: patience) == [bytes("reply")])
+    }
+
     @Test func anOversizedFrameIsDroppedAndTheSenderCutOff() throws {
         let context = try Context()
         let router = try Socket(context, type: .router)

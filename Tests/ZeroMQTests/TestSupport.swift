@@ -18,6 +18,16 @@ func unusedTCPEndpoint() throws -> String {
     return endpoint
 }
 
+/// A DEALER connecting to a CURVE server whose public key it believes is `serverKey`.
+func curveClient(of endpoint: String, serverKey: String, keys: CurveKeyPair, context: Context) throws -> Socket {
+    let dealer = try Socket(context, type: .dealer)
+    try dealer.set(.curveServerKey(serverKey))
+    try dealer.set(.curvePublicKey(keys.publicKey))
+    try dealer.set(.curveSecretKey(keys.secretKey))
+    try dealer.connect(endpoint)
+    return dealer
+}
+
 /// A queue a socket thread fills and a test drains, waiting with a bound.
 final class Inbox<Item: Sendable>: Sendable {
     private let items = Mutex<[Item]>([])
