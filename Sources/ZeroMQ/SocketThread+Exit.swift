@@ -6,7 +6,13 @@ import Synchronization
 extension SocketThread {
     /// The loop's end, signalled by the socket thread and awaited by `stop` (any number of times).
     final class Exit: Sendable {
-        private let state = Mutex<(thread: pthread_t?, finished: Bool, error: (any Error)?)>((nil, false, nil))
+        private struct State {
+            var thread: pthread_t?
+            var finished = false
+            var error: (any Error)?
+        }
+
+        private let state = Mutex(State())
         private let finished = DispatchSemaphore(value: 0)
 
         /// Socket thread: records which thread it is, so `stop` can refuse to wait for itself.
@@ -31,7 +37,7 @@ extension SocketThread {
 
         /// Waits up to `timeout` (`nil`: forever); `false` if the loop was still running.
         func wait(for timeout: Duration?) -> Bool {
-            let deadline = timeout.map { DispatchTime.now() + .milliseconds(Int($0.zmqMilliseconds)) } ?? .distantFuture
+            let deadline = timeout.map { .now() + .milliseconds(Int($0.zmqMilliseconds)) } ?? DispatchTime.distantFuture
             guard finished.wait(timeout: deadline) == .success else { return false }
             // Pass the signal on, for the next caller.
             finished.signal()
@@ -51,8 +57,9 @@ extension SocketThread {
 
         func take() -> Result<Value, any Error> {
             ready.wait()
-            // `put` stored a value before signalling.
-            return result.withLock { $0 } ?? .failure(ZMQError(code: EINVAL, call: "SocketThread.start", message: "no setup result"))
+            // `put` stored a value before signalling, so the fallback is never used.
+            let missing = ZMQError(code: EINVAL, call: "SocketThread.start", message: "no setup result")
+            return result.withLock { $0 } ?? .failure(missing)
         }
     }
 }

@@ -58,6 +58,8 @@ public final class SocketThread: Sendable {
                 return
             }
             let error = run(&loop, outbox: outbox)
+            // A loop ended by its handler takes no more messages either.
+            outbox.closeAndWake()
             for socket in handler.sockets { socket.close() }
             exit.finish(with: error)
         }
@@ -94,14 +96,15 @@ public final class SocketThread: Sendable {
     public var isRunning: Bool { !exit.hasFinished }
 
     /// Stops the loop and waits for its thread to end; safe to call more than once, from any
-    /// thread but the socket thread itself (there, end the loop by throwing from the handler).
+    /// thread. Called from the handler, on the socket thread, it only asks: the loop ends once the
+    /// handler returns, and `nil` is returned at once.
     /// - Parameter grace: how long the loop gets to finish on its own before the context is shut
     ///   down under it.
     /// - Returns: the error that ended the loop, or `nil` if it ended because it was asked to.
     @discardableResult
     public func stop(grace: Duration = .seconds(1)) -> (any Error)? {
         outbox.closeAndWake()
-        precondition(!exit.isCurrentThread, "SocketThread.stop called on its own thread")
+        guard !exit.isCurrentThread else { return nil }
         if !exit.wait(for: grace) {
             context.shutdown()
             _ = exit.wait(for: nil)

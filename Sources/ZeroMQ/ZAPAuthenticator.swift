@@ -23,7 +23,8 @@ public struct ZAPAuthenticator: Sendable {
     public func reply(to request: [[UInt8]]) -> [[UInt8]] {
         // version, request id, domain, address, routing id, mechanism, credentials...
         guard request.count >= 6, request[0] == Self.version else {
-            return Self.reply(requestID: request.count > 1 ? request[1] : [], status: "500", text: "Not a ZAP 1.0 request")
+            let requestID = request.count > 1 ? request[1] : []
+            return Self.reply(requestID: requestID, status: "500", text: "Not a ZAP 1.0 request")
         }
         let requestID = request[1]
         guard request[5] == Array("CURVE".utf8), request.count == 7, let key = Self.z85(request[6]) else {

@@ -20,7 +20,8 @@ import ZeroMQ
         let endpoint = try router.bind("tcp://127.0.0.1:*")
 
         let wrongServerKey = try CurveKeyPair().publicKey
-        let impostor = try curveClient(of: endpoint, serverKey: wrongServerKey, keys: try CurveKeyPair(), context: context)
+        let impostor = try curveClient(
+            of: endpoint, serverKey: wrongServerKey, keys: try CurveKeyPair(), context: context)
         try impostor.send([bytes("let me in")])
         #expect(try router.receive(timeout: shortWait) == nil)
 

@@ -86,9 +86,29 @@ import ZeroMQ
         try dealer.send([bytes("fail")])
         #expect(recording.received.next()?.frames.last == bytes("fail"))
 
+        let deadline = ContinuousClock.now + patience
+        while socketThread.isRunning && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        #expect(!socketThread.isRunning)
+        #expect(!socketThread.outbox.send([bytes("w1"), bytes("too late")], on: 0))
         let error = socketThread.stop()
         #expect(error as? RecordingHandler.Failure == RecordingHandler.Failure())
-        #expect(!socketThread.outbox.send([bytes("w1"), bytes("too late")], on: 0))
+    }
+
+    @Test func aGoodbyeQueuedJustBeforeStopIsDelivered() throws {
+        let context = try Context()
+        let router = try Socket(context, type: .router)
+        let endpoint = try router.bind("tcp://127.0.0.1:*")
+        let socketThread = try SocketThread.start(name: "test-dealer") { context in
+            let dealer = try Socket(context, type: .dealer)
+            try dealer.set(.linger(.seconds(2)))
+            try dealer.connect(endpoint)
+            return try RecordingHandler(sockets: [dealer], context: context, recording: Recording())
+        }
+        #expect(socketThread.outbox.send([bytes("goodbye")], on: 0))
+        #expect(socketThread.stop() == nil)
+        #expect(try router.receive(timeout: patience)?.last == bytes("goodbye"))
     }
 
     @Test func stopWithMessagesQueuedForAnAbsentPeerReturns() throws {
