@@ -24,7 +24,7 @@ public enum ClientMessage: Sendable, Equatable {
         case .request(let request):
             command = .request
             request.encode(to: &header)
-            return Frames.encode(.client, command, header: header, bodies: request.images)
+            return Frames.encode(Self.subprotocol, command, header: header, bodies: request.images)
         case .partial(let partial):
             command = .partial
             partial.encode(to: &header)
@@ -43,11 +43,11 @@ public enum ClientMessage: Sendable, Equatable {
             command = .statusReply
             status.encode(to: &header)
         }
-        return Frames.encode(.client, command, header: header)
+        return Frames.encode(Self.subprotocol, command, header: header)
     }
 
     public static func decode(_ frames: [[UInt8]], limits: WireLimits = .default) throws(WireError) -> ClientMessage {
-        try Frames.decode(frames, .client, limits) { (command, reader: inout WireReader, bodies) throws(WireError) in
+        try Frames.decode(frames, Self.subprotocol, limits) { (command, reader: inout WireReader, bodies) throws(WireError) in
             switch command {
             case .request: .request(try GenerationRequest(from: &reader, bodies: bodies))
             case .partial: .partial(try Partial(from: &reader))

@@ -32,7 +32,7 @@ public enum WorkerMessage: Sendable, Equatable {
         case .request(let request):
             command = .request
             request.encode(to: &header)
-            return Frames.encode(.worker, command, header: header, bodies: request.images)
+            return Frames.encode(Self.subprotocol, command, header: header, bodies: request.images)
         case .partial(let partial):
             command = .partial
             partial.encode(to: &header)
@@ -49,11 +49,11 @@ public enum WorkerMessage: Sendable, Equatable {
             command = .error
             error.encode(to: &header)
         }
-        return Frames.encode(.worker, command, header: header)
+        return Frames.encode(Self.subprotocol, command, header: header)
     }
 
     public static func decode(_ frames: [[UInt8]], limits: WireLimits = .default) throws(WireError) -> WorkerMessage {
-        try Frames.decode(frames, .worker, limits) { (command, reader: inout WireReader, bodies) throws(WireError) in
+        try Frames.decode(frames, Self.subprotocol, limits) { (command, reader: inout WireReader, bodies) throws(WireError) in
             switch command {
             case .ready: .ready(try Registration(from: &reader))
             case .heartbeat: .heartbeat(try reader.readOptional("load", WorkerLoad.init(from:)))
