@@ -18,32 +18,15 @@ public enum ClientMessage: Sendable, Equatable {
 
     /// Frames: signature, command, header, then the images of a request.
     public func encode() -> [[UInt8]] {
-        var header = WireWriter()
-        let command: Command
         switch self {
-        case .request(let request):
-            command = .request
-            request.encode(to: &header)
-            return Frames.encode(Self.subprotocol, command, header: header, bodies: request.images)
-        case .partial(let partial):
-            command = .partial
-            partial.encode(to: &header)
-        case .final(let final):
-            command = .final
-            final.encode(to: &header)
-        case .error(let error):
-            command = .error
-            error.encode(to: &header)
-        case .cancel(let requestId):
-            command = .cancel
-            header.writeString(requestId)
-        case .status:
-            command = .status
-        case .statusReply(let status):
-            command = .statusReply
-            status.encode(to: &header)
+        case .request(let request): frames(.request, request.encode(to:), bodies: request.images)
+        case .partial(let partial): frames(.partial, partial.encode(to:))
+        case .final(let final): frames(.final, final.encode(to:))
+        case .error(let error): frames(.error, error.encode(to:))
+        case .cancel(let requestId): frames(.cancel) { $0.writeString(requestId) }
+        case .status: frames(.status) { _ in }
+        case .statusReply(let status): frames(.statusReply, status.encode(to:))
         }
-        return Frames.encode(Self.subprotocol, command, header: header)
     }
 
     public static func decode(_ frames: [[UInt8]], limits: WireLimits = .default) throws(WireError) -> ClientMessage {

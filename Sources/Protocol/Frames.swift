@@ -38,8 +38,11 @@ struct Frames {
     }
 
     static func encode(
-        _ subprotocol: Subprotocol, _ command: Command, header: WireWriter, bodies: [[UInt8]] = []
+        _ subprotocol: Subprotocol, _ command: Command, _ writeHeader: (inout WireWriter) -> Void,
+        bodies: [[UInt8]] = []
     ) -> [[UInt8]] {
+        var header = WireWriter()
+        writeHeader(&header)
         var frames = [subprotocol.signature, [command.rawValue], header.bytes]
         frames.append(contentsOf: bodies)
         return frames

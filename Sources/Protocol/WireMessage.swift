@@ -14,3 +14,9 @@ extension WorkerMessage: WireMessage {
 extension ClientMessage: WireMessage {
     public static var subprotocol: Subprotocol { .client }
 }
+
+extension WireMessage {
+    func frames(_ command: Command, _ writeHeader: (inout WireWriter) -> Void, bodies: [[UInt8]] = []) -> [[UInt8]] {
+        Frames.encode(Self.subprotocol, command, writeHeader, bodies: bodies)
+    }
+}

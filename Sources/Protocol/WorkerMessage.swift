@@ -20,36 +20,16 @@ public enum WorkerMessage: Sendable, Equatable {
 
     /// Frames: signature, command, header, then the images of a request.
     public func encode() -> [[UInt8]] {
-        var header = WireWriter()
-        let command: Command
         switch self {
-        case .ready(let registration):
-            command = .ready
-            registration.encode(to: &header)
-        case .heartbeat(let load):
-            command = .heartbeat
-            header.writeOptional(load) { $1.encode(to: &$0) }
-        case .request(let request):
-            command = .request
-            request.encode(to: &header)
-            return Frames.encode(Self.subprotocol, command, header: header, bodies: request.images)
-        case .partial(let partial):
-            command = .partial
-            partial.encode(to: &header)
-        case .final(let final):
-            command = .final
-            final.encode(to: &header)
-        case .cancel(let requestId):
-            command = .cancel
-            header.writeString(requestId)
-        case .disconnect(let disconnect):
-            command = .disconnect
-            disconnect.encode(to: &header)
-        case .error(let error):
-            command = .error
-            error.encode(to: &header)
+        case .ready(let registration): frames(.ready, registration.encode(to:))
+        case .heartbeat(let load): frames(.heartbeat) { $0.writeOptional(load) { $1.encode(to: &$0) } }
+        case .request(let request): frames(.request, request.encode(to:), bodies: request.images)
+        case .partial(let partial): frames(.partial, partial.encode(to:))
+        case .final(let final): frames(.final, final.encode(to:))
+        case .cancel(let requestId): frames(.cancel) { $0.writeString(requestId) }
+        case .disconnect(let disconnect): frames(.disconnect, disconnect.encode(to:))
+        case .error(let error): frames(.error, error.encode(to:))
         }
-        return Frames.encode(Self.subprotocol, command, header: header)
     }
 
     public static func decode(_ frames: [[UInt8]], limits: WireLimits = .default) throws(WireError) -> WorkerMessage {
