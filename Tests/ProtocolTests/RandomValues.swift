@@ -1,0 +1,84 @@
+import LoomProtocol
+
+/// Random field values that stress the encoding: varint boundaries, every UTF-8 length, extremes.
+extension SplitMix64 {
+    mutating func int() -> Int {
+        switch next() % 4 {
+        case 0: Int(next() % 128)
+        case 1: Int(next() % 20_000)
+        case 2: Int.max - Int(next() % 4)
+        default: Int(next() >> 1)
+        }
+    }
+
+    mutating func double() -> Double {
+        Double(bitPattern: next() >> 2) * (next() % 2 == 0 ? 1 : -1)
+    }
+
+    mutating func float() -> Float {
+        Float(Double(Int64(bitPattern: next()) % 2_000_000) / 1000)
+    }
+
+    mutating func string(maxCharacters: Int = 12) -> String {
+        let alphabet: [Character] = ["a", "Z", "0", " ", "\n", "é", "ß", "中", "終", "🌍", "\u{0}", "\u{FFFD}"]
+        return String((0..<Int(next() % UInt64(maxCharacters + 1))).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] })
+    }
+
+    mutating func list<T>(max: Int, _ element: (inout SplitMix64) -> T) -> [T] {
+        (0..<Int(next() % UInt64(max + 1))).map { _ in element(&self) }
+    }
+
+    mutating func pick<T: CaseIterable>(_: T.Type) -> T {
+        let all = Array(T.allCases)
+        return all[Int(next() % UInt64(all.count))]
+    }
+
+    mutating func partial() -> Partial {
+        Partial(
+            requestId: string(), completionTokens: int(),
+            tokens: list(max: 6) { Int32(truncatingIfNeeded: $0.next()) }, text: string(maxCharacters: 40))
+    }
+
+    mutating func final() -> Final {
+        Final(
+            requestId: string(), finishReason: pick(FinishReason.self),
+            usage: Usage(promptTokens: int(), imageTokens: int(), completionTokens: int()),
+            timings: Timings(queueMs: double(), timeToFirstTokenMs: double(), decodeTokensPerSecond: double(), totalMs: double()))
+    }
+
+    mutating func load() -> WorkerLoad {
+        WorkerLoad(
+            waiting: int(), running: int(), kvBlocksUsed: int(), kvBlocksTotal: int(), tokensPerSecond: double(),
+            recentImages: list(max: 5) { $0.next() })
+    }
+
+    mutating func request() -> GenerationRequest {
+        let images = list(max: 3) { $0.bytes(Int($0.next() % 32)) }
+        let prompt: Prompt =
+            next() % 2 == 0
+            ? .text(string(maxCharacters: 60))
+            : .chat(list(max: 4) { rng in
+                ChatMessage(role: rng.pick(Role.self), parts: rng.list(max: 4) { rng in
+                    images.isEmpty || rng.next() % 2 == 0
+                        ? .text(rng.string()) : .image(Int(rng.next() % UInt64(images.count)))
+                })
+            })
+        let sampling = SamplingParameters(
+            maxTokens: int(), temperature: float(), topK: int(), topP: float(), minP: float(),
+            repetitionPenalty: float(), frequencyPenalty: float(), presencePenalty: float(),
+            seed: next() % 2 == 0 ? nil : next(), stop: list(max: 3) { $0.string() }, ignoreEOS: next() % 2 == 0)
+        return GenerationRequest(
+            id: string(), model: string(), deadlineUnixMs: int(), prompt: prompt, sampling: sampling, images: images)
+    }
+
+    mutating func workerMessage() -> WorkerMessage {
+        switch next() % 6 {
+        case 0: .partial(partial())
+        case 1: .final(final())
+        case 2: .heartbeat(next() % 2 == 0 ? nil : load())
+        case 3: .request(request())
+        case 4: .error(RequestError(requestId: string(), code: pick(ErrorCode.self), message: string(maxCharacters: 30)))
+        default: .disconnect(Disconnect(reason: pick(DisconnectReason.self), message: string()))
+        }
+    }
+}
