@@ -54,17 +54,6 @@ public final class ComputePool: Sendable {
 
 /// y (batch, rows) = x (batch, cols) · Wᵀ
 func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>, pool: ComputePool) {
-    let n = batch * w.cols
-    let xq = UnsafeMutablePointer<Float>.allocate(capacity: n)
-    defer { xq.deallocate() }
-    for b in 0..<n / 32 {
-        var amax: Float = 0
-        for j in 0..<32 { amax = max(amax, abs(x[b * 32 + j])) }
-        let d = amax / 127
-        let id: Float = d == 0 ? 0 : 1 / d
-        let dh = Float(Float16(d))
-        for j in 0..<32 { xq[b * 32 + j] = Float((x[b * 32 + j] * id).rounded()) * dh }
-    }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), Int32(w.rows), Int32(w.cols), 1,
-                xq, Int32(w.cols), w.f32, Int32(w.cols), 0, y, Int32(w.rows))
+                x, Int32(w.cols), w.f32, Int32(w.cols), 0, y, Int32(w.rows))
 }
