@@ -55,43 +55,32 @@ struct BytePairEncoder: Sendable {
         UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
     }
 
-    /// A pending merge of two adjacent symbols, valid while both still hold the pieces it names.
-    private struct Candidate: Comparable {
-        let rank: Int32
-        let left: Int32
-        let right: Int32
-        let leftPiece: Int32
-        let rightPiece: Int32
-        let result: Int32
-
-        static func < (a: Candidate, b: Candidate) -> Bool {
-            a.rank != b.rank ? a.rank < b.rank : a.left < b.left
-        }
-    }
-
     /// Appends the tokens of one pre-tokenized word, `bytes[word]`.
     // Hot spot: runs once per word of every prompt.
     func encode(_ bytes: [UInt8], word: Range<Int>, into output: inout [Int32]) {
         var chain = SymbolChain(byteSymbolsOf: word)
         var pieces = word.map { bytePieces[Int(bytes[$0])] }
-        var queue = MinHeap<Candidate>()
+        var queue = MergeQueue()
+        // A rank names one pair of pieces, so a candidate is current exactly when the pair now at
+        // `left` still has its rank (the same test as llama.cpp's comparison of texts).
+        func rank(_ left: Int32, _ right: Int32) -> Merge? {
+            guard left >= 0, right >= 0 else { return nil }
+            return merges[Self.key(pieces[Int(left)], pieces[Int(right)])]
+        }
         func consider(_ left: Int32, _ right: Int32) {
-            guard left >= 0, right >= 0 else { return }
-            let leftPiece = pieces[Int(left)], rightPiece = pieces[Int(right)]
-            guard let merge = merges[Self.key(leftPiece, rightPiece)] else { return }
-            queue.push(Candidate(rank: merge.rank, left: left, right: right, leftPiece: leftPiece, rightPiece: rightPiece, result: merge.result))
+            if let merge = rank(left, right) { queue.push(MergeCandidate(order: UInt32(merge.rank), left: left)) }
         }
         for i in pieces.indices.dropFirst() { consider(Int32(i - 1), Int32(i)) }
 
         while let candidate = queue.pop() {
-            let l = Int(candidate.left), r = Int(candidate.right)
-            guard chain.length[l] > 0, chain.length[r] > 0,
-                  pieces[l] == candidate.leftPiece, pieces[r] == candidate.rightPiece
+            let left = candidate.left, l = Int(left)
+            let right = chain.next[l]
+            guard chain.length[l] > 0, let merge = rank(left, right), UInt32(merge.rank) == candidate.order
             else { continue }  // stale: one side has merged since
-            chain.merge(candidate.left, candidate.right)
-            pieces[l] = candidate.result
-            consider(chain.previous[l], candidate.left)
-            consider(candidate.left, chain.next[l])
+            chain.merge(left, right)
+            pieces[l] = merge.result
+            consider(chain.previous[l], left)
+            consider(left, chain.next[l])
         }
 
         for symbol in chain.survivors {

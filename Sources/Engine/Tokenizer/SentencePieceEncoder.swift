@@ -18,16 +18,11 @@ struct SentencePieceEncoder: Sendable {
         }
     }
 
-    private struct Candidate: Comparable {
-        let score: Float
-        let left: Int32
-        let right: Int32
-        let length: Int32
-
-        /// Highest score first, then leftmost.
-        static func < (a: Candidate, b: Candidate) -> Bool {
-            a.score != b.score ? a.score > b.score : a.left < b.left
-        }
+    /// A key that sorts higher scores first: the float's bits made order-preserving, then inverted.
+    static func descendingOrder(_ score: Float) -> UInt32 {
+        let bits = score.bitPattern
+        let ascending = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        return ~ascending
     }
 
     /// Appends the tokens of one text fragment, with a leading space when `prefixSpace`.
@@ -40,24 +35,27 @@ struct SentencePieceEncoder: Sendable {
         }
 
         var chain = SymbolChain(characterSymbolsOf: text, in: 0..<text.count)
-        var queue = MinHeap<Candidate>()
+        var queue = MergeQueue()
         func consider(_ left: Int32, _ right: Int32) {
             guard left >= 0, right >= 0 else { return }
             let start = Int(chain.start[Int(left)])
             let length = Int(chain.length[Int(left)] + chain.length[Int(right)])
             guard let token = vocabulary.id(of: text[start..<(start + length)]) else { return }
-            queue.push(Candidate(score: vocabulary.scores[Int(token)], left: left, right: right, length: Int32(length)))
+            let order = Self.descendingOrder(vocabulary.scores[Int(token)])
+            queue.push(MergeCandidate(order: order, left: left, length: Int32(length)))
         }
         for i in chain.start.indices.dropFirst() { consider(Int32(i - 1), Int32(i)) }
 
-        // Hot spot: one iteration per merge.
+        // Hot spot: one iteration per merge. Symbols only grow, so unchanged lengths mean the
+        // candidate's pair is still there.
         while let candidate = queue.pop() {
-            let l = Int(candidate.left), r = Int(candidate.right)
-            guard chain.length[l] > 0, chain.length[r] > 0, chain.length[l] + chain.length[r] == candidate.length
+            let left = candidate.left, l = Int(left)
+            let right = chain.next[l]
+            guard chain.length[l] > 0, right >= 0, chain.length[l] + chain.length[Int(right)] == candidate.length
             else { continue }  // stale: one side has merged since
-            chain.merge(candidate.left, candidate.right)
-            consider(chain.previous[l], candidate.left)
-            consider(candidate.left, chain.next[l])
+            chain.merge(left, right)
+            consider(chain.previous[l], left)
+            consider(left, chain.next[l])
         }
 
         for symbol in chain.survivors {

@@ -33,8 +33,10 @@ public struct Tokenizer: Sendable {
 
     private let vocabulary: Vocabulary
     private let encoder: Encoder
-    /// Tokens matched by their text before tokenizing, longest text first.
+    /// Tokens matched by their text before tokenizing, longest text first: all of them when parsing
+    /// special tokens, else only the user-defined ones.
     private let specials: [(id: Int32, text: [UInt8])]
+    private let userDefinedSpecials: [(id: Int32, text: [UInt8])]
     /// Each token's bytes when special tokens are rendered (llama.cpp's token-to-piece cache).
     private let pieces: [[UInt8]]
 
@@ -46,10 +48,10 @@ public struct Tokenizer: Sendable {
         let reader = MetadataReader(metadata: metadata)
         let modelName = try reader.string(GGUFKey.tokenizerModel)
         guard let model = Model(rawValue: modelName) else { throw .unsupportedModel(modelName) }
-        if model == .bytePair, let pre = reader.optionalString(GGUFKey.tokenizerPre), pre != "smollm" {
-            throw .unsupportedPreTokenizer(pre)
-        } else if model == .bytePair, reader.optionalString(GGUFKey.tokenizerPre) == nil {
-            throw .unsupportedPreTokenizer("(none)")
+        if model == .bytePair {
+            // llama.cpp reads a missing pre-tokenizer as "default", which is not SmolLM's.
+            let pre = reader.optionalString(GGUFKey.tokenizerPre) ?? "default"
+            guard pre == "smollm" else { throw .unsupportedPreTokenizer(pre) }
         }
         self.model = model
 
@@ -77,6 +79,7 @@ public struct Tokenizer: Sendable {
             .filter { kinds[$0].isMatchedInText }
             .map { (id: Int32($0), text: texts[$0]) }
             .sorted { $0.text.count != $1.text.count ? $0.text.count > $1.text.count : $0.id < $1.id }
+        userDefinedSpecials = specials.filter { kinds[Int($0.id)] == .userDefined }
         pieces = texts.indices.map { Self.piece(model: model, text: texts[$0], kind: kinds[$0]) }
     }
 
@@ -108,8 +111,7 @@ public struct Tokenizer: Sendable {
     /// (`add_bos_token`, `add_eos_token`); without it, none are.
     public func encode(_ text: String, parseSpecial: Bool, addSpecial: Bool = false) -> [Int32] {
         let bytes = Array(text.utf8)
-        let matched = parseSpecial ? specials : specials.filter { vocabulary.kind($0.id) == .userDefined }
-        let fragments = TextFragment.split(bytes, specials: matched)
+        let fragments = TextFragment.split(bytes, specials: parseSpecial ? specials : userDefinedSpecials)
         var output: [Int32] = []
         output.reserveCapacity(bytes.count / 3 + 2)
         if addSpecial && addBOS, let bos { output.append(bos) }
