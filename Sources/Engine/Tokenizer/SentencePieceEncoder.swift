@@ -18,9 +18,10 @@ struct SentencePieceEncoder: Sendable {
         }
     }
 
-    /// A key that sorts higher scores first: the float's bits made order-preserving, then inverted.
+    /// A key that sorts higher scores first: the float's bits made order-preserving, then inverted
+    /// (-0 counts as 0, as in a float comparison).
     static func descendingOrder(_ score: Float) -> UInt32 {
-        let bits = score.bitPattern
+        let bits = score == 0 ? 0 : score.bitPattern
         let ascending = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
         return ~ascending
     }

@@ -80,7 +80,7 @@ public struct Tokenizer: Sendable {
             .map { (id: Int32($0), text: texts[$0]) }
             .sorted { $0.text.count != $1.text.count ? $0.text.count > $1.text.count : $0.id < $1.id }
         userDefinedSpecials = specials.filter { kinds[Int($0.id)] == .userDefined }
-        pieces = texts.indices.map { Self.piece(model: model, text: texts[$0], kind: kinds[$0]) }
+        pieces = texts.indices.map { TokenPiece.bytes(model: model, text: texts[$0], kind: kinds[$0]) }
     }
 
     // MARK: Vocabulary
@@ -175,45 +175,5 @@ public struct Tokenizer: Sendable {
             }
         }
         return bytes
-    }
-
-    /// A token's bytes with special tokens shown: control/unknown/user-defined tokens are their text,
-    /// byte tokens their byte, normal tokens their text decoded (GPT-2 alphabet, or U+2581 as space).
-    private static func piece(model: Model, text: [UInt8], kind: TokenKind) -> [UInt8] {
-        switch kind {
-        case .control, .unknown, .userDefined:
-            return text
-        case .byte:
-            return byteTokenValue(text).map { [$0] } ?? []
-        case .normal:
-            switch model {
-            case .bytePair: return ByteLevelAlphabet.decode(text)
-            case .sentencePiece: return unescapeSpaces(text)
-            }
-        case .unused, .undefined:
-            return []
-        }
-    }
-
-    /// The byte of a `<0xXX>` token.
-    private static func byteTokenValue(_ text: [UInt8]) -> UInt8? {
-        guard text.count == 6, text.starts(with: Array("<0x".utf8)), text.last == UInt8(ascii: ">") else { return nil }
-        return UInt8(String(decoding: text[3..<5], as: UTF8.self), radix: 16)
-    }
-
-    private static func unescapeSpaces(_ text: [UInt8]) -> [UInt8] {
-        var result: [UInt8] = []
-        result.reserveCapacity(text.count)
-        var i = 0
-        while i < text.count {
-            if text[i...].starts(with: SentencePieceEncoder.escapedSpace) {
-                result.append(UInt8(ascii: " "))
-                i += 3
-            } else {
-                result.append(text[i])
-                i += 1
-            }
-        }
-        return result
     }
 }
