@@ -82,6 +82,12 @@ import Testing
         #expect(unknown.template.style == .chatml)
         #expect(unknown.warning?.contains("not recognised") == true)
 
+        let smolVLM = ChatTemplate.forModel(metadata: [
+            GGUFKey.tokenizerModel: .string("gpt2"),
+            GGUFKey.chatTemplate: .string("<|im_start|>{% for m in messages %}User:{{ m }}<end_of_utterance>{% endfor %}"),
+        ])
+        #expect(smolVLM.template.style == .chatml && smolVLM.warning != nil)
+
         let none = ChatTemplate.forModel(metadata: [GGUFKey.tokenizerModel: .string("gpt2")])
         #expect(none.template.style == .chatml)
         #expect(none.warning != nil)

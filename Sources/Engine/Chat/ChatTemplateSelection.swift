@@ -6,9 +6,10 @@ public struct ChatTemplateSelection: Sendable, Equatable {
 
 extension ChatTemplate {
     /// The template for a model file, sniffed from `tokenizer.chat_template` (the Jinja text is not
-    /// run): one containing `<|im_start|>` is ChatML; one with `USER:` and `ASSISTANT:` is LLaVA/Vicuna
-    /// style, rendered as `llava`. A SentencePiece LLaMA model without a template is taken to be
-    /// LLaVA-1.5's Vicuna (`llava`). Anything else falls back to ChatML, with a warning.
+    /// run): one containing `<|im_start|>` is ChatML (unless it is Phi-4's or SmolVLM's); one with
+    /// `USER:` and `ASSISTANT:` is LLaVA/Vicuna style, rendered as `llava`. A SentencePiece LLaMA model
+    /// without a template is taken to be LLaVA-1.5's Vicuna (`llava`). Anything else falls back to
+    /// ChatML, with a warning.
     public static func forModel(_ gguf: GGUFFile) -> ChatTemplateSelection {
         forModel(metadata: gguf.metadata)
     }
@@ -23,7 +24,9 @@ extension ChatTemplate {
                 template: fallback,
                 warning: "the model has no chat template (\(GGUFKey.chatTemplate)); using chatml")
         }
-        if source.contains("<|im_start|>") {
+        // Phi-4 and SmolVLM templates also use <|im_start|> but are not ChatML (llama.cpp's rule).
+        let chatMLLookalike = source.contains("<|im_sep|>") || source.contains("<end_of_utterance>")
+        if source.contains("<|im_start|>") && !chatMLLookalike {
             return ChatTemplateSelection(template: fallback, warning: nil)
         }
         if source.contains("USER:") && source.contains("ASSISTANT:") {
