@@ -26,6 +26,8 @@ public enum GGUFKey {
     public static let bosID = "tokenizer.ggml.bos_token_id"
     public static let eosID = "tokenizer.ggml.eos_token_id"
     public static let unknownID = "tokenizer.ggml.unknown_token_id"
+    public static let eotID = "tokenizer.ggml.eot_token_id"
+    public static let eomID = "tokenizer.ggml.eom_token_id"
     public static let paddingID = "tokenizer.ggml.padding_token_id"
     public static let addBOS = "tokenizer.ggml.add_bos_token"
     public static let addEOS = "tokenizer.ggml.add_eos_token"

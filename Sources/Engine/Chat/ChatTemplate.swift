@@ -1,0 +1,86 @@
+/// Renders a conversation as the prompt text a model was trained on. Images appear as
+/// `ChatTemplate.imageMarker`; the caller splits the prompt there (`PromptSegment.split`) and puts the
+/// image embeddings in their place. Tokenize the result with special-token parsing, so `<|im_start|>`
+/// and `</s>` become their tokens.
+public struct ChatTemplate: Sendable, Equatable {
+    public enum Style: String, Sendable, CaseIterable {
+        /// `<|im_start|>role\ncontent<|im_end|>\n`, then `<|im_start|>assistant\n` (llama.cpp's
+        /// built-in "chatml"; no default system message).
+        case chatml
+        /// LLaVA-1.5's conversation format (`conv_llava_v1`): `SYSTEM USER: <image>\nQUESTION ASSISTANT:`,
+        /// single spaces between turns, `</s>` after each answer; LLaVA's system prompt when none is given.
+        case llava
+        /// llama.cpp's built-in "vicuna": `SYSTEM\n\nUSER: question\nASSISTANT: answer</s>\n`.
+        case vicuna
+    }
+
+    /// Where an image goes in a prompt.
+    public static let imageMarker = "<image>"
+
+    /// LLaVA-1.5's system prompt, used by the `llava` style when the conversation has none.
+    public static let llavaDefaultSystemPrompt =
+        "A chat between a curious human and an artificial intelligence assistant. "
+        + "The assistant gives helpful, detailed, and polite answers to the human's questions."
+
+    public let style: Style
+
+    public var name: String { style.rawValue }
+
+    public init(style: Style) {
+        self.style = style
+    }
+
+    /// A template by name: "chatml", "llava" or "vicuna" (any letter case).
+    public init(named name: String) throws(ChatTemplateError) {
+        guard let style = Style(rawValue: name.lowercased()) else { throw .unknownName(name) }
+        self.init(style: style)
+    }
+
+    /// The prompt for `messages`; with `addGenerationPrompt`, it ends where the assistant's answer begins.
+    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> String {
+        switch style {
+        case .chatml: renderChatML(messages, addGenerationPrompt)
+        case .llava: renderLLaVA(messages, addGenerationPrompt)
+        case .vicuna: renderVicuna(messages, addGenerationPrompt)
+        }
+    }
+
+    private func renderChatML(_ messages: [ChatMessage], _ addGenerationPrompt: Bool) -> String {
+        var prompt = ""
+        for message in messages {
+            prompt += "<|im_start|>\(message.role.rawValue)\n\(message.renderedContent)<|im_end|>\n"
+        }
+        if addGenerationPrompt { prompt += "<|im_start|>assistant\n" }
+        return prompt
+    }
+
+    /// LLaVA has one system prompt, first: every system message joins it (by newlines), wherever it
+    /// stood in the conversation. An empty system message means no system prompt at all.
+    private func renderLLaVA(_ messages: [ChatMessage], _ addGenerationPrompt: Bool) -> String {
+        let systemMessages = messages.filter { $0.role == .system }.map(\.renderedContent)
+        let system = systemMessages.isEmpty ? Self.llavaDefaultSystemPrompt : systemMessages.joined(separator: "\n")
+        var prompt = system.isEmpty ? "" : system + " "
+        for message in messages {
+            switch message.role {
+            case .system: continue
+            case .user: prompt += "USER: \(message.renderedContent) "
+            case .assistant: prompt += "ASSISTANT: \(message.renderedContent)</s>"
+            }
+        }
+        if addGenerationPrompt { prompt += "ASSISTANT:" }
+        return prompt
+    }
+
+    private func renderVicuna(_ messages: [ChatMessage], _ addGenerationPrompt: Bool) -> String {
+        var prompt = ""
+        for message in messages {
+            switch message.role {
+            case .system: prompt += "\(message.renderedContent)\n\n"
+            case .user: prompt += "USER: \(message.renderedContent)\n"
+            case .assistant: prompt += "ASSISTANT: \(message.renderedContent)</s>\n"
+            }
+        }
+        if addGenerationPrompt { prompt += "ASSISTANT:" }
+        return prompt
+    }
+}

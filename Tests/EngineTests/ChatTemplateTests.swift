@@ -1,0 +1,103 @@
+import Engine
+import Testing
+
+@Suite struct ChatTemplateTests {
+    static let conversation = [
+        ChatMessage(role: .system, text: "You are terse."),
+        ChatMessage(role: .user, content: [.image, .text("What is this?")]),
+        ChatMessage(role: .assistant, text: "A cat."),
+        ChatMessage(role: .user, text: "And its colour?"),
+    ]
+
+    @Test func chatMLRendersSystemTurnsAndImages() throws {
+        let template = try ChatTemplate(named: "chatml")
+        #expect(template.render(Self.conversation) == """
+            <|im_start|>system\nYou are terse.<|im_end|>
+            <|im_start|>user\n<image>\nWhat is this?<|im_end|>
+            <|im_start|>assistant\nA cat.<|im_end|>
+            <|im_start|>user\nAnd its colour?<|im_end|>
+            <|im_start|>assistant\n
+            """)
+        #expect(template.render([ChatMessage(role: .user, text: "Hi")], addGenerationPrompt: false)
+            == "<|im_start|>user\nHi<|im_end|>\n")
+    }
+
+    @Test func llavaUsesLLaVA15FormatAndDefaultSystemPrompt() throws {
+        let template = try ChatTemplate(named: "llava")
+        let question = ChatMessage(role: .user, content: [.image, .text("What is in this picture?")])
+        #expect(template.render([question]) == ChatTemplate.llavaDefaultSystemPrompt
+            + " USER: <image>\nWhat is in this picture? ASSISTANT:")
+        #expect(template.render(Self.conversation)
+            == "You are terse. USER: <image>\nWhat is this? ASSISTANT: A cat.</s>USER: And its colour? ASSISTANT:")
+        let noSystem = [ChatMessage(role: .system, text: ""), ChatMessage(role: .user, content: [.text("Hi"), .image])]
+        #expect(template.render(noSystem) == "USER: Hi\n<image> ASSISTANT:")
+    }
+
+    @Test func llavaPromptTokenizesWithTurnSeparatorsAsEOS() throws {
+        let tokenizer = try TokenizerFixtures.sentencePiece()
+        let prompt = ChatTemplate(style: .llava).render(Self.conversation)
+        let ids = tokenizer.encode(prompt, parseSpecial: true, addSpecial: true)
+        #expect(ids.first == tokenizer.bos)
+        #expect(ids.filter { $0 == tokenizer.eos }.count == 1)
+        // As in llama.cpp, SentencePiece puts a space before the text after a special token; decoding
+        // drops the one before the first text.
+        #expect(tokenizer.decode(Array(ids.dropFirst()), renderSpecial: true)
+            == "You are terse. USER: <image>\nWhat is this? ASSISTANT: A cat.</s> USER: And its colour? ASSISTANT:")
+    }
+
+    @Test func vicunaMatchesLlamaCppBuiltIn() throws {
+        let template = try ChatTemplate(named: "Vicuna")
+        #expect(template.render(Self.conversation) == """
+            You are terse.\n\nUSER: <image>\nWhat is this?
+            ASSISTANT: A cat.</s>
+            USER: And its colour?
+            ASSISTANT:
+            """)
+    }
+
+    @Test func namesRoundTrip() throws {
+        for style in ChatTemplate.Style.allCases {
+            #expect(try ChatTemplate(named: ChatTemplate(style: style).name).style == style)
+        }
+    }
+
+    @Test func unknownNameIsAnError() {
+        #expect(throws: ChatTemplateError.unknownName("jinja")) { try ChatTemplate(named: "jinja") }
+    }
+
+    @Test func detectedFromModelMetadata() throws {
+        let spm = ChatTemplate.forModel(try GGUFFile(path: TokenizerFixtures.sentencePiecePath))
+        #expect(spm.template.style == .llava && spm.warning == nil)
+
+        let vicunaLike: [String: GGUFValue] = [
+            GGUFKey.tokenizerModel: .string("llama"),
+            GGUFKey.chatTemplate: .string("{% for m in messages %}USER: {{ m }} ASSISTANT: {% endfor %}"),
+        ]
+        #expect(ChatTemplate.forModel(metadata: vicunaLike).template.style == .llava)
+
+        let unknown = ChatTemplate.forModel(metadata: [
+            GGUFKey.tokenizerModel: .string("gpt2"),
+            GGUFKey.chatTemplate: .string("{{ '### Human: ' + message }}"),
+        ])
+        #expect(unknown.template.style == .chatml)
+        #expect(unknown.warning?.contains("not recognised") == true)
+
+        let smolVLM = ChatTemplate.forModel(metadata: [
+            GGUFKey.tokenizerModel: .string("gpt2"),
+            GGUFKey.chatTemplate: .string("<|im_start|>{% for m in messages %}User:{{ m }}<end_of_utterance>{% endfor %}"),
+        ])
+        #expect(smolVLM.template.style == .chatml && smolVLM.warning != nil)
+
+        let none = ChatTemplate.forModel(metadata: [GGUFKey.tokenizerModel: .string("gpt2")])
+        #expect(none.template.style == .chatml)
+        #expect(none.warning != nil)
+    }
+
+    @Test func promptSplitsAtImageMarkers() {
+        #expect(PromptSegment.split("SYS USER: <image>\nQ ASSISTANT:")
+            == [.text("SYS USER: "), .image, .text("\nQ ASSISTANT:")])
+        #expect(PromptSegment.split("<image><image>Describe.") == [.image, .image, .text("Describe.")])
+        #expect(PromptSegment.split("no images") == [.text("no images")])
+        #expect(PromptSegment.split("<image>\u{301}") == [.image, .text("\u{301}")])
+    }
+}
