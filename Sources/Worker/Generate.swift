@@ -1,6 +1,98 @@
 import ArgumentParser
+import Engine
+import Foundation
 
 struct Generate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Generates text for one prompt, without a controller.")
-    func run() throws { throw ValidationError("generate is not built yet") }
+    static let configuration = CommandConfiguration(
+        abstract: "Generates text for one prompt, without a controller, streaming it to stdout.")
+
+    @Option(help: "Path to the language model GGUF file.") var model: String
+    @Option(help: "The prompt text.") var prompt: String
+    @Flag(help: "Wrap the prompt as one user turn in the model's chat template.") var chat = false
+    @Option(help: "A system message (with --chat).") var system: String?
+    @Option(help: "Chat template to use instead of the model's own: chatml, llava, vicuna.") var template: String?
+    @Option(help: "Most tokens to generate.") var maxTokens = 256
+    @Option(help: "Sampling temperature; 0 is greedy.") var temperature: Float = 0
+    @Option(help: "Keep the K most likely tokens (0: all).") var topK = 0
+    @Option(help: "Keep the most likely tokens whose probabilities add up to P.") var topP: Float = 1
+    @Option(help: "Drop tokens less likely than P times the most likely one.") var minP: Float = 0
+    @Option(help: "Repetition penalty (1: none).") var repeatPenalty: Float = 1
+    @Option(help: "Seed for sampling; the same seed gives the same text.") var seed: UInt64?
+    @Option(help: "Stop when this text appears (repeatable).") var stop: [String] = []
+    @Option(help: "Compute threads.") var threads = 2
+    @Flag(help: "Print one JSON object with prompt tokens, tokens, text and timings instead of streaming.") var json = false
+
+    func run() throws {
+        let gguf = try GGUFFile(path: model)
+        let tokenizer = try Tokenizer(gguf: gguf)
+        let llm = try LlamaModel(gguf: gguf, pool: ComputePool(threads: threads))
+        var text = prompt
+        if chat {
+            var messages: [ChatMessage] = []
+            if let system { messages.append(ChatMessage(role: .system, text: system)) }
+            messages.append(ChatMessage(role: .user, text: prompt))
+            let chosen: ChatTemplate
+            if let template {
+                chosen = try ChatTemplate(named: template)
+            } else {
+                let selection = ChatTemplate.forModel(gguf)
+                if let warning = selection.warning { FileHandle.standardError.write(Data("loom-worker: \(warning)\n".utf8)) }
+                chosen = selection.template
+            }
+            text = chosen.render(messages)
+        }
+        let ids = tokenizer.encode(text, parseSpecial: chat, addSpecial: true)
+
+        var parameters = SamplingParameters()
+        parameters.maxTokens = maxTokens
+        parameters.temperature = temperature
+        parameters.topK = topK
+        parameters.topP = topP
+        parameters.minP = minP
+        parameters.repetitionPenalty = repeatPenalty
+        parameters.seed = seed ?? (temperature > 0 ? nil : 0)
+        parameters.stop = stop
+
+        let generator = Generator(model: llm, tokenizer: tokenizer)
+        let result = try generator.generate(ids.map(PromptItem.token), parameters: parameters) { delta in
+            guard !json else { return }
+            FileHandle.standardOutput.write(Data(delta.utf8))
+        }
+        if json {
+            let report = GenerateReport(result)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print()
+        }
+    }
+}
+
+/// `--json` output of `generate`.
+struct GenerateReport: Encodable {
+    struct Timings: Encodable {
+        let prompt_ms: Double
+        let prompt_tokens_per_s: Double
+        let decode_ms: Double
+        let decode_tokens_per_s: Double
+    }
+
+    let prompt_tokens: [Int32]
+    let tokens: [Int32]
+    let text: String
+    let finish_reason: String
+    let timings: Timings
+
+    init(_ r: Generator.Result) {
+        prompt_tokens = r.promptTokens
+        tokens = r.tokens
+        text = r.text
+        finish_reason = r.finishReason.rawValue
+        timings = Timings(
+            prompt_ms: r.promptSeconds * 1000,
+            prompt_tokens_per_s: Double(r.promptTokens.count) / max(r.promptSeconds, 1e-9),
+            decode_ms: r.decodeSeconds * 1000,
+            decode_tokens_per_s: Double(max(r.tokens.count - 1, 0)) / max(r.decodeSeconds, 1e-9))
+    }
 }
