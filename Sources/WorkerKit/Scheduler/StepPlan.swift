@@ -1,0 +1,43 @@
+/// One step's decisions: which items of which sequences go into the single flat forward batch, and
+/// the KV cache changes to make before it runs.
+public struct StepPlan: Sendable, Equatable {
+    /// Sequences given a slot this step, in admission order; the executor prepares their prompt now
+    /// (encodes their images). A preempted sequence is admitted again later and listed again.
+    public var admitted: [Admission] = []
+    /// What to feed: decode tokens first (in admission order), then prefill chunks.
+    public var entries: [StepEntry] = []
+    /// To apply to the `KVCache` in order, before the forward. Releases (of preempted sequences) come
+    /// first, then one reserve per entry; each succeeds when every earlier plan and `cancel`/`finish`
+    /// result was applied in order.
+    public var kvActions: [KVAction] = []
+    /// Sequences sent back to wait (their KV dropped, to be recomputed), newest first.
+    public var preempted: [RequestID] = []
+
+    public var isEmpty: Bool { entries.isEmpty && kvActions.isEmpty && preempted.isEmpty }
+
+    /// Items fed this step: never more than `maxBatchTokens`.
+    public var tokenCount: Int { entries.reduce(0) { $0 + $1.items.count } }
+}
+
+public struct Admission: Sendable, Equatable {
+    public let id: RequestID
+    public let slot: Int
+}
+
+/// One sequence's share of the batch.
+public struct StepEntry: Sendable, Equatable {
+    public let id: RequestID
+    public let slot: Int
+    /// Indices of the sequence's items to feed (prompt items, then generated tokens); their KV goes to
+    /// the same positions of the slot.
+    public let items: Range<Int>
+    /// The range reaches the last known item: sample one token from the logits of `items.last`, and
+    /// report it through `Scheduler.completeStep(sampled:)`.
+    public let wantsLogits: Bool
+}
+
+/// A change to the executor's `KVCache`, mirroring `reserve(slot:tokens:)` and `release(slot:)`.
+public enum KVAction: Sendable, Equatable {
+    case reserve(slot: Int, tokens: Int)
+    case release(slot: Int)
+}

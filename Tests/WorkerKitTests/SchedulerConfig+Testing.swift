@@ -1,0 +1,13 @@
+import WorkerKit
+
+extension SchedulerConfig {
+    /// A roomy configuration; tests narrow the setting they are about.
+    static func testing(
+        maxRunning: Int = 8, maxBatchTokens: Int = 256, prefillChunk: Int = 64, kvBlockCount: Int = 512,
+        kvBlockSize: Int = 16, contextLength: Int = 2048
+    ) throws -> SchedulerConfig {
+        try SchedulerConfig(
+            maxRunning: maxRunning, maxBatchTokens: maxBatchTokens, prefillChunk: prefillChunk,
+            kvBlockCount: kvBlockCount, kvBlockSize: kvBlockSize, contextLength: contextLength)
+    }
+}
