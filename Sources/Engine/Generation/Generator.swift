@@ -75,7 +75,7 @@ public final class Generator {
             batch.append(token: token, position: prompt.count + result.tokens.count - 1, slot: 0, logits: true)
             logits = model.forward(batch, kv: kv)
         }
-        emit(stops.feed(detokenizer.flush()).text + stops.flush(), &result, onText)
+        emit(stops.feed(detokenizer.flush()).emittedText + stops.flush(), &result, onText)
         result.decodeSeconds = Date().timeIntervalSince(decodeStart)
         return result
     }
@@ -107,7 +107,8 @@ public final class Generator {
 }
 
 extension StopMatcher.Outcome {
-    var text: String {
+    /// The text to emit, whether or not a stop string matched.
+    public var emittedText: String {
         switch self {
         case .text(let t), .stopped(let t): t
         }

