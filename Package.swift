@@ -62,7 +62,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "ProtocolTests", dependencies: ["LoomProtocol"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
-        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine"]),
+        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine", "LoomProtocol", "ZeroMQ"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
