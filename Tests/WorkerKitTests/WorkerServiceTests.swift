@@ -10,62 +10,6 @@ import ZeroMQ
 /// ROUTER on loopback.
 @Suite(.serialized, .enabled(if: DefaultModel.path != nil, "default model not fetched (scripts/fetch-model)"))
 struct WorkerServiceTests {
-    /// The controller's side: a ROUTER that answers heartbeats and records what the worker sends.
-    final class FakeController {
-        let context: Context
-        var router: Socket
-        let endpoint: String
-        var worker: [UInt8]?
-        var registrations: [Registration] = []
-        var loads: [WorkerLoad] = []
-        var lastBeat = ContinuousClock.now
-
-        init(endpoint: String = "tcp://127.0.0.1:*") throws {
-            context = try Context()
-            router = try Socket(context, type: .router)
-            try router.set(.routerMandatory(true))
-            self.endpoint = try router.bind(endpoint)
-        }
-
-        func rebind() throws {
-            router.close()
-            router = try Socket(context, type: .router)
-            try router.set(.routerMandatory(true))
-            try router.bind(endpoint)
-        }
-
-        func send(_ message: WorkerMessage) throws {
-            guard let worker else { return }
-            try router.send([worker] + message.encode())
-        }
-
-        func sendRaw(_ frames: [[UInt8]]) throws {
-            guard let worker else { return }
-            try router.send([worker] + frames)
-        }
-
-        /// Receives for up to `timeout`, heartbeating the worker; returns each non-heartbeat message.
-        func pump(for timeout: Duration, until done: (WorkerMessage) -> Bool) throws -> Bool {
-            let end = ContinuousClock.now + timeout
-            while ContinuousClock.now < end {
-                if ContinuousClock.now - lastBeat > .milliseconds(100) {
-                    try? send(.heartbeat(nil))
-                    lastBeat = .now
-                }
-                guard let frames = try router.receive(timeout: .milliseconds(20)) else { continue }
-                worker = frames[0]
-                let message = try WorkerMessage.decode(Array(frames.dropFirst()))
-                switch message {
-                case .ready(let r): registrations.append(r)
-                case .heartbeat(let load?): loads.append(load)
-                default: break
-                }
-                if done(message) { return true }
-            }
-            return false
-        }
-    }
-
     static func options(_ endpoint: String) throws -> WorkerOptions {
         var o = WorkerOptions(controller: endpoint, model: try #require(DefaultModel.path), workerID: "test-worker", advertise: "127.0.0.1")
         o.heartbeat = .milliseconds(100)
@@ -84,17 +28,16 @@ struct WorkerServiceTests {
     }
 
     @Test func registersHeartbeatsAndStreamsConcurrentRequests() throws {
-        let controller = try FakeController()
+        let controller = try WorkerDriver()
         let service = try WorkerService(options: Self.options(controller.endpoint), logger: Logger(label: "test"))
         defer { service.stop() }
 
-        #expect(try controller.pump(for: .seconds(10)) { if case .ready = $0 { true } else { false } })
-        let r = try #require(controller.registrations.first)
+        let r = try #require(try controller.waitForRegistration())
         #expect(r.workerId == "test-worker" && r.host == "127.0.0.1" && r.version == WorkerService.version)
         #expect(r.models == [ModelInfo(name: "SmolLM2-135M-Instruct", contextLength: 8192, multimodal: false)])
         #expect(r.capacity.maxRunningSequences == 16 && r.capacity.kvBlocks > 0 && r.capacity.kvBlockTokens == 16)
 
-        _ = try controller.pump(for: .milliseconds(500)) { _ in false }
+        _ = try controller.pump(for: .milliseconds(500)) { _, _ in false }
         #expect(controller.loads.count >= 2, "heartbeats every 100 ms")
         #expect(controller.loads.last?.kvBlocksTotal == r.capacity.kvBlocks)
 
@@ -107,7 +50,7 @@ struct WorkerServiceTests {
         for (i, t) in topics.enumerated() { try controller.send(.request(Self.chat("r\(i)", t))) }
         var text: [String: String] = [:], tokens: [String: Int] = [:], finals: [String: Final] = [:]
         var busiest = 0
-        let all = try controller.pump(for: .seconds(120)) { message in
+        let all = try controller.pump(for: .seconds(120)) { message, _ in
             switch message {
             case .partial(let p):
                 text[p.requestId, default: ""] += p.text
@@ -133,20 +76,20 @@ struct WorkerServiceTests {
         // The controller goes away and comes back on the same port: the worker's heartbeats reach an
         // empty registry, which answers not_registered, and the worker registers again.
         try controller.rebind()
-        controller.registrations.removeAll()
-        let again = try controller.pump(for: .seconds(10)) { message in
+        let before = controller.registrations.count
+        let again = try controller.pump(for: .seconds(10)) { message, _ in
             if case .heartbeat = message { try? controller.send(.disconnect(Disconnect(reason: .notRegistered))) }
             if case .ready = message { return true }
             return false
         }
-        #expect(again)
+        #expect(again && controller.registrations.count == before + 1)
     }
 
     @Test func refusesWhatCannotRunAndServesOn() throws {
-        let controller = try FakeController()
+        let controller = try WorkerDriver()
         let service = try WorkerService(options: Self.options(controller.endpoint), logger: Logger(label: "test"))
         defer { service.stop() }
-        #expect(try controller.pump(for: .seconds(10)) { if case .ready = $0 { true } else { false } })
+        #expect(try controller.waitForRegistration() != nil)
 
         var long = Self.chat("long", String(repeating: "word ", count: 9000), maxTokens: 8)
         long.model = "SmolLM2-135M-Instruct"
@@ -154,14 +97,14 @@ struct WorkerServiceTests {
         try controller.send(.request(GenerationRequest(id: "other", model: "some-other-model", prompt: .text("hi"))))
         try controller.send(.request(GenerationRequest(id: "img", model: "", prompt: .text("<image> what is it?"), images: [[1, 2, 3]])))
         var errors: [String: ErrorCode] = [:]
-        _ = try controller.pump(for: .seconds(20)) { message in
+        _ = try controller.pump(for: .seconds(20)) { message, _ in
             if case .error(let e) = message { errors[e.requestId] = e.code }
             return errors.count == 3
         }
         #expect(errors == ["long": .promptTooLong, "other": .noModel, "img": .badImage])
 
         try controller.send(.request(Self.chat("after", "Say hello.")))
-        let served = try controller.pump(for: .seconds(30)) { if case .final(let f) = $0 { f.requestId == "after" } else { false } }
+        let served = try controller.pump(for: .seconds(30)) { m, _ in if case .final(let f) = m { f.requestId == "after" } else { false } }
         #expect(served)
     }
 }
