@@ -200,7 +200,7 @@ def main():
         Image.fromarray(pattern(width, height, width, noise)).save(OUT / f"{name}.png", optimize=True)
     write_resize_case("upscale_20x30.llava56", "upscale_20x30.png", (SIZE, SIZE), llava=True)
     write_resize_case("downscale_1000x700.llava56", "downscale_1000x700.png", (SIZE, SIZE), llava=True)
-    write_resize_case("plain_37x23.to50x11", "plain_37x23.png", (50, 11), llava=False)
+    write_resize_case("plain_37x23.to50x11", "plain_37x23.png", (50, 11), llava=False)  # vertical pass first
     write_resize_case("plain_37x23.to37x60", "plain_37x23.png", (37, 60), llava=False)  # horizontal pass skipped
     write_resize_case("plain_37x23.to9x23", "plain_37x23.png", (9, 23), llava=False)  # vertical pass skipped
 
