@@ -33,8 +33,8 @@ public enum BicubicResampler {
 
     /// The resize of `image` pasted on `canvas`, without making the canvas: background taps are
     /// folded into one weight per output position. Work and memory scale with the image and the
-    /// output, whatever the canvas: at most (image height or output height) × output width pixels
-    /// between the passes.
+    /// output, whatever the canvas: between the passes, (image height × output width) pixels, or
+    /// (output height × image width) when the vertical pass runs first.
     public static func resize(_ image: RGBImage, on canvas: Canvas, width: Int, height: Int) -> RGBImage {
         precondition(width > 0 && height > 0, "resize to \(width)×\(height): sides must be positive")
         precondition(

@@ -13,8 +13,7 @@ public struct ImageDecoder: Sendable {
     }
 
     public func decode(_ bytes: [UInt8]) throws(ImageError) -> RGBImage {
-        var outcome: Result<RGBImage, ImageError>
-        outcome = bytes.withUnsafeBytes { raw in Result { () throws(ImageError) in try decode(raw) } }
+        let outcome = bytes.withUnsafeBytes { raw in Result { () throws(ImageError) in try decode(raw) } }
         return try outcome.get()
     }
 

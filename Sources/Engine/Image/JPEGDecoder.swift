@@ -4,7 +4,8 @@ import CTurboJPEG
 /// `tj*` API of libjpeg-turbo 2.1, which catches libjpeg's longjmp itself).
 ///
 /// Pillow is built on libjpeg-turbo too, with the same defaults (accurate integer IDCT, fancy
-/// upsampling): results agree to within rounding of the IDCT and chroma upsampling.
+/// upsampling): on every test image the pixels are Pillow 13's exactly. Other decoders (llama.cpp's
+/// stb_image) differ by the rounding of their IDCT and chroma upsampling.
 enum JPEGDecoder {
     static func decode(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits) throws(ImageError) -> RGBImage {
         guard let base = bytes.baseAddress, let handle = tjInitDecompress() else {
@@ -32,7 +33,7 @@ enum JPEGDecoder {
 
     /// Pillow reads every CMYK (and YCCK) JPEG as Adobe-inverted ("CMYK;I": C = 255 − stored) and
     /// converts with `cmyk2rgb`: R = (255 − K) − (C × (255 − K)) / 255 in its rounded integer form.
-    static func rgb(fromAdobeCMYK cmyk: [UInt8]) -> [UInt8] {
+    private static func rgb(fromAdobeCMYK cmyk: [UInt8]) -> [UInt8] {
         let pixelCount = cmyk.count / 4
         return [UInt8](unsafeUninitializedCapacity: pixelCount * 3) { out, initialized in
             cmyk.withUnsafeBufferPointer { input in
@@ -40,7 +41,7 @@ enum JPEGDecoder {
                     let notBlack = Int(input[pixel * 4 + 3])  // 255 − K, with K = 255 − stored
                     for channel in 0..<3 {
                         let ink = 255 - Int(input[pixel * 4 + channel])
-                        out[pixel * 3 + channel] = UInt8(notBlack - mulDiv255(ink, notBlack))
+                        out[pixel * 3 + channel] = UInt8(clamping: notBlack - mulDiv255(ink, notBlack))
                     }
                 }
             }
