@@ -62,7 +62,8 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "ProtocolTests", dependencies: ["LoomProtocol"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], swiftSettings: optimised),
+        .testTarget(
+            name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], exclude: ["Data"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )

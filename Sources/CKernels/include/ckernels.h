@@ -2,4 +2,62 @@
 #define LOOM_CKERNELS_H
 #include <stdint.h>
 #include <stddef.h>
+
+// Quantized matrix products for the engine: y[b][r] = Σ_k W[r][k] · x[b][k] with W in ggml's blocks,
+// used where it lies in the mapped file. Types are ggml_type numbers (GGMLType's raw values).
+//
+// A product runs in two steps: ck_quantize_acts turns the f32 activations into 8-bit blocks (once
+// per call, for all output rows), then ck_matmul_rows computes a range of output rows for every
+// activation row. Both may run on several threads over disjoint ranges.
+
+/// Instruction sets for the integer kernels.
+enum {
+    CK_ISA_SCALAR = 0,   // portable C
+    CK_ISA_AVX2 = 1,     // AVX2 + FMA + F16C: vpmaddubsw + vpmaddwd
+    CK_ISA_AVX512 = 2,   // AVX-512 F/BW/VL/DQ + VNNI: vpdpbusd
+};
+
+/// The best instruction set this CPU (and OS) supports.
+int ck_best_isa(void);
+
+/// 1 if `type` has an integer kernel (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K), else 0.
+int ck_has_int8_kernel(int type);
+
+/// Bytes of activation scratch for `batch` rows of `cols` values against weights of `type`.
+size_t ck_act_bytes(int type, int batch, int cols);
+
+/// Quantizes activation rows [b0, b1) of x (row stride ldx floats) into `acts`, laid out for
+/// `batch` rows. cols must be a multiple of the type's block.
+void ck_quantize_acts(int isa, int type, const float *x, size_t ldx, int cols, int b0, int b1, int batch, void *acts);
+
+/// Bytes of per-thread panel scratch (unpacked weights of one group of output rows) for `cols`.
+size_t ck_panel_bytes(int type, int cols);
+
+/// Output rows [r0, r1) of y (row stride ldy) for all `batch` activation rows. `w` is the first
+/// weight row, `row_bytes` apart; `panel` is this thread's scratch (64-byte aligned). Each output
+/// value depends only on its own activation row, whatever the batch size or row range.
+void ck_matmul_rows(int isa, int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                    const void *acts, int batch, float *y, size_t ldy, void *panel);
+
+// ---- half precision ----
+
+/// dst[i] = f32(src[i]) for n IEEE half-precision values.
+void ck_halfs_to_floats(const uint16_t *src, float *dst, size_t n);
+/// dst[i] = f16(src[i]), rounding to nearest even.
+void ck_floats_to_halfs(const float *src, uint16_t *dst, size_t n);
+
+// ---- synchronisation for the compute pool ----
+
+static inline uint32_t ck_load_acquire(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void ck_store_release(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline uint32_t ck_fetch_add(uint32_t *p, uint32_t v) { return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL); }
+
+/// Returns *word once it differs from `seen`: spins for up to spin_ns, then sleeps on a futex,
+/// counted in *sleepers while asleep.
+uint32_t ck_wait_change(uint32_t *word, uint32_t seen, uint32_t *sleepers, uint64_t spin_ns);
+/// Increments *word and wakes every thread sleeping in ck_wait_change on it.
+void ck_bump_and_wake(uint32_t *word, uint32_t *sleepers);
+/// Spins until *word == value (for short waits: the pool's workers finishing a call).
+void ck_spin_until_equal(uint32_t *word, uint32_t value);
+
 #endif
