@@ -11,41 +11,38 @@
 #define CK_TILE_BATCH 4
 #include "ck_generic.h"
 
-// As the AVX-512 tile, on each half of the panel (rows 0–3, then 4–7). vpmaddubsw saturates at
+// As the AVX-512 tile, on each half of the panel (rows 0–7, then 8–15). vpmaddubsw saturates at
 // 16 bits, which unsigned values up to 63 never reach; Q8_0's full bytes (SIGNED) use the sign
 // trick instead: |w| · (a with w's sign), and no offset.
 CK_INLINE void tile256(const uint8_t *panel, size_t stride, int groups, const ck_acts *a, int b, float *y,
                        size_t ldy, int nrows, const int G, const int KIND, const int SIGNED, const int BT) {
-    const int units = G / 8;
+    const int units = G / 4;
     const size_t gs = a->groups;
     const int8_t *q = a->q + (size_t)b * a->cols;
     const float *da = a->da + (size_t)b * gs;
     const int32_t *offsets = (const int32_t *)a->corr + (size_t)b * gs;
     const float *sums = (const float *)a->corr + (size_t)b * gs;
     const __m256i ones = _mm256_set1_epi16(1), flip = _mm256_set1_epi8((char)0x80);
-    const __m256i even = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
-    for (int h = 0; h < 2 && 4 * h < nrows; h++) {
+    for (int h = 0; h < 2 && 8 * h < nrows; h++) {
         __m256 acc[CK_TILE_BATCH];
         for (int j = 0; j < BT; j++) acc[j] = _mm256_setzero_ps();
         for (int g = 0; g < groups; g++) {
             const uint8_t *p = panel + (size_t)g * stride + 32 * h;
-            __m256i w[4], magnitude[4];
-            for (int u = 0; u < units; u++) {
-                w[u] = _mm256_load_si256((const __m256i *)(p + 64 * u));
-                if (SIGNED) {
-                    w[u] = _mm256_xor_si256(w[u], flip);
-                    magnitude[u] = _mm256_abs_epi8(w[u]);
-                }
-            }
             const __m256 scale = _mm256_load_ps((const float *)(p + 64 * units));
             const __m256 mins = KIND == CK_MIN ? _mm256_load_ps((const float *)(p + 64 * units + 64)) : _mm256_setzero_ps();
             for (int j = 0; j < BT; j++) {
                 const int8_t *qj = q + (size_t)j * a->cols + (size_t)g * G;
                 __m256i dot = KIND == CK_OFFSET && !SIGNED ? _mm256_set1_epi32(offsets[(size_t)j * gs + g]) : _mm256_setzero_si256();
                 for (int u = 0; u < units; u++) {
-                    const __m256i x = _mm256_set1_epi64x((long long)ck_load_u64(qj + 8 * u));
-                    const __m256i pairs = SIGNED ? _mm256_maddubs_epi16(magnitude[u], _mm256_sign_epi8(x, w[u]))
-                                                 : _mm256_maddubs_epi16(w[u], x);
+                    const __m256i w = _mm256_load_si256((const __m256i *)(p + 64 * u));
+                    const __m256i x = _mm256_set1_epi32((int)ck_load_u32((const uint8_t *)qj + 4 * u));
+                    __m256i pairs;
+                    if (SIGNED) {
+                        const __m256i sw = _mm256_xor_si256(w, flip);
+                        pairs = _mm256_maddubs_epi16(_mm256_abs_epi8(sw), _mm256_sign_epi8(x, sw));
+                    } else {
+                        pairs = _mm256_maddubs_epi16(w, x);
+                    }
                     dot = _mm256_add_epi32(dot, _mm256_madd_epi16(pairs, ones));
                 }
                 const __m256 s = _mm256_mul_ps(scale, _mm256_set1_ps(da[(size_t)j * gs + g]));
@@ -53,13 +50,9 @@ CK_INLINE void tile256(const uint8_t *panel, size_t stride, int groups, const ck
                 if (KIND == CK_MIN) acc[j] = _mm256_fmadd_ps(mins, _mm256_set1_ps(sums[(size_t)j * gs + g]), acc[j]);
             }
         }
-        const int count = nrows - 4 * h < 4 ? nrows - 4 * h : 4;
-        for (int j = 0; j < BT; j++) {
-            const __m256 pairs = _mm256_add_ps(acc[j], _mm256_permute_ps(acc[j], 0xB1));
-            float out[8];
-            _mm256_storeu_ps(out, _mm256_permutevar8x32_ps(pairs, even));
-            memcpy(y + (size_t)j * ldy + 4 * h, out, sizeof(float) * (size_t)count);
-        }
+        const int count = nrows - 8 * h < 8 ? nrows - 8 * h : 8;
+        const __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        for (int j = 0; j < BT; j++) _mm256_maskstore_ps(y + (size_t)j * ldy + 8 * h, lanes, acc[j]);
     }
 }
 

@@ -1,5 +1,6 @@
-// Integer kernels for AVX-512 with VNNI: one vpdpbusd multiplies 64 unsigned weight values by 64
-// signed activation values and sums them in fours into 32-bit lanes.
+// Integer kernels for AVX-512 with VNNI: one vpdpbusd multiplies 64 unsigned weight bytes (4 values
+// of each of 16 rows) by 4 signed activation bytes broadcast to every lane, and adds each lane's 4
+// products to its 32-bit sum.
 //
 // Written in C because Swift's SIMD types have no access to vpdpbusd / vpmaddubsw (integer
 // multiply-accumulate of u8 × s8): the integer dot product is the whole point of these kernels.
@@ -11,54 +12,211 @@
 
 #define CK_SUFFIX(name) name##_avx512
 #define CK_TILE_BATCH 8
+#define CK_PACK pack_avx512
+#define CK_QUANTIZE_32 quantize_32_512
+#define CK_QUANTIZE_256 quantize_256_512
+static inline void quantize_32_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr);
+static inline void quantize_256_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr);
 #include "ck_generic.h"
 
-// The hot spot. A tile: 8 output rows (one panel) × BT activation rows, accumulated in BT registers
-// of 16 float lanes (two per output row). Each panel vector is loaded once per group of k and used
-// for all BT activation rows; per activation row and group: G/8 vpdpbusd, one conversion, one scale
-// multiply, one FMA (and one more FMA for the mins). Every activation row goes through the same
-// instructions whatever BT is, so a row's result does not depend on the batch it came in.
+// ---- Activation quantization: the same arithmetic as ck_quantize_32 / ck_quantize_256 ----
+
+CK_INLINE float ck_round_to_half_f16c(float f) { return _cvtsh_ss(_cvtss_sh(f, _MM_FROUND_TO_NEAREST_INT)); }
+
+CK_INLINE __m512i ck_round_to_int(__m512 v) {
+    return _mm512_cvt_roundps_epi32(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+
+CK_INLINE void quantize_32_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
+    for (int g = 0; g < cols / 32; g++) {
+        const __m512 x0 = _mm512_loadu_ps(x + 32 * g), x1 = _mm512_loadu_ps(x + 32 * g + 16);
+        const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
+        const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
+        const __m512i q0 = ck_round_to_int(_mm512_mul_ps(x0, _mm512_set1_ps(id)));
+        const __m512i q1 = ck_round_to_int(_mm512_mul_ps(x1, _mm512_set1_ps(id)));
+        _mm_storeu_si128((__m128i *)(q + 32 * g), _mm512_cvtepi32_epi8(q0));
+        _mm_storeu_si128((__m128i *)(q + 32 * g + 16), _mm512_cvtepi32_epi8(q1));
+        const int sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+        da[g] = ck_round_to_half_f16c(d);
+        if (f->act == CK_ACT_Q8_1) ((float *)corr)[g] = ck_round_to_half_f16c(d * (float)sum);
+        else ((int32_t *)corr)[g] = -f->offset * sum;
+    }
+}
+
+CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
+    const int per = 256 / f->g;
+    for (int s = 0; s < cols / 256; s++) {
+        const float *xs = x + 256 * s;
+        __m512 v[16], m = _mm512_setzero_ps();
+        for (int k = 0; k < 16; k++) {
+            v[k] = _mm512_loadu_ps(xs + 16 * k);
+            m = _mm512_max_ps(m, _mm512_abs_ps(v[k]));
+        }
+        const float amax = _mm512_reduce_max_ps(m);
+        float d = 0.f, iscale = 0.f;
+        if (amax != 0.f) {
+            // The first value of largest magnitude, with its sign.
+            float max = amax;
+            for (int k = 0; k < 16; k++) {
+                const __mmask16 hit = _mm512_cmp_ps_mask(_mm512_abs_ps(v[k]), _mm512_set1_ps(amax), _CMP_EQ_OQ);
+                if (hit) { max = xs[16 * k + __builtin_ctz(hit)]; break; }
+            }
+            iscale = -127.f / max;
+            d = 1.f / iscale;
+        }
+        int sums[16];
+        for (int k = 0; k < 16; k++) {
+            __m512i qk = ck_round_to_int(_mm512_mul_ps(v[k], _mm512_set1_ps(iscale)));
+            qk = _mm512_min_epi32(qk, _mm512_set1_epi32(127));
+            _mm_storeu_si128((__m128i *)(q + 256 * s + 16 * k), _mm512_cvtepi32_epi8(qk));
+            sums[k] = _mm512_reduce_add_epi32(qk);
+        }
+        for (int gi = 0; gi < per; gi++) {
+            const int sum = per == 16 ? sums[gi] : sums[2 * gi] + sums[2 * gi + 1];
+            const int at = s * per + gi;
+            da[at] = d;
+            if (f->kind == CK_MIN) ((float *)corr)[at] = d * (float)sum;
+            else ((int32_t *)corr)[at] = -f->offset * sum;
+        }
+    }
+}
+
+// ---- Unpacking with whole-register shuffles ----
+
+// The 16 × 16 bytes at rows[i] + at, as four units: unit u holds bytes 4u…4u+3 of every row.
+CK_INLINE void ck_transpose16x4(const uint8_t *const *rows, size_t at, __m512i *units) {
+    __m512i a[4];
+    for (int k = 0; k < 4; k++) {
+        a[k] = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(rows[k] + at)));
+        a[k] = _mm512_inserti32x4(a[k], _mm_loadu_si128((const __m128i *)(rows[k + 4] + at)), 1);
+        a[k] = _mm512_inserti32x4(a[k], _mm_loadu_si128((const __m128i *)(rows[k + 8] + at)), 2);
+        a[k] = _mm512_inserti32x4(a[k], _mm_loadu_si128((const __m128i *)(rows[k + 12] + at)), 3);
+    }
+    // Lane L of a[k] is row 4L + k: a 4 × 4 transpose of dwords inside each lane.
+    const __m512i t0 = _mm512_unpacklo_epi32(a[0], a[1]), t1 = _mm512_unpackhi_epi32(a[0], a[1]);
+    const __m512i t2 = _mm512_unpacklo_epi32(a[2], a[3]), t3 = _mm512_unpackhi_epi32(a[2], a[3]);
+    units[0] = _mm512_unpacklo_epi64(t0, t2);
+    units[1] = _mm512_unpackhi_epi64(t0, t2);
+    units[2] = _mm512_unpacklo_epi64(t1, t3);
+    units[3] = _mm512_unpackhi_epi64(t1, t3);
+}
+
+CK_INLINE __m512i ck_row_offsets(const uint8_t *const *rows) {
+    int32_t o[16];
+    for (int i = 0; i < 16; i++) o[i] = (int32_t)(rows[i] - rows[0]);
+    return _mm512_loadu_si512(o);
+}
+
+// Scale (and min) of one block of every row: the f16 pair at the block's start, gathered.
+CK_INLINE void ck_pack_scales(const uint8_t *first, __m512i offsets, int with_min, uint8_t *out) {
+    const __m512i pairs = _mm512_i32gather_epi32(offsets, (const void *)first, 1);
+    _mm512_store_ps(out, _mm512_cvtph_ps(_mm512_cvtepi32_epi16(pairs)));
+    if (with_min) _mm512_store_ps(out + 64, _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(pairs, 16))));
+}
+
+CK_INLINE void ck_group_rows(const uint8_t *w, size_t row_bytes, int nrows, const uint8_t **rows) {
+    for (int i = 0; i < 16; i++) rows[i] = ck_group_row(w, row_bytes, nrows, i);
+}
+
+// Q4_0 / Q4_1: 16 bytes of nibbles; byte j holds value j (low) and j + 16 (high).
+CK_INLINE void pack_q4_512(const int type, const uint8_t *w, size_t row_bytes, int nrows, int cols, uint8_t *panel) {
+    const int block_bytes = type == CK_Q4_1 ? 20 : 18, nibbles = type == CK_Q4_1 ? 4 : 2;
+    const size_t stride = type == CK_Q4_1 ? 640 : 576;
+    const uint8_t *r[16];
+    ck_group_rows(w, row_bytes, nrows, r);
+    const __m512i offsets = ck_row_offsets(r), low = _mm512_set1_epi8(0x0F);
+    for (int blk = 0; blk < cols / 32; blk++) {
+        const size_t o = (size_t)blk * (size_t)block_bytes;
+        __m512i u[4];
+        ck_transpose16x4(r, o + (size_t)nibbles, u);
+        uint8_t *p = panel + (size_t)blk * stride;
+        for (int k = 0; k < 4; k++) {
+            _mm512_store_si512(p + 64 * k, _mm512_and_si512(u[k], low));
+            _mm512_store_si512(p + 64 * (k + 4), _mm512_and_si512(_mm512_srli_epi16(u[k], 4), low));
+        }
+        ck_pack_scales(r[0] + o, offsets, type == CK_Q4_1, p + 512);
+    }
+}
+
+// Q8_0: 32 signed bytes, stored as q + 128.
+CK_INLINE void pack_q8_512(const uint8_t *w, size_t row_bytes, int nrows, int cols, uint8_t *panel) {
+    const uint8_t *r[16];
+    ck_group_rows(w, row_bytes, nrows, r);
+    const __m512i offsets = ck_row_offsets(r), flip = _mm512_set1_epi8((char)0x80);
+    for (int blk = 0; blk < cols / 32; blk++) {
+        const size_t o = (size_t)blk * 34;
+        __m512i u[8];
+        ck_transpose16x4(r, o + 2, u);
+        ck_transpose16x4(r, o + 18, u + 4);
+        uint8_t *p = panel + (size_t)blk * 576;
+        for (int k = 0; k < 8; k++) _mm512_store_si512(p + 64 * k, _mm512_xor_si512(u[k], flip));
+        ck_pack_scales(r[0] + o, offsets, 0, p + 512);
+    }
+}
+
+CK_INLINE void pack_avx512(const int type, const uint8_t *w, size_t row_bytes, int nrows, int cols, uint8_t *panel) {
+    switch (type) {
+    case CK_Q4_0: case CK_Q4_1: pack_q4_512(type, w, row_bytes, nrows, cols, panel); break;
+    case CK_Q8_0: pack_q8_512(w, row_bytes, nrows, cols, panel); break;
+    default: ck_pack(type, w, row_bytes, nrows, cols, panel); break;
+    }
+}
+
+// ---- The hot spot ----
+
+// A tile: 16 output rows (one panel) × BT activation rows, accumulated in BT registers of 16 float
+// lanes, one per output row. Each panel vector is loaded once per group and used for all BT
+// activation rows; per activation row and group of G values: G/4 vpdpbusd with the activation dword
+// broadcast from memory, one conversion, one scale multiply, one FMA (one more for mins). Every
+// activation row goes through the same instructions whatever BT is, so a row's result does not
+// depend on the batch it came in.
 CK_INLINE void tile512(const uint8_t *panel, size_t stride, int groups, const ck_acts *a, int b, float *y,
                        size_t ldy, int nrows, const int G, const int KIND, const int BT) {
-    const int units = G / 8;
+    const int units = G / 4;
     const size_t gs = a->groups;
     const int8_t *q = a->q + (size_t)b * a->cols;
     const float *da = a->da + (size_t)b * gs;
     const int32_t *offsets = (const int32_t *)a->corr + (size_t)b * gs;
     const float *sums = (const float *)a->corr + (size_t)b * gs;
+    // Independent dot chains: one per activation row, several for a row alone (vpdpbusd's latency
+    // would otherwise idle the units).
+    const int chains = BT >= 4 ? 1 : BT == 1 ? 4 : 2;
     __m512 acc[CK_TILE_BATCH];
     for (int j = 0; j < BT; j++) acc[j] = _mm512_setzero_ps();
     for (int g = 0; g < groups; g++) {
         const uint8_t *p = panel + (size_t)g * stride;
-        __m512i w[4];
+        __m512i w[8];
         for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
         const __m512 scale = _mm512_load_ps((const float *)(p + 64 * units));
         const __m512 mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
+        __m512i dot[CK_TILE_BATCH][4];
         for (int j = 0; j < BT; j++) {
-            const int8_t *qj = q + (size_t)j * a->cols + (size_t)g * G;
-            __m512i dot = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[(size_t)j * gs + g]) : _mm512_setzero_si512();
-            for (int u = 0; u < units; u++)
-                dot = _mm512_dpbusd_epi32(dot, w[u], _mm512_set1_epi64((long long)ck_load_u64(qj + 8 * u)));
+            dot[j][0] = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[(size_t)j * gs + g]) : _mm512_setzero_si512();
+            for (int c = 1; c < chains; c++) dot[j][c] = _mm512_setzero_si512();
+        }
+        for (int u = 0; u < units; u++) {
+            for (int j = 0; j < BT; j++) {
+                const uint8_t *x = (const uint8_t *)q + (size_t)j * a->cols + (size_t)g * G + 4 * u;
+                dot[j][u % chains] = _mm512_dpbusd_epi32(dot[j][u % chains], w[u], _mm512_set1_epi32((int)ck_load_u32(x)));
+            }
+        }
+        for (int j = 0; j < BT; j++) {
+            for (int c = 1; c < chains; c++) dot[j][0] = _mm512_add_epi32(dot[j][0], dot[j][c]);
             const __m512 s = _mm512_mul_ps(scale, _mm512_set1_ps(da[(size_t)j * gs + g]));
-            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), s, acc[j]);
+            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[j][0]), s, acc[j]);
             if (KIND == CK_MIN) acc[j] = _mm512_fmadd_ps(mins, _mm512_set1_ps(sums[(size_t)j * gs + g]), acc[j]);
         }
     }
-    // Row i is lane 2i + lane 2i+1.
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14);
-    const __mmask8 keep = (__mmask8)((1u << nrows) - 1);
-    for (int j = 0; j < BT; j++) {
-        const __m512 pairs = _mm512_add_ps(acc[j], _mm512_permute_ps(acc[j], 0xB1));
-        _mm256_mask_storeu_ps(y + (size_t)j * ldy, keep, _mm512_castps512_ps256(_mm512_permutexvar_ps(even, pairs)));
-    }
+    const __mmask16 keep = (__mmask16)((1u << nrows) - 1);
+    for (int j = 0; j < BT; j++) _mm512_mask_storeu_ps(y + (size_t)j * ldy, keep, acc[j]);
 }
 
 typedef void (*ck_tile_fn)(const uint8_t *, size_t, int, const ck_acts *, int, float *, size_t, int);
 
-#define CK_DEFINE_TILE(G, KIND, UNUSED, BT)                                                               \
+#define CK_DEFINE_TILE(G, KIND, UNUSED, BT)                                                                    \
     static void tile512_##G##_##KIND##_##BT(const uint8_t *panel, size_t stride, int groups, const ck_acts *a, \
-                                            int b, float *y, size_t ldy, int nrows) {                     \
-        tile512(panel, stride, groups, a, b, y, ldy, nrows, G, KIND, BT);                                 \
+                                            int b, float *y, size_t ldy, int nrows) {                          \
+        tile512(panel, stride, groups, a, b, y, ldy, nrows, G, KIND, BT);                                      \
     }
 #define CK_NAME_TILE(G, KIND, UNUSED, BT) tile512_##G##_##KIND##_##BT,
 

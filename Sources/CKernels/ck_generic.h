@@ -34,7 +34,7 @@ CK_INLINE void ck_quantize_32(const ck_format *f, const float *x, int cols, int8
         }
         da[g] = ck_round_to_half(d);
         if (f->act == CK_ACT_Q8_1) ((float *)corr)[g] = ck_round_to_half(d * (float)sum);
-        else ((int32_t *)corr)[g] = -(f->offset / 2) * sum;
+        else ((int32_t *)corr)[g] = -f->offset * sum;
     }
 }
 
@@ -67,10 +67,18 @@ CK_INLINE void ck_quantize_256(const ck_format *f, const float *x, int cols, int
             const int at = s * per + gi;
             da[at] = d;
             if (f->kind == CK_MIN) ((float *)corr)[at] = d * (float)sum;
-            else ((int32_t *)corr)[at] = -(f->offset / 2) * sum;
+            else ((int32_t *)corr)[at] = -f->offset * sum;
         }
     }
 }
+
+// An instruction set with its own block quantizers defines these before including this file.
+#ifndef CK_QUANTIZE_32
+#define CK_QUANTIZE_32 ck_quantize_32
+#endif
+#ifndef CK_QUANTIZE_256
+#define CK_QUANTIZE_256 ck_quantize_256
+#endif
 
 void CK_SUFFIX(ck_quantize_acts)(const ck_format *f, const float *x, size_t ldx, int cols, int b0, int b1, int batch, void *acts) {
     size_t da_at, corr_at;
@@ -81,8 +89,8 @@ void CK_SUFFIX(ck_quantize_acts)(const ck_format *f, const float *x, size_t ldx,
         int8_t *q = (int8_t *)base + (size_t)b * (size_t)cols;
         float *da = (float *)(base + da_at) + (size_t)b * groups;
         void *corr = base + corr_at + 4 * (size_t)b * groups;
-        if (f->act == CK_ACT_Q8_K) ck_quantize_256(f, x + (size_t)b * ldx, cols, q, da, corr);
-        else ck_quantize_32(f, x + (size_t)b * ldx, cols, q, da, corr);
+        if (f->act == CK_ACT_Q8_K) CK_QUANTIZE_256(f, x + (size_t)b * ldx, cols, q, da, corr);
+        else CK_QUANTIZE_32(f, x + (size_t)b * ldx, cols, q, da, corr);
     }
 }
 
@@ -181,29 +189,30 @@ CK_INLINE void ck_decode(const int type, const uint8_t *b, uint8_t *v, float *sc
     }
 }
 
-// Unpacks rows [0, nrows) of the 8-row group starting at w into `panel`; missing rows become zeros.
+// Row i of a group, or the last row for a partial group: the extra lanes are computed and never
+// stored, so they may hold anything.
+CK_INLINE const uint8_t *ck_group_row(const uint8_t *w, size_t row_bytes, int nrows, int i) {
+    return w + (size_t)(i < nrows ? i : nrows - 1) * row_bytes;
+}
+
+// Unpacks the 16-row group starting at w (rows [0, nrows) real) into `panel`, one row at a time.
 CK_INLINE void ck_pack(const int type, const uint8_t *w, size_t row_bytes, int nrows, int cols, uint8_t *panel) {
     ck_format f;
     ck_format_of(type, &f);
     const size_t stride = ck_panel_stride(&f);
-    const int g = f.g, units = g / 8, per = f.block / g, blocks = cols / f.block;
+    const int g = f.g, units = g / 4, per = f.block / g, blocks = cols / f.block;
     uint8_t v[256];
     float sc[16], mn[16];
     for (int i = 0; i < CK_PANEL_ROWS; i++) {
-        const uint8_t *row = w + (size_t)i * row_bytes;
+        const uint8_t *row = ck_group_row(w, row_bytes, nrows, i);
         for (int blk = 0; blk < blocks; blk++) {
-            if (i < nrows) {
-                ck_decode(type, row + (size_t)blk * (size_t)f.block_bytes, v, sc, mn);
-            } else {
-                memset(v, 0, sizeof v);
-                for (int s = 0; s < 16; s++) sc[s] = mn[s] = 0.f;
-            }
+            ck_decode(type, row + (size_t)blk * (size_t)f.block_bytes, v, sc, mn);
             for (int gi = 0; gi < per; gi++) {
                 uint8_t *p = panel + (size_t)(blk * per + gi) * stride;
-                for (int u = 0; u < units; u++) memcpy(p + 64 * u + 8 * i, v + gi * g + 8 * u, 8);
+                for (int u = 0; u < units; u++) memcpy(p + 64 * u + 4 * i, v + gi * g + 4 * u, 4);
                 float *s = (float *)(p + 64 * units);
-                s[2 * i] = s[2 * i + 1] = sc[gi];
-                if (f.kind == CK_MIN) s[16 + 2 * i] = s[16 + 2 * i + 1] = 0.5f * mn[gi];
+                s[i] = sc[gi];
+                if (f.kind == CK_MIN) s[16 + i] = mn[gi];
             }
         }
     }
@@ -218,6 +227,10 @@ CK_INLINE int ck_batch_chunk(int cols, int batch) {
 }
 
 // The loop every instruction set shares: pack a group of 8 rows, then run `tile` over the batch.
+// An instruction set with its own unpacking for some types defines CK_PACK before including this.
+#ifndef CK_PACK
+#define CK_PACK ck_pack
+#endif
 #define CK_MATMUL_DRIVER(TYPE, TILE)                                                                \
     do {                                                                                            \
         ck_format f_;                                                                               \
@@ -228,7 +241,7 @@ CK_INLINE int ck_batch_chunk(int cols, int batch) {
             const int b1_ = b0_ + chunk_ < batch ? b0_ + chunk_ : batch;                            \
             for (int r_ = r0; r_ < r1; r_ += CK_PANEL_ROWS) {                                       \
                 const int nr_ = r1 - r_ < CK_PANEL_ROWS ? r1 - r_ : CK_PANEL_ROWS;                  \
-                ck_pack(TYPE, w + (size_t)r_ * row_bytes, row_bytes, nr_, cols, panel);             \
+                CK_PACK(TYPE, w + (size_t)r_ * row_bytes, row_bytes, nr_, cols, panel);             \
                 for (int b_ = b0_; b_ < b1_; b_ += CK_TILE_BATCH) {                                 \
                     const int bt_ = b1_ - b_ < CK_TILE_BATCH ? b1_ - b_ : CK_TILE_BATCH;            \
                     TILE(&f_, panel, cols / f_.g, &a_, b_, bt_, y + (size_t)b_ * ldy + r_, ldy, nr_); \

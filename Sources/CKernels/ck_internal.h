@@ -53,7 +53,7 @@ static inline size_t ck_align64(size_t n) { return (n + 63) & ~(size_t)63; }
 // ---- Activations: `batch` rows of `cols` values, quantized ----
 //   q:    int8 [batch][cols]
 //   da:   float [batch][cols/g]   scale of each group
-//   corr: [batch][cols/g]         CK_OFFSET: int32 −(offset/2)·Σq (added to both dot lanes of a row);
+//   corr: [batch][cols/g]         CK_OFFSET: int32 −offset·Σq, the integer dot's starting value;
 //                                 CK_MIN:    float d·Σq (ggml's s)
 typedef struct {
     const int8_t *q;
@@ -77,15 +77,15 @@ static inline ck_acts ck_acts_view(const ck_format *f, const void *base, int bat
     return (ck_acts){(const int8_t *)p, (const float *)(p + da_at), p + corr_at, (size_t)(cols / f->g), (size_t)cols};
 }
 
-// ---- Panel: the weights of 8 output rows, unpacked for the integer kernels ----
-// For every group of g values along k, g/8 units of 64 bytes, then 16 floats of scales, then for
-// CK_MIN 16 floats of mins. In a unit, bytes [8i, 8i+8) hold 8 consecutive values of row i, so one
-// 32-bit lane of a dot product sees 4 values of one row: row i owns lanes 2i and 2i+1. Scales and
-// mins are stored twice per row to match (mins halved, as both lanes add them).
-#define CK_PANEL_ROWS 8
+// ---- Panel: the weights of 16 output rows, unpacked for the integer kernels ----
+// For every group of g values along k: g/4 units of 64 bytes, then 16 floats of scales, then for
+// CK_MIN 16 floats of mins. In unit u, bytes [4i, 4i+4) hold values 4u…4u+3 of the group for row i,
+// so one 32-bit lane of a dot product is one row, and the 4 activation bytes it meets are one
+// broadcast dword. Scale and min of row i are lane i.
+#define CK_PANEL_ROWS 16
 
 static inline size_t ck_panel_stride(const ck_format *f) {
-    return (size_t)(f->g / 8) * 64 + 64 + (f->kind == CK_MIN ? 64 : 0);
+    return (size_t)(f->g / 4) * 64 + 64 + (f->kind == CK_MIN ? 64 : 0);
 }
 
 // ---- Half precision in portable C (exact; used off the hot loops) ----

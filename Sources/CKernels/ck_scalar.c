@@ -9,7 +9,7 @@
 static void tile_scalar(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
                         float *y, size_t ldy, int nrows) {
     const size_t stride = ck_panel_stride(f), gs = a->groups;
-    const int units = f->g / 8;
+    const int units = f->g / 4;
     for (int j = 0; j < bt; j++) {
         const int8_t *q = a->q + (size_t)(b + j) * a->cols;
         const float *da = a->da + (size_t)(b + j) * gs;
@@ -21,11 +21,11 @@ static void tile_scalar(const ck_format *f, const uint8_t *panel, int groups, co
                 const uint8_t *p = panel + (size_t)g * stride;
                 const float *scale = (const float *)(p + 64 * units);
                 const int8_t *qg = q + (size_t)g * (size_t)f->g;
-                int32_t dot = f->kind == CK_OFFSET ? 2 * offsets[g] : 0;
+                int32_t dot = f->kind == CK_OFFSET ? offsets[g] : 0;
                 for (int u = 0; u < units; u++)
-                    for (int e = 0; e < 8; e++) dot += (int32_t)p[64 * u + 8 * i + e] * qg[8 * u + e];
-                acc += (float)dot * (scale[2 * i] * da[g]);
-                if (f->kind == CK_MIN) acc += 2.f * scale[16 + 2 * i] * sums[g];
+                    for (int e = 0; e < 4; e++) dot += (int32_t)p[64 * u + 4 * i + e] * qg[4 * u + e];
+                acc += (float)dot * (scale[i] * da[g]);
+                if (f->kind == CK_MIN) acc += scale[16 + i] * sums[g];
             }
             y[(size_t)j * ldy + i] = acc;
         }

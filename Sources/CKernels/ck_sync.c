@@ -1,6 +1,7 @@
 // Waiting and waking for the compute pool: spin briefly (calls come back to back within a forward
 // pass), then sleep on a futex so idle workers cost nothing.
 #include "ckernels.h"
+#include <sched.h>
 #include <time.h>
 #if defined(__linux__)
 #include <linux/futex.h>
@@ -73,6 +74,30 @@ void ck_bump_and_wake(uint32_t *word, uint32_t *sleepers) {
     if (__atomic_load_n(sleepers, __ATOMIC_SEQ_CST) != 0) ck_wake(word);
 }
 
-void ck_spin_until_equal(uint32_t *word, uint32_t value) {
-    while (__atomic_load_n(word, __ATOMIC_ACQUIRE) != value) CK_RELAX();
+void ck_publish_job(uint64_t *word, void **slot, void *job, uint32_t *completed, uint64_t value) {
+    __atomic_store_n(slot, job, __ATOMIC_RELAXED);
+    __atomic_store_n(completed, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(word, value, __ATOMIC_RELEASE);
+}
+
+int32_t ck_claim(uint64_t *word, void *const *slot, void **job) {
+    uint64_t w = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+    for (;;) {
+        const uint32_t count = (uint32_t)(w >> 16) & 0xffff, index = (uint32_t)w & 0xffff;
+        if (index >= count) return -1;
+        // Read before the claim: while this job has an unclaimed index it cannot be replaced, so a
+        // successful claim of w means the slot held w's job.
+        void *candidate = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+        if (__atomic_compare_exchange_n(word, &w, w + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            *job = candidate;
+            return (int32_t)index;
+        }
+    }
+}
+
+void ck_wait_until_equal(uint32_t *word, uint32_t value) {
+    for (uint32_t spins = 0; __atomic_load_n(word, __ATOMIC_ACQUIRE) != value; spins++) {
+        if (spins < 4096) CK_RELAX();
+        else sched_yield();
+    }
 }

@@ -7,7 +7,7 @@ import Testing
     func runsEveryIndexExactlyOnce(threads: Int) {
         let pool = ComputePool(threads: threads)
         #expect(pool.threadCount == threads)
-        for count in [0, 1, 2, 7, 64, 1000] {
+        for count in [0, 1, 2, 7, 64, 1000, 70000] {
             let runs = Mutex([Int](repeating: 0, count: count))
             let threadsSeen = Mutex(Set<Int>())
             pool.parallelFor(count) { index, thread in

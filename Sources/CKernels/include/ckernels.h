@@ -47,17 +47,36 @@ void ck_halfs_to_floats(const uint16_t *src, float *dst, size_t n);
 void ck_floats_to_halfs(const float *src, uint16_t *dst, size_t n);
 
 // ---- synchronisation for the compute pool ----
+// A job is published as one 64-bit word: generation << 32 | count << 16 | next index. Threads claim
+// indices with compare-and-swap, so a thread that wakes late claims nothing from a finished job and
+// nobody waits for it; the caller waits only for the indices to complete.
+
+/// The job word for `count` (at most 65535) indices of job `generation`, none claimed.
+static inline uint64_t ck_job_word(uint32_t generation, uint32_t count) {
+    return (uint64_t)generation << 32 | (uint64_t)(count & 0xffff) << 16;
+}
+
+/// Publishes a job: `job` into *slot, *completed = 0, then the job word (release).
+void ck_publish_job(uint64_t *word, void **slot, void *job, uint32_t *completed, uint64_t value);
+
+/// Claims the next index of the job published in *word: returns it, with the job's pointer in *job,
+/// or −1 when no index is left.
+int32_t ck_claim(uint64_t *word, void *const *slot, void **job);
+
+/// Adds one completed index.
+static inline void ck_complete(uint32_t *completed) { __atomic_fetch_add(completed, 1, __ATOMIC_RELEASE); }
+
+/// Waits until *word == value: spins, then yields the CPU (a worker holding an index may be preempted).
+void ck_wait_until_equal(uint32_t *word, uint32_t value);
+
+/// Returns *signal once it differs from `seen`: spins for up to spin_ns, then sleeps on a futex,
+/// counted in *sleepers while asleep.
+uint32_t ck_wait_change(uint32_t *signal, uint32_t seen, uint32_t *sleepers, uint64_t spin_ns);
+
+/// Increments *signal and wakes every thread sleeping in ck_wait_change on it.
+void ck_bump_and_wake(uint32_t *signal, uint32_t *sleepers);
 
 static inline uint32_t ck_load_acquire(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void ck_store_release(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
-static inline uint32_t ck_fetch_add(uint32_t *p, uint32_t v) { return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL); }
-
-/// Returns *word once it differs from `seen`: spins for up to spin_ns, then sleeps on a futex,
-/// counted in *sleepers while asleep.
-uint32_t ck_wait_change(uint32_t *word, uint32_t seen, uint32_t *sleepers, uint64_t spin_ns);
-/// Increments *word and wakes every thread sleeping in ck_wait_change on it.
-void ck_bump_and_wake(uint32_t *word, uint32_t *sleepers);
-/// Spins until *word == value (for short waits: the pool's workers finishing a call).
-void ck_spin_until_equal(uint32_t *word, uint32_t value);
 
 #endif

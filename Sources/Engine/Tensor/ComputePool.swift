@@ -9,8 +9,9 @@ import Darwin
 /// A fixed set of compute threads for the matrix products and attention of a forward pass.
 ///
 /// Workers are started once. A call publishes its job, wakes them once (a bump of a shared counter;
-/// a futex wake only for those asleep), and the calling thread works too; indices are handed out
-/// one at a time from an atomic counter, so a slow thread takes fewer. Between calls workers spin
+/// a futex wake only for those asleep), and the calling thread works too. Indices are claimed one
+/// at a time, so a slow or preempted thread takes fewer, and one that wakes after the work is gone
+/// claims nothing: the caller waits only for claimed indices to finish. Between calls workers spin
 /// for `spinMicroseconds` (the next product of a forward pass follows within microseconds), then
 /// sleep. A call allocates nothing.
 ///
@@ -33,7 +34,6 @@ public final class ComputePool: @unchecked Sendable {
         self.state = state
         self.workers = workers
         threadCount = workers.count + 1
-        state.workerCount = UInt32(workers.count)
     }
 
     deinit {
@@ -51,7 +51,11 @@ public final class ComputePool: @unchecked Sendable {
                 for index in 0..<count { body(index, 0) }
                 return
             }
-            withoutActuallyEscaping(body) { job in state.run(job, count: count) }
+            // A job holds at most PoolState.maxCount indices; longer loops run as several jobs.
+            for base in stride(from: 0, to: count, by: PoolState.maxCount) {
+                let part = { (index: Int, thread: Int) in body(base + index, thread) }
+                withoutActuallyEscaping(part) { job in state.run(job, count: min(PoolState.maxCount, count - base)) }
+            }
         }
     }
 
@@ -90,75 +94,68 @@ private final class WorkerStart {
     }
 }
 
-/// What the caller and the workers share. The counters live in raw memory, one cache line each,
-/// and are read and written only through the C atomics (and the futex) of CKernels.
+/// What the caller and the workers share: the job word and counters live in raw memory, a cache
+/// line each, and are touched only through CKernels' atomics (and futex).
 private final class PoolState: @unchecked Sendable {
     typealias Job = (_ index: Int, _ thread: Int) -> Void
+    static let maxCount = 0xffff
 
-    private let words: UnsafeMutablePointer<UInt32>
-    private var generation: UnsafeMutablePointer<UInt32> { words }
-    private var sleepers: UnsafeMutablePointer<UInt32> { words + 16 }
-    private var next: UnsafeMutablePointer<UInt32> { words + 32 }
-    private var done: UnsafeMutablePointer<UInt32> { words + 48 }
-    private var count: UnsafeMutablePointer<UInt32> { words + 64 }
-    private var stopping: UnsafeMutablePointer<UInt32> { words + 80 }
-    private let job: UnsafeMutablePointer<Job?>
+    private let memory: UnsafeMutableRawPointer
+    private var word: UnsafeMutablePointer<UInt64> { memory.assumingMemoryBound(to: UInt64.self) }
+    private var slot: UnsafeMutablePointer<UnsafeMutableRawPointer?> {
+        (memory + 64).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+    }
+    private var completed: UnsafeMutablePointer<UInt32> { (memory + 128).assumingMemoryBound(to: UInt32.self) }
+    private var signal: UnsafeMutablePointer<UInt32> { (memory + 192).assumingMemoryBound(to: UInt32.self) }
+    private var sleepers: UnsafeMutablePointer<UInt32> { (memory + 256).assumingMemoryBound(to: UInt32.self) }
+    private var stopping: UnsafeMutablePointer<UInt32> { (memory + 320).assumingMemoryBound(to: UInt32.self) }
     private let spinNanoseconds: UInt64
-    /// Set once, before any job.
-    var workerCount: UInt32 = 0
+    /// The caller's count of jobs (callers are serialised).
+    private var generation: UInt32 = 0
 
     init(spinNanoseconds: UInt64) {
         self.spinNanoseconds = spinNanoseconds
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: 96 * 4, alignment: 64)
-        raw.initializeMemory(as: UInt32.self, repeating: 0, count: 96)
-        words = raw.assumingMemoryBound(to: UInt32.self)
-        job = .allocate(capacity: 1)
-        job.initialize(to: nil)
+        memory = .allocate(byteCount: 384, alignment: 64)
+        memory.initializeMemory(as: UInt8.self, repeating: 0, count: 384)
     }
 
-    deinit {
-        job.deinitialize(count: 1)
-        job.deallocate()
-        UnsafeMutableRawPointer(words).deallocate()
-    }
+    deinit { memory.deallocate() }
 
-    /// Publishes `body`, wakes the workers, works, and waits for every worker to be done with it.
-    func run(_ body: @escaping Job, count total: Int) {
-        job.pointee = body
-        count.pointee = UInt32(clamping: total)
-        next.pointee = 0
-        done.pointee = 0
-        ck_bump_and_wake(generation, sleepers)  // publishes the stores above
-        work(thread: 0)
-        ck_spin_until_equal(done, workerCount)
-        job.pointee = nil
+    /// Publishes `job`, wakes the workers, works, and waits for every index to complete.
+    func run(_ job: @escaping Job, count: Int) {
+        var job = job
+        withUnsafeMutablePointer(to: &job) { pointer in
+            generation &+= 1
+            ck_publish_job(word, slot, pointer, completed, ck_job_word(generation, UInt32(count)))
+            ck_bump_and_wake(signal, sleepers)
+            work(thread: 0)
+            ck_wait_until_equal(completed, UInt32(count))
+        }
     }
 
     func workerLoop(thread: Int) {
         var seen: UInt32 = 0
         while true {
-            seen = ck_wait_change(generation, seen, sleepers, spinNanoseconds)
+            seen = ck_wait_change(signal, seen, sleepers, spinNanoseconds)
             if ck_load_acquire(stopping) != 0 { return }
             work(thread: thread)
-            _ = ck_fetch_add(done, 1)
         }
     }
 
-    /// Takes indices until none are left. Its copy of the job is released on return, before the
-    /// worker reports done (the caller's `withoutActuallyEscaping` checks that nothing kept it).
-    @inline(never)
+    /// Claims and runs indices until none are left. The job is read only through a successful
+    /// claim, while the caller is still waiting for that index.
     private func work(thread: Int) {
-        guard let body = job.pointee else { return }
-        let total = count.pointee
+        var claimed: UnsafeMutableRawPointer?
         while true {
-            let index = ck_fetch_add(next, 1)
-            if index >= total { return }
-            body(Int(index), thread)
+            let index = ck_claim(word, slot, &claimed)
+            guard index >= 0, let job = claimed else { return }
+            job.assumingMemoryBound(to: Job.self).pointee(Int(index), thread)
+            ck_complete(completed)
         }
     }
 
     func stop() {
         ck_store_release(stopping, 1)
-        ck_bump_and_wake(generation, sleepers)
+        ck_bump_and_wake(signal, sleepers)
     }
 }

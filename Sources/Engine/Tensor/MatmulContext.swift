@@ -20,7 +20,7 @@ public final class MatmulContext: @unchecked Sendable {
     public let sgemmBatch: Int
 
     private let activations: UnsafeMutableRawPointer  // quantized x: (maxBatch, maxCols) int8 + scales
-    private let panels: UnsafeMutableRawPointer       // (threads) unpacked weights of 8 rows
+    private let panels: UnsafeMutableRawPointer       // (threads) unpacked weights of 16 rows
     private let panelBytes: Int
     private let tiles: UnsafeMutablePointer<Float>     // (threads, tileRows, maxCols) f32 weights for sgemm
     private let tileRows: Int
@@ -91,10 +91,11 @@ public final class MatmulContext: @unchecked Sendable {
             let b0 = part * batch / parts, b1 = (part + 1) * batch / parts
             ck_quantize_acts(isa, type, x, ldx, cols, Int32(b0), Int32(b1), Int32(batch), acts)
         }
-        let groups = (rows + 7) / 8
+        // Tasks of whole 16-row panels; several per thread, so that a slow thread takes fewer.
+        let groups = (rows + 15) / 16
         let tasks = min(groups, pool.threadCount * 4)
         pool.parallelFor(tasks) { task, thread in
-            let r0 = task * groups / tasks * 8, r1 = min((task + 1) * groups / tasks * 8, rows)
+            let r0 = task * groups / tasks * 16, r1 = min((task + 1) * groups / tasks * 16, rows)
             ck_matmul_rows(isa, type, w.data, w.rowBytes, cols, Int32(r0), Int32(r1), acts, Int32(batch),
                            y, ldy, panels + thread * panelBytes)
         }

