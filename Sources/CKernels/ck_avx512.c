@@ -107,71 +107,78 @@ CK_INLINE __m512i ck_row_offsets(const uint8_t *const *rows) {
     return _mm512_loadu_si512(o);
 }
 
-// Scale (and min) of one block of every row: the f16 pair at the block's start, gathered.
-CK_INLINE void ck_pack_scales(const uint8_t *first, __m512i offsets, int with_min, uint8_t *out) {
-    const __m512i pairs = _mm512_i32gather_epi32(offsets, (const void *)first, 1);
-    _mm512_store_ps(out, _mm512_cvtph_ps(_mm512_cvtepi32_epi16(pairs)));
-    if (with_min) _mm512_store_ps(out + 64, _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(pairs, 16))));
-}
-
 CK_INLINE void ck_group_rows(const uint8_t *w, size_t row_bytes, int nrows, const uint8_t **rows) {
     for (int i = 0; i < 16; i++) rows[i] = ck_group_row(w, row_bytes, nrows, i);
 }
 
-// Q4_0 / Q4_1: 16 bytes of nibbles; byte j holds value j (low) and j + 16 (high).
-CK_INLINE void pack_q4_512(const int type, const uint8_t *w, size_t row_bytes, int nrows, int cols, uint8_t *panel) {
-    const int block_bytes = type == CK_Q4_1 ? 20 : 18, nibbles = type == CK_Q4_1 ? 4 : 2;
-    const size_t stride = type == CK_Q4_1 ? 640 : 576;
-    const uint8_t *r[16];
-    ck_group_rows(w, row_bytes, nrows, r);
-    const __m512i offsets = ck_row_offsets(r), low = _mm512_set1_epi8(0x0F);
-    for (int blk = 0; blk < cols / 32; blk++) {
-        const size_t o = (size_t)blk * (size_t)block_bytes;
-        __m512i u[4];
-        ck_transpose16x4(r, o + (size_t)nibbles, u);
-        uint8_t *p = panel + (size_t)blk * stride;
+// One group of 32 values of 16 rows, unpacked into registers: 8 units, scales, mins. Q4_0 / Q4_1
+// hold 16 bytes of nibbles (byte j: value j low, value j + 16 high); Q8_0 32 signed bytes (q + 128).
+CK_INLINE void unpack_group_512(const int type, const uint8_t *const *r, __m512i offsets, int g, __m512i *w,
+                                __m512 *scale, __m512 *mins) {
+    const size_t block_bytes = type == CK_Q8_0 ? 34 : type == CK_Q4_1 ? 20 : 18, o = (size_t)g * block_bytes;
+    if (type == CK_Q8_0) {
+        const __m512i flip = _mm512_set1_epi8((char)0x80);
+        ck_transpose16x4(r, o + 2, w);
+        ck_transpose16x4(r, o + 18, w + 4);
+        for (int k = 0; k < 8; k++) w[k] = _mm512_xor_si512(w[k], flip);
+    } else {
+        const __m512i low = _mm512_set1_epi8(0x0F);
+        __m512i raw[4];
+        ck_transpose16x4(r, o + (type == CK_Q4_1 ? 4 : 2), raw);
         for (int k = 0; k < 4; k++) {
-            _mm512_store_si512(p + 64 * k, _mm512_and_si512(u[k], low));
-            _mm512_store_si512(p + 64 * (k + 4), _mm512_and_si512(_mm512_srli_epi16(u[k], 4), low));
+            w[k] = _mm512_and_si512(raw[k], low);
+            w[k + 4] = _mm512_and_si512(_mm512_srli_epi16(raw[k], 4), low);
         }
-        ck_pack_scales(r[0] + o, offsets, type == CK_Q4_1, p + 512);
     }
+    // The f16 scale (and min) at each block's start, gathered for the 16 rows.
+    const __m512i pairs = _mm512_i32gather_epi32(offsets, (const void *)(r[0] + o), 1);
+    *scale = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(pairs));
+    *mins = type == CK_Q4_1 ? _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(pairs, 16))) : _mm512_setzero_ps();
 }
 
-// Q8_0: 32 signed bytes, stored as q + 128.
-CK_INLINE void pack_q8_512(const uint8_t *w, size_t row_bytes, int nrows, int cols, uint8_t *panel) {
-    const uint8_t *r[16];
-    ck_group_rows(w, row_bytes, nrows, r);
-    const __m512i offsets = ck_row_offsets(r), flip = _mm512_set1_epi8((char)0x80);
-    for (int blk = 0; blk < cols / 32; blk++) {
-        const size_t o = (size_t)blk * 34;
-        __m512i u[8];
-        ck_transpose16x4(r, o + 2, u);
-        ck_transpose16x4(r, o + 18, u + 4);
-        uint8_t *p = panel + (size_t)blk * 576;
-        for (int k = 0; k < 8; k++) _mm512_store_si512(p + 64 * k, _mm512_xor_si512(u[k], flip));
-        ck_pack_scales(r[0] + o, offsets, 0, p + 512);
-    }
-}
+CK_INLINE int ck_unpacks_in_registers(int type) { return type == CK_Q4_0 || type == CK_Q4_1 || type == CK_Q8_0; }
 
 CK_INLINE void pack_avx512(const int type, const uint8_t *w, size_t row_bytes, int nrows, int cols, uint8_t *panel) {
-    switch (type) {
-    case CK_Q4_0: case CK_Q4_1: pack_q4_512(type, w, row_bytes, nrows, cols, panel); break;
-    case CK_Q8_0: pack_q8_512(w, row_bytes, nrows, cols, panel); break;
-    default: ck_pack(type, w, row_bytes, nrows, cols, panel); break;
+    if (!ck_unpacks_in_registers(type)) {
+        ck_pack(type, w, row_bytes, nrows, cols, panel);
+        return;
+    }
+    ck_format f;
+    ck_format_of(type, &f);
+    const size_t stride = ck_panel_stride(&f);
+    const uint8_t *r[16];
+    ck_group_rows(w, row_bytes, nrows, r);
+    const __m512i offsets = ck_row_offsets(r);
+    for (int g = 0; g < cols / 32; g++) {
+        __m512i units[8];
+        __m512 scale, mins;
+        unpack_group_512(type, r, offsets, g, units, &scale, &mins);
+        uint8_t *p = panel + (size_t)g * stride;
+        for (int k = 0; k < 8; k++) _mm512_store_si512(p + 64 * k, units[k]);
+        _mm512_store_ps((float *)(p + 512), scale);
+        if (f.kind == CK_MIN) _mm512_store_ps((float *)(p + 576), mins);
     }
 }
 
 // ---- The hot spot ----
 
-// A tile: 16 output rows (one panel) × BT activation rows, accumulated in BT registers of 16 float
-// lanes, one per output row. Each panel vector is loaded once per group and used for all BT
-// activation rows; per activation row and group of G values: G/4 vpdpbusd with the activation dword
-// broadcast from memory, one conversion, one scale multiply, one FMA (one more for mins). Every
-// activation row goes through the same instructions whatever BT is, so a row's result does not
-// depend on the batch it came in.
-CK_INLINE void tile512(const uint8_t *panel, size_t stride, int groups, const ck_acts *a, int b, float *y,
-                       size_t ldy, int nrows, const int G, const int KIND, const int BT) {
+// Where a tile's weights come from: a panel, or (for a batch of at most one tile) the raw rows,
+// unpacked in registers as they are used.
+typedef struct {
+    const uint8_t *panel;
+    size_t stride;
+    const uint8_t *rows[16];
+    __m512i offsets;
+} ck_source;
+
+// A tile: 16 output rows × BT activation rows, accumulated in BT registers of 16 float lanes, one
+// per output row. Each unpacked weight vector is used for all BT activation rows; per activation
+// row and group of G values: G/4 vpdpbusd with the activation dword broadcast from memory, one
+// conversion, one scale multiply, one FMA (one more for mins). Every activation row goes through
+// the same arithmetic whatever BT and the source are, so a row's result does not depend on the
+// batch it came in. RAW is 0 for a panel, else the type unpacked from raw rows.
+CK_INLINE void tile512(const ck_source *src, int groups, const ck_acts *a, int b, float *y, size_t ldy, int nrows,
+                       const int G, const int KIND, const int RAW, const int BT) {
     const int units = G / 4;
     const size_t gs = a->groups;
     const int8_t *q = a->q + (size_t)b * a->cols;
@@ -184,11 +191,16 @@ CK_INLINE void tile512(const uint8_t *panel, size_t stride, int groups, const ck
     __m512 acc[CK_TILE_BATCH];
     for (int j = 0; j < BT; j++) acc[j] = _mm512_setzero_ps();
     for (int g = 0; g < groups; g++) {
-        const uint8_t *p = panel + (size_t)g * stride;
         __m512i w[8];
-        for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
-        const __m512 scale = _mm512_load_ps((const float *)(p + 64 * units));
-        const __m512 mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
+        __m512 scale, mins;
+        if (RAW) {
+            unpack_group_512(RAW, src->rows, src->offsets, g, w, &scale, &mins);
+        } else {
+            const uint8_t *p = src->panel + (size_t)g * src->stride;
+            for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
+            scale = _mm512_load_ps((const float *)(p + 64 * units));
+            mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
+        }
         __m512i dot[CK_TILE_BATCH][4];
         for (int j = 0; j < BT; j++) {
             dot[j][0] = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[(size_t)j * gs + g]) : _mm512_setzero_si512();
@@ -211,30 +223,52 @@ CK_INLINE void tile512(const uint8_t *panel, size_t stride, int groups, const ck
     for (int j = 0; j < BT; j++) _mm512_mask_storeu_ps(y + (size_t)j * ldy, keep, acc[j]);
 }
 
-typedef void (*ck_tile_fn)(const uint8_t *, size_t, int, const ck_acts *, int, float *, size_t, int);
+typedef void (*ck_tile_fn)(const ck_source *, int, const ck_acts *, int, float *, size_t, int);
 
-#define CK_DEFINE_TILE(G, KIND, UNUSED, BT)                                                                    \
-    static void tile512_##G##_##KIND##_##BT(const uint8_t *panel, size_t stride, int groups, const ck_acts *a, \
-                                            int b, float *y, size_t ldy, int nrows) {                          \
-        tile512(panel, stride, groups, a, b, y, ldy, nrows, G, KIND, BT);                                      \
+#define CK_DEFINE_TILE(G, KIND, RAW, BT)                                                                     \
+    static void tile512_##G##_##KIND##_##RAW##_##BT(const ck_source *src, int groups, const ck_acts *a, int b, \
+                                                    float *y, size_t ldy, int nrows) {                       \
+        tile512(src, groups, a, b, y, ldy, nrows, G, KIND, RAW, BT);                                          \
     }
-#define CK_NAME_TILE(G, KIND, UNUSED, BT) tile512_##G##_##KIND##_##BT,
+#define CK_NAME_TILE(G, KIND, RAW, BT) tile512_##G##_##KIND##_##RAW##_##BT,
 
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, _)
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 1, _)
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 16, 0, _)
-static const ck_tile_fn tiles_32_offset[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, _)};
-static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 1, _)};
-static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 16, 0, _)};
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 0)
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 1, 0)
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 16, 0, 0)
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 2)  // Q4_0 from raw rows
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 1, 3)  // Q4_1
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 8)  // Q8_0
+static const ck_tile_fn tiles_32_offset[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 0)};
+static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 1, 0)};
+static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 16, 0, 0)};
+static const ck_tile_fn tiles_raw_q4_0[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 2)};
+static const ck_tile_fn tiles_raw_q4_1[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 1, 3)};
+static const ck_tile_fn tiles_raw_q8_0[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 8)};
 
 static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
                         float *y, size_t ldy, int nrows) {
     const ck_tile_fn *table = f->g == 16 ? tiles_16_offset : f->kind == CK_MIN ? tiles_32_min : tiles_32_offset;
-    table[bt - 1](panel, ck_panel_stride(f), groups, a, b, y, ldy, nrows);
+    ck_source src;
+    src.panel = panel;
+    src.stride = ck_panel_stride(f);
+    table[bt - 1](&src, groups, a, b, y, ldy, nrows);
 }
 
 void ck_matmul_rows_avx512(const ck_format *f, const uint8_t *w, size_t row_bytes, int cols, int r0, int r1,
                            const void *acts, int batch, float *y, size_t ldy, uint8_t *panel) {
+    if (batch <= CK_TILE_BATCH && ck_unpacks_in_registers(f->type)) {
+        // Decode-sized batch: one tile per row group, so unpack straight into registers.
+        const ck_tile_fn *table = f->type == CK_Q8_0 ? tiles_raw_q8_0 : f->type == CK_Q4_1 ? tiles_raw_q4_1 : tiles_raw_q4_0;
+        const ck_acts a = ck_acts_view(f, acts, batch, cols);
+        ck_source src;
+        for (int r = r0; r < r1; r += CK_PANEL_ROWS) {
+            const int nr = r1 - r < CK_PANEL_ROWS ? r1 - r : CK_PANEL_ROWS;
+            ck_group_rows(w + (size_t)r * row_bytes, row_bytes, nr, src.rows);
+            src.offsets = ck_row_offsets(src.rows);
+            table[batch - 1](&src, cols / 32, &a, 0, y + r, ldy, nr);
+        }
+        return;
+    }
     CK_MATMUL_SWITCH(tile_avx512)
 }
 
