@@ -138,17 +138,118 @@ CK_INLINE void unpack_group_512(const int type, const uint8_t *const *r, __m512i
 
 CK_INLINE int ck_unpacks_in_registers(int type) { return type == CK_Q4_0 || type == CK_Q4_1 || type == CK_Q8_0; }
 
+// The 32 bytes at rows[i] + at as eight units (unit k: bytes 4k…4k+3 of every row).
+CK_INLINE void ck_transpose16x8(const uint8_t *const *rows, size_t at, __m512i *units) {
+    ck_transpose16x4(rows, at, units);
+    ck_transpose16x4(rows, at + 16, units + 4);
+}
+
+CK_INLINE __m512i ck_gather(const uint8_t *const *r, __m512i offsets, size_t at) {
+    return _mm512_i32gather_epi32(offsets, (const void *)(r[0] + at), 1);
+}
+
+// Byte `b` of every lane, as floats.
+CK_INLINE __m512 ck_byte_to_float(__m512i v, int b) {
+    return _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(v, 8 * b), _mm512_set1_epi32(0xFF)));
+}
+
+// Q4_K / Q5_K: per super-block of 256, scales and mins of its 8 sub-blocks decoded for 16 rows at
+// once (ggml's 6-bit packing), 32 bytes of nibbles per pair of sub-blocks, and for Q5_K a fifth
+// bit per value from 32 bytes of high bits.
+CK_INLINE void pack_k4_512(const int type, const uint8_t *const *r, __m512i offsets, int cols, uint8_t *panel) {
+    const size_t block_bytes = type == CK_Q5_K ? 176 : 144, nibbles = type == CK_Q5_K ? 48 : 16;
+    const __m512i low6 = _mm512_set1_epi32(0x3f3f3f3f), low4 = _mm512_set1_epi32(0x0f0f0f0f);
+    const __m512i top2 = _mm512_set1_epi32(0x03030303), low = _mm512_set1_epi8(0x0F), bit4 = _mm512_set1_epi8(0x10);
+    for (int sb = 0; sb < cols / 256; sb++) {
+        const size_t o = (size_t)sb * block_bytes;
+        const __m512i dd = ck_gather(r, offsets, o);
+        const __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(dd));
+        const __m512 dmin = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(dd, 16)));
+        const __m512i q0 = ck_gather(r, offsets, o + 4), q1 = ck_gather(r, offsets, o + 8), q2 = ck_gather(r, offsets, o + 12);
+        const __m512i scales[2] = {
+            _mm512_and_si512(q0, low6),
+            _mm512_or_si512(_mm512_and_si512(q2, low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q0, 6), top2), 4)),
+        };
+        const __m512i mins[2] = {
+            _mm512_and_si512(q1, low6),
+            _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(q2, 4), low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q1, 6), top2), 4)),
+        };
+        __m512i high[8];
+        if (type == CK_Q5_K) ck_transpose16x8(r, o + 16, high);
+        for (int j = 0; j < 4; j++) {
+            __m512i raw[8];
+            ck_transpose16x8(r, o + nibbles + 32 * (size_t)j, raw);
+            for (int half = 0; half < 2; half++) {
+                const int sub = 2 * j + half;
+                uint8_t *p = panel + (size_t)(8 * sb + sub) * 640;
+                for (int k = 0; k < 8; k++) {
+                    __m512i v = _mm512_and_si512(half ? _mm512_srli_epi16(raw[k], 4) : raw[k], low);
+                    if (type == CK_Q5_K) {
+                        const __m512i h = sub <= 4 ? _mm512_slli_epi16(high[k], 4 - sub) : _mm512_srli_epi16(high[k], sub - 4);
+                        v = _mm512_or_si512(v, _mm512_and_si512(h, bit4));
+                    }
+                    _mm512_store_si512(p + 64 * k, v);
+                }
+                _mm512_store_ps((float *)(p + 512), _mm512_mul_ps(d, ck_byte_to_float(scales[sub / 4], sub % 4)));
+                const __m512 min = _mm512_mul_ps(dmin, ck_byte_to_float(mins[sub / 4], sub % 4));
+                _mm512_store_ps((float *)(p + 576), _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(min), _mm512_set1_epi32((int)0x80000000u))));
+            }
+        }
+    }
+}
+
+// Q6_K: per super-block of 256, 16 signed scales (one per 16 values) and 6-bit values from 128
+// bytes of low nibbles and 64 bytes of 2-bit pairs, in two halves of 128 values.
+CK_INLINE void pack_q6k_512(const uint8_t *const *r, __m512i offsets, int cols, uint8_t *panel) {
+    const __m512i low = _mm512_set1_epi8(0x0F), pair = _mm512_set1_epi8(0x30);
+    for (int sb = 0; sb < cols / 256; sb++) {
+        const size_t o = (size_t)sb * 210;
+        // d is the last two bytes of the block: read the dword ending there.
+        const __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(ck_gather(r, offsets, o + 206), 16)));
+        for (int q = 0; q < 4; q++) {
+            const __m512i sc = ck_gather(r, offsets, o + 192 + 4 * (size_t)q);
+            for (int b = 0; b < 4; b++) {
+                const __m512 scale = _mm512_cvtepi32_ps(_mm512_srai_epi32(_mm512_slli_epi32(sc, 24 - 8 * b), 24));
+                _mm512_store_ps((float *)(panel + (size_t)(16 * sb + 4 * q + b) * 320 + 256), _mm512_mul_ps(d, scale));
+            }
+        }
+        for (int n = 0; n < 2; n++) {
+            __m512i a[8], b[8], h[8];
+            ck_transpose16x8(r, o + 64 * (size_t)n, a);
+            ck_transpose16x8(r, o + 64 * (size_t)n + 32, b);
+            ck_transpose16x8(r, o + 128 + 32 * (size_t)n, h);
+            for (int k = 0; k < 8; k++) {
+                // (x & 0x0F) | y, y already masked to bits 4–5.
+                #define CK_MERGE(x, y) _mm512_ternarylogic_epi32((x), (y), low, 0xEC)
+                const __m512i values[4] = {
+                    CK_MERGE(a[k], _mm512_and_si512(_mm512_slli_epi32(h[k], 4), pair)),
+                    CK_MERGE(b[k], _mm512_and_si512(_mm512_slli_epi32(h[k], 2), pair)),
+                    CK_MERGE(_mm512_srli_epi32(a[k], 4), _mm512_and_si512(h[k], pair)),
+                    CK_MERGE(_mm512_srli_epi32(b[k], 4), _mm512_and_si512(_mm512_srli_epi32(h[k], 2), pair)),
+                };
+                #undef CK_MERGE
+                for (int m = 0; m < 4; m++) {
+                    const int group = 16 * sb + 8 * n + 2 * m + k / 4;
+                    _mm512_store_si512(panel + (size_t)group * 320 + 64 * (k % 4), values[m]);
+                }
+            }
+        }
+    }
+}
+
 CK_INLINE void pack_avx512(const int type, const uint8_t *w, size_t row_bytes, int nrows, int cols, uint8_t *panel) {
-    if (!ck_unpacks_in_registers(type)) {
-        ck_pack(type, w, row_bytes, nrows, cols, panel);
-        return;
+    const uint8_t *r[16];
+    ck_group_rows(w, row_bytes, nrows, r);
+    const __m512i offsets = ck_row_offsets(r);
+    switch (type) {
+    case CK_Q4_K: case CK_Q5_K: pack_k4_512(type, r, offsets, cols, panel); return;
+    case CK_Q6_K: pack_q6k_512(r, offsets, cols, panel); return;
+    case CK_Q4_0: case CK_Q4_1: case CK_Q8_0: break;
+    default: ck_pack(type, w, row_bytes, nrows, cols, panel); return;
     }
     ck_format f;
     ck_format_of(type, &f);
     const size_t stride = ck_panel_stride(&f);
-    const uint8_t *r[16];
-    ck_group_rows(w, row_bytes, nrows, r);
-    const __m512i offsets = ck_row_offsets(r);
     for (int g = 0; g < cols / 32; g++) {
         __m512i units[8];
         __m512 scale, mins;
