@@ -30,6 +30,12 @@ int ck_has_int8_kernel(int type) {
     return ck_format_of(type, &f);
 }
 
+int ck_act_format(int type) {
+    ck_format f;
+    if (!ck_format_of(type, &f)) return 0;
+    return 1 << 30 | f.act << 24 | f.g << 16 | f.kind << 8 | f.offset;
+}
+
 size_t ck_act_bytes(int type, int batch, int cols) {
     ck_format f;
     if (!ck_format_of(type, &f)) return 0;

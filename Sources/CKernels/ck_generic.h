@@ -226,7 +226,7 @@ CK_INLINE int ck_batch_chunk(int cols, int batch) {
     return chunk < batch ? chunk : batch;
 }
 
-// The loop every instruction set shares: pack a group of 8 rows, then run `tile` over the batch.
+// The loop every instruction set shares: pack a group of 16 rows, then run `tile` over the batch.
 // An instruction set with its own unpacking for some types defines CK_PACK before including this.
 #ifndef CK_PACK
 #define CK_PACK ck_pack

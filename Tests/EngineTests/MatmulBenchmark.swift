@@ -47,20 +47,33 @@ struct MatmulBenchmark {
         print(line)
     }
 
-    /// All 30 layers' seven products, as one decode step runs them: 65 MB of Q4_1 read once per step.
+    /// All 30 layers' seven products, as one decode step runs them: 65 MB of Q4_1 read once per
+    /// step. "grouped": Q, K, V in one call and gate, up in one call, as a decoder would.
     @Test func layerStack() throws {
         let gguf = try Self.model()
-        let layers = try (0..<30).flatMap { l in try Self.names.map { try WeightMatrix(gguf: gguf, name: "blk.\(l).\($0).weight") } }
-        let bytes = layers.reduce(0) { $0 + $1.rows * $1.rowBytes }, params = layers.reduce(0) { $0 + $1.rows * $1.cols }
-        let s = Self.setup(maxBatch: 512, outputs: 1536)
+        let layers = try (0..<30).map { l in try Self.names.map { try WeightMatrix(gguf: gguf, name: "blk.\(l).\($0).weight") } }
+        let all = layers.flatMap { $0 }
+        let bytes = all.reduce(0) { $0 + $1.rows * $1.rowBytes }, params = all.reduce(0) { $0 + $1.rows * $1.cols }
+        let s = Self.setup(maxBatch: 512, outputs: 1536 * 3)
+        let y = s.y, big = 512 * 1536
+        let groups = layers.map { m in
+            [[MatmulTarget(m[0], into: y), MatmulTarget(m[1], into: y + big), MatmulTarget(m[2], into: y + 2 * big)],
+             [MatmulTarget(m[3], into: y)],
+             [MatmulTarget(m[4], into: y), MatmulTarget(m[5], into: y + big)],
+             [MatmulTarget(m[6], into: y)]]
+        }
         print("SmolLM2 layer stack (210 products, Q4_1, \(bytes / 1_000_000) MB), \(KernelISA.best), 2 threads")
         for batch in [1, 2, 4, 8, 16, 32, 64, 128, 512] {
             for path in batch == 128 ? [MatmulPath.int8, .sgemm] : [.int8] {
                 let seconds = Self.time {
-                    for w in layers { s.context.multiply(w, s.x, batch: batch, into: s.y, path: path) }
+                    for w in all { s.context.multiply(w, s.x, batch: batch, into: s.y, path: path) }
                 }
-                Self.report("  stack \(path)", seconds: seconds, bytes: bytes, params: params, batch: batch)
+                Self.report("  stack \(path)  ", seconds: seconds, bytes: bytes, params: params, batch: batch)
             }
+            let seconds = Self.time {
+                for layer in groups { for group in layer { s.context.multiply(s.x, batch: batch, into: group) } }
+            }
+            Self.report("  stack grouped", seconds: seconds, bytes: bytes, params: params, batch: batch)
         }
     }
 
@@ -95,6 +108,17 @@ struct MatmulBenchmark {
             let product = Self.time { context.multiply(w, x, batch: 1, into: &y) }
             let loop = Self.time { pool.parallelFor(threads) { _ in } }
             print(String(format: "overhead, %d threads: 16×32 product %.2f µs, empty parallelFor %.2f µs", threads, product * 1e6, loop * 1e6))
+        }
+    }
+
+    /// Half-precision weights as a vision tower has them (CLIP ViT-L: 1024 → 4096), random.
+    @Test func halfPrecisionSgemm() {
+        let w = QuantTestSupport.randomMatrix(.f16, rows: 4096, cols: 1024, seed: 3)
+        let s = Self.setup(maxBatch: 577, outputs: 4096)
+        print("F16 4096×1024 (sgemm on f32 tiles)")
+        for batch in [1, 16, 577] {
+            let seconds = Self.time { s.context.multiply(w, s.x, batch: batch, into: s.y) }
+            Self.report("  sgemm", seconds: seconds, bytes: w.rows * w.rowBytes, params: w.rows * w.cols, batch: batch)
         }
     }
 

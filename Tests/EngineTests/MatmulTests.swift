@@ -104,6 +104,24 @@ import Testing
         }
     }
 
+    /// Products of one input in one call (mixed types: some share quantized activations, one takes
+    /// sgemm) give what separate calls give.
+    @Test(arguments: [1, 12])
+    func groupedProductsMatchSeparateOnes(batch: Int) {
+        let context = MatmulContext(pool: Self.pool, maxBatch: 12, maxCols: 512)
+        let types: [GGMLType] = [.q4_K, .q5_K, .q6_K, .f16, .q4_1, .q5_1, .q8_0]
+        let weights = types.enumerated().map { QuantTestSupport.randomMatrix($1, rows: 8 * $0 + 13, cols: 512, seed: UInt64($0)) }
+        let x = QuantTestSupport.randomActivations(batch: batch, cols: 512, seed: 5)
+        let outputs = weights.map { UnsafeMutablePointer<Float>.allocate(capacity: batch * $0.rows) }
+        defer { outputs.forEach { $0.deallocate() } }
+        context.multiply(x, batch: batch, into: zip(weights, outputs).map { MatmulTarget($0, into: $1) })
+        for (w, output) in zip(weights, outputs) {
+            let alone = product(context, w, x, batch: batch, path: .automatic)
+            let differing = (0..<batch * w.rows).filter { output[$0].bitPattern != alone[$0].bitPattern }
+            #expect(differing.isEmpty, "\(w.type): \(differing.count) values differ")
+        }
+    }
+
     @Test func automaticPathPicksByTypeAndBatch() {
         let context = MatmulContext(pool: Self.pool, maxBatch: 8, maxCols: 32, sgemmBatch: 64)
         #expect(context.resolve(.automatic, .q4_1, 1) == .int8)

@@ -23,6 +23,10 @@ int ck_best_isa(void);
 /// 1 if `type` has an integer kernel (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K), else 0.
 int ck_has_int8_kernel(int type);
 
+/// Types with the same value here use the same quantized activations (so one quantization of x
+/// serves products with all of them); 0 for types without an integer kernel.
+int ck_act_format(int type);
+
 /// Bytes of activation scratch for `batch` rows of `cols` values against weights of `type`.
 size_t ck_act_bytes(int type, int batch, int cols);
 

@@ -56,18 +56,17 @@ public final class MatmulContext: @unchecked Sendable {
     /// (default `w.rows`; larger to write into a slice of a wider matrix).
     public func multiply(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, into y: UnsafeMutablePointer<Float>,
                          ldx: Int? = nil, ldy: Int? = nil, path: MatmulPath = .automatic) {
-        let ldx = ldx ?? w.cols, ldy = ldy ?? w.rows
-        precondition(batch >= 0 && batch <= maxBatch, "batch \(batch) exceeds the context's \(maxBatch)")
-        precondition(w.cols <= maxCols, "\(w.cols) columns exceed the context's \(maxCols)")
-        precondition(ldx >= w.cols && ldy >= w.rows, "leading dimensions smaller than a row")
-        guard batch > 0, w.rows > 0 else { return }
-        busy.withLock { _ in
-            if resolve(path, w.type, batch) == .int8 {
-                multiplyInt8(w, x, batch: batch, y, ldx: ldx, ldy: ldy)
-            } else {
-                multiplySgemm(w, x, batch: batch, y, ldx: ldx, ldy: ldy)
-            }
+        withUnsafePointer(to: MatmulTarget(w, into: y, ldy: ldy)) { target in
+            multiply(x, batch: batch, ldx: ldx, targets: UnsafeBufferPointer(start: target, count: 1), path: path)
         }
+    }
+
+    /// Several products of one input, such as Q, K and V, or gate and up: x is quantized once for
+    /// all targets whose weight types share an activation format, and their rows are split over
+    /// the threads in one parallel call. Every target must have the same `cols`.
+    public func multiply(_ x: UnsafePointer<Float>, batch: Int, ldx: Int? = nil, into targets: [MatmulTarget],
+                         path: MatmulPath = .automatic) {
+        targets.withUnsafeBufferPointer { multiply(x, batch: batch, ldx: ldx, targets: $0, path: path) }
     }
 
     /// The path a product will take.
@@ -79,11 +78,44 @@ public final class MatmulContext: @unchecked Sendable {
         }
     }
 
+    private func multiply(_ x: UnsafePointer<Float>, batch: Int, ldx: Int?, targets: UnsafeBufferPointer<MatmulTarget>,
+                          path: MatmulPath) {
+        guard let cols = targets.first?.weights.cols else { return }
+        let ldx = ldx ?? cols
+        precondition(batch >= 0 && batch <= maxBatch, "batch \(batch) exceeds the context's \(maxBatch)")
+        precondition(cols <= maxCols, "\(cols) columns exceed the context's \(maxCols)")
+        precondition(targets.allSatisfy { $0.weights.cols == cols }, "products of one input need the same columns")
+        precondition(ldx >= cols, "leading dimension smaller than a row")
+        guard batch > 0 else { return }
+        busy.withLock { _ in
+            // Runs of consecutive targets that share an activation format go together.
+            var start = 0
+            while start < targets.count {
+                let format = activationFormat(targets[start], path, batch)
+                var end = start + 1
+                while end < targets.count, format != 0, activationFormat(targets[end], path, batch) == format { end += 1 }
+                let run = UnsafeBufferPointer(rebasing: targets[start..<end])
+                if format == 0 {
+                    multiplySgemm(run[0].weights, x, batch: batch, run[0].output, ldx: ldx, ldy: run[0].ldy)
+                } else {
+                    multiplyInt8(run, x, batch: batch, ldx: ldx)
+                }
+                start = end
+            }
+        }
+    }
+
+    /// The activation format of a target on the integer path, 0 for sgemm.
+    private func activationFormat(_ target: MatmulTarget, _ path: MatmulPath, _ batch: Int) -> Int32 {
+        resolve(path, target.weights.type, batch) == .int8 ? ck_act_format(Int32(target.weights.type.rawValue)) : 0
+    }
+
     // MARK: The integer path
 
-    private func multiplyInt8(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>,
-                              ldx: Int, ldy: Int) {
-        let type = Int32(w.type.rawValue), isa = Int32(isa.rawValue), cols = Int32(w.cols), rows = w.rows
+    /// Products whose weights share an activation format (and `cols`).
+    private func multiplyInt8(_ targets: UnsafeBufferPointer<MatmulTarget>, _ x: UnsafePointer<Float>, batch: Int, ldx: Int) {
+        let first = targets[0].weights
+        let type = Int32(first.type.rawValue), isa = Int32(isa.rawValue), cols = Int32(first.cols)
         let acts = activations, panels = panels, panelBytes = panelBytes
         // Quantize x once for all output rows; a prefill-sized batch on all threads.
         let parts = batch >= 32 ? min(batch / 16, pool.threadCount * 2) : 1
@@ -91,13 +123,23 @@ public final class MatmulContext: @unchecked Sendable {
             let b0 = part * batch / parts, b1 = (part + 1) * batch / parts
             ck_quantize_acts(isa, type, x, ldx, cols, Int32(b0), Int32(b1), Int32(batch), acts)
         }
-        // Tasks of whole 16-row panels; several per thread, so that a slow thread takes fewer.
-        let groups = (rows + 15) / 16
-        let tasks = min(groups, pool.threadCount * 4)
+        // Tasks of whole 16-row panels, several per thread so that a slow thread takes fewer, each
+        // target getting a share of them by its number of panels.
+        let groups = targets.reduce(0) { $0 + ($1.weights.rows + 15) / 16 }
+        let perTask = max(1, groups / (pool.threadCount * 4))
+        let tasks = targets.reduce(0) { $0 + (($1.weights.rows + 15) / 16 + perTask - 1) / perTask }
         pool.parallelFor(tasks) { task, thread in
-            let r0 = task * groups / tasks * 16, r1 = min((task + 1) * groups / tasks * 16, rows)
-            ck_matmul_rows(isa, type, w.data, w.rowBytes, cols, Int32(r0), Int32(r1), acts, Int32(batch),
-                           y, ldy, panels + thread * panelBytes)
+            var task = task, index = 0
+            while true {
+                let count = ((targets[index].weights.rows + 15) / 16 + perTask - 1) / perTask
+                if task < count { break }
+                task -= count
+                index += 1
+            }
+            let target = targets[index], w = target.weights
+            let r0 = task * perTask * 16, r1 = min(r0 + perTask * 16, w.rows)
+            ck_matmul_rows(isa, Int32(w.type.rawValue), w.data, w.rowBytes, cols, Int32(r0), Int32(r1), acts,
+                           Int32(batch), target.output, target.ldy, panels + thread * panelBytes)
         }
     }
 
