@@ -63,7 +63,8 @@ let package = Package(
         .testTarget(name: "ProtocolTests", dependencies: ["LoomProtocol"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine", "LoomProtocol", "ZeroMQ"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], swiftSettings: optimised),
+        .testTarget(
+            name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], exclude: ["Data"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )
