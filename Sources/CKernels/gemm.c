@@ -5,7 +5,9 @@
 // step (the callers pad row strides so those rows do not alias in L1). The micro-kernel keeps a 14×32
 // tile of C in 28 of the 32 vector registers: per step 2 loads of B, 14 broadcasts of A, 28 FMAs.
 // Blocking: a slice of at most KC_MAX steps (one pass over k for the 768-wide products), rows in blocks
-// of at most MC_MAX that stay in L2 while every panel of the part streams past them.
+// of at most MC_MAX that stay in L2 while every panel of the part streams past them. The first tile of
+// each panel fetches the next panel's slice into L2 as it goes (two lines a step), so panels arrive from
+// L3 ahead of use; each tile fetches the rows of C it will add to before it starts.
 #include "loom_gemm.h"
 #include "loom_f16.h"
 #include <immintrin.h>
@@ -135,6 +137,7 @@ typedef struct {
     int load_c;            // add what C holds (a residual, or the previous k slices)
     int finish;            // last k slice: add the bias, apply the activation
     loom_activation activation;
+    const char *prefetch;  // the next slice of B (kc × NR floats), to fetch into L2 meanwhile, or NULL
 } epilogue;
 
 /// C[0..<mr, 0..<nr] (+)= A[0..<mr, 0..<kc] · B panel slice, then the epilogue. `mr` is a constant in
@@ -142,11 +145,22 @@ typedef struct {
 INLINE_AVX512 void tile(const int mr, int kc, const float *restrict a, int lda, const float *restrict b,
                         float *c, int ldc, int nr, epilogue e) {
     __m512 acc[MR][2];
-    for (int i = 0; i < MR; i++)
-        if (i < mr) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+    for (int i = 0; i < MR; i++) {
+        if (i < mr) {
+            acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+            if (e.load_c) {
+                _mm_prefetch((const char *)(c + (size_t)i * ldc), _MM_HINT_T0);
+                _mm_prefetch((const char *)(c + (size_t)i * ldc + 16), _MM_HINT_T0);
+            }
+        }
+    }
 
     for (int p = 0; p < kc; p++) {
         __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+        if (e.prefetch) {  // one step of the next slice: NR floats, two cache lines
+            _mm_prefetch(e.prefetch + (size_t)p * NR * sizeof(float), _MM_HINT_T1);
+            _mm_prefetch(e.prefetch + (size_t)p * NR * sizeof(float) + 64, _MM_HINT_T1);
+        }
         b += NR;
         for (int i = 0; i < MR; i++) {
             if (i < mr) {
@@ -202,6 +216,11 @@ static int next_tile_rows(int left) {
     return MR;
 }
 
+/// Steps pc..<pc + kc of panel `panel` in the packed B.
+static const float *slice(const loom_gemm_args *g, int panel, int pc) {
+    return g->packed_b + (size_t)panel * NR * g->k + (size_t)pc * NR;
+}
+
 /// C rows [r0, r1) × panels [j0, j1).
 AVX512 static void gemm_block(const loom_gemm_args *g, int r0, int r1, int j0, int j1) {
     int k = g->k;
@@ -218,17 +237,24 @@ AVX512 static void gemm_block(const loom_gemm_args *g, int r0, int r1, int j0, i
             for (int jr = j0; jr < j1; jr++) {
                 int col = jr * NR;
                 int nr = g->n - col < NR ? g->n - col : NR;
-                const float *b = g->packed_b + (size_t)col * k + (size_t)pc * NR;
+                const float *b = slice(g, jr, pc);
+                // The slice after this one: the next panel, else the first panel again for the next row
+                // block, else the first panel of the next k slice.
+                const float *next = jr + 1 < j1 ? slice(g, jr + 1, pc)
+                                  : ic + mc_step < r1 ? slice(g, j0, pc)
+                                  : pc + kc_step < k ? slice(g, j0, pc + kc_step) : NULL;
                 epilogue e = {
                     .bias = g->bias ? g->bias + col : NULL,
                     .load_c = pc > 0 || g->accumulate,
                     .finish = pc + kc >= k,
                     .activation = g->activation,
+                    .prefetch = (const char *)next,
                 };
                 for (int ir = ic; ir < ic_end;) {
                     int mr = next_tile_rows(ic_end - ir);
                     tile_rows(mr, kc, g->a + (size_t)ir * g->lda + pc, g->lda, b, g->c + (size_t)ir * g->ldc + col,
                               g->ldc, nr, e);
+                    e.prefetch = NULL;  // the first tile fetched it all
                     ir += mr;
                 }
             }
