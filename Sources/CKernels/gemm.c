@@ -140,10 +140,11 @@ typedef struct {
     const char *prefetch;  // the next slice of B (kc × NR floats), to fetch into L2 meanwhile, or NULL
 } epilogue;
 
-/// C[0..<mr, 0..<nr] (+)= A[0..<mr, 0..<kc] · B panel slice, then the epilogue. `mr` is a constant in
-/// each instantiation, so the accumulators are registers and rows past mr cost nothing.
-INLINE_AVX512 void tile(const int mr, int kc, const float *restrict a, int lda, const float *restrict b,
-                        float *c, int ldc, int nr, epilogue e) {
+/// C[0..<mr, 0..<nr] (+)= A[0..<mr, 0..<kc] · B panel slice, then the epilogue. `mr` and `vectors`
+/// (B vectors per step: 1 when nr ≤ 16, the panel's second half being padding) are constants in each instantiation, so the
+/// accumulators are registers and rows or columns past the tile's cost nothing.
+INLINE_AVX512 void tile(const int mr, const int vectors, int kc, const float *restrict a, int lda,
+                        const float *restrict b, float *c, int ldc, int nr, epilogue e) {
     __m512 acc[MR][2];
     for (int i = 0; i < MR; i++) {
         if (i < mr) {
@@ -156,7 +157,7 @@ INLINE_AVX512 void tile(const int mr, int kc, const float *restrict a, int lda, 
     }
 
     for (int p = 0; p < kc; p++) {
-        __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+        __m512 b0 = _mm512_load_ps(b), b1 = vectors == 2 ? _mm512_load_ps(b + 16) : b0;
         if (e.prefetch) {  // one step of the next slice: NR floats, two cache lines
             _mm_prefetch(e.prefetch + (size_t)p * NR * sizeof(float), _MM_HINT_T1);
             _mm_prefetch(e.prefetch + (size_t)p * NR * sizeof(float) + 64, _MM_HINT_T1);
@@ -166,32 +167,28 @@ INLINE_AVX512 void tile(const int mr, int kc, const float *restrict a, int lda, 
             if (i < mr) {
                 __m512 ai = _mm512_set1_ps(a[(size_t)i * lda + p]);
                 acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-                acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+                if (vectors == 2) acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
             }
         }
     }
 
-    __mmask16 mask0 = nr >= 16 ? 0xffff : (__mmask16)((1u << nr) - 1);
-    __mmask16 mask1 = nr >= 32 ? 0xffff : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
-    __m512 bias0 = _mm512_setzero_ps(), bias1 = _mm512_setzero_ps();
-    if (e.finish && e.bias) {
-        bias0 = _mm512_maskz_loadu_ps(mask0, e.bias);
-        bias1 = _mm512_maskz_loadu_ps(mask1, e.bias + 16);
-    }
+    // Columns nr.. of the tile are padding: masked off in C and in the bias.
+    __mmask16 mask[2] = {
+        nr >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << nr) - 1),
+        nr >= 32 ? (__mmask16)0xffff : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0,
+    };
+    __m512 bias[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
+    for (int v = 0; v < vectors; v++)
+        if (e.finish && e.bias) bias[v] = _mm512_maskz_loadu_ps(mask[v], e.bias + 16 * v);
     for (int i = 0; i < MR; i++) {
-        if (i < mr) {
-            float *ci = c + (size_t)i * ldc;
-            __m512 v0 = acc[i][0], v1 = acc[i][1];
-            if (e.load_c) {
-                v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(mask0, ci));
-                v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(mask1, ci + 16));
+        for (int v = 0; v < vectors; v++) {
+            if (i < mr) {
+                float *cv = c + (size_t)i * ldc + 16 * v;
+                __m512 x = acc[i][v];
+                if (e.load_c) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask[v], cv));
+                if (e.finish) x = activate(_mm512_add_ps(x, bias[v]), e.activation);
+                _mm512_mask_storeu_ps(cv, mask[v], x);
             }
-            if (e.finish) {
-                v0 = activate(_mm512_add_ps(v0, bias0), e.activation);
-                v1 = activate(_mm512_add_ps(v1, bias1), e.activation);
-            }
-            _mm512_mask_storeu_ps(ci, mask0, v0);
-            _mm512_mask_storeu_ps(ci + 16, mask1, v1);
         }
     }
 }
@@ -199,7 +196,8 @@ INLINE_AVX512 void tile(const int mr, int kc, const float *restrict a, int lda, 
 AVX512 static void tile_rows(int mr, int kc, const float *a, int lda, const float *b, float *c, int ldc, int nr,
                              epilogue e) {
     switch (mr) {
-#define TILE(n) case n: tile(n, kc, a, lda, b, c, ldc, nr, e); break;
+#define TILE(n) case n: if (nr > 16) tile(n, 2, kc, a, lda, b, c, ldc, nr, e); \
+                        else tile(n, 1, kc, a, lda, b, c, ldc, nr, e); break;
         TILE(1) TILE(2) TILE(3) TILE(4) TILE(5) TILE(6) TILE(7)
         TILE(8) TILE(9) TILE(10) TILE(11) TILE(12) TILE(13) TILE(14)
 #undef TILE
