@@ -105,7 +105,8 @@ final class ComputeLoop: Sendable {
         var load: Load {
             Load(waiting: engine.scheduler.waitingCount, running: engine.scheduler.runningCount,
                  kvBlocksUsed: engine.kvBlocksUsed, kvBlocksTotal: engine.kvBlocksTotal,
-                 tokensPerSecond: engine.recentTokensPerSecond(), preemptions: engine.scheduler.preemptionCount)
+                 tokensPerSecond: engine.recentTokensPerSecond(), preemptions: engine.scheduler.preemptionCount,
+                 recentImages: preparer.builder.images?.recentImages() ?? [])
         }
 
         mutating func apply(_ command: Command) {

@@ -1,13 +1,13 @@
 import Engine
+import Foundation
 import LoomProtocol
 
-/// Turns a wire request into the engine's: the chat template, tokenization (the text around each
-/// `<image>` marker tokenized on its own) and image embeddings spliced in at the markers.
+/// Turns a wire request into the engine's: the chat template, then the prompt builder's tokenization
+/// and image splicing.
 struct RequestPreparer {
     let modelName: String
-    let tokenizer: Tokenizer
     let template: ChatTemplate
-    let images: ImageEmbedder?
+    let builder: PromptBuilder
 
     struct Failure: Error {
         let code: ErrorCode
@@ -18,49 +18,24 @@ struct RequestPreparer {
         guard request.model == modelName || request.model.isEmpty else {
             throw Failure(code: .noModel, message: "this worker serves \(modelName), not \(request.model)")
         }
-        let text: String
-        let parseSpecial: Bool
+        let text: String, parseSpecial: Bool
         switch request.prompt {
         case .text(let raw):
-            text = raw
-            parseSpecial = false
+            (text, parseSpecial) = (raw, false)
         case .chat(let messages):
-            text = template.render(messages.map(Engine.ChatMessage.init))
-            parseSpecial = true
+            (text, parseSpecial) = (template.render(messages.map(Engine.ChatMessage.init)), true)
         }
-        let segments = PromptSegment.split(text)
-        let markers = segments.filter { $0 == .image }.count
-        guard markers == request.images.count else {
-            throw Failure(code: .badRequest, message: "the prompt has \(markers) image markers but \(request.images.count) images came with it")
-        }
-        var rows: [[Float]] = []
-        if !request.images.isEmpty {
-            guard let images else { throw Failure(code: .badImage, message: "\(modelName) on this worker reads no images") }
-            do {
-                rows = try images.embed(request.images)
-            } catch {
-                throw Failure(code: .badImage, message: error.description)
+        let prompt: PromptBuilder.Prompt
+        do {
+            prompt = try builder.build(text, parseSpecial: parseSpecial, images: request.images)
+        } catch {
+            switch error {
+            case .markerMismatch: throw Failure(code: .badRequest, message: error.description)
+            case .noVisionModel, .badImage: throw Failure(code: .badImage, message: error.description)
             }
-        }
-        var items: [PromptItem] = []
-        var nextImage = 0
-        var first = true
-        for segment in segments {
-            switch segment {
-            case .text(let piece):
-                items += tokenizer.encode(piece, parseSpecial: parseSpecial, addSpecial: first).map(PromptItem.token)
-            case .image:
-                let flat = rows[nextImage]
-                let width = images?.width ?? 1
-                for r in 0..<(flat.count / width) { items.append(.embedding(flat[r * width..<(r + 1) * width])) }
-                nextImage += 1
-            }
-            first = false
         }
         let deadline = request.deadlineUnixMs > 0 ? Date(timeIntervalSince1970: Double(request.deadlineUnixMs) / 1000) : nil
-        return BatchEngine.Request(id: id, prompt: items, imagePositions: rows.reduce(0) { $0 + $1.count / max(images?.width ?? 1, 1) },
+        return BatchEngine.Request(id: id, prompt: prompt.items, imagePositions: prompt.imagePositions,
                                    parameters: Engine.SamplingParameters(request.sampling), deadline: deadline)
     }
 }
-
-import Foundation

@@ -41,8 +41,12 @@ public final class WorkerService: Sendable {
             let tokenizer = try Tokenizer(gguf: gguf)
             let selection = ChatTemplate.forModel(gguf)
             if let warning = selection.warning { logger.warning("\(warning)") }
+            let images = try options.mmproj.map { path throws in
+                try ImageEmbedder(mmproj: GGUFFile(path: path), languageWidth: model.config.dim, threads: options.threads)
+            }
             let engine = BatchEngine(model: model, tokenizer: tokenizer, config: scheduling)
-            return (engine, RequestPreparer(modelName: name, tokenizer: tokenizer, template: selection.template, images: nil))
+            let builder = PromptBuilder(tokenizer: tokenizer, images: images)
+            return (engine, RequestPreparer(modelName: name, template: selection.template, builder: builder))
         }
         let registration = registration, compute = compute
         comms = try SocketThread.start(name: "loom-comms", tickInterval: options.heartbeat) { context in
