@@ -11,7 +11,7 @@
 #pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c"))), apply_to = function)
 
 #define CK_SUFFIX(name) name##_avx512
-#define CK_TILE_BATCH 8
+#define CK_TILE_BATCH 16
 #define CK_PACK pack_avx512
 #define CK_QUANTIZE_32 quantize_32_512
 #define CK_QUANTIZE_256 quantize_256_512
@@ -263,6 +263,9 @@ CK_INLINE void pack_avx512(const int type, const uint8_t *w, size_t row_bytes, i
 
 // ---- The hot spot ----
 
+// Batches up to this size unpack Q4_0 / Q4_1 / Q8_0 in registers instead of through a panel.
+#define CK_RAW_BATCH 8
+
 // Where a tile's weights come from: a panel, or (for a batch of at most one tile) the raw rows,
 // unpacked in registers as they are used.
 typedef struct {
@@ -272,8 +275,8 @@ typedef struct {
     __m512i offsets;
 } ck_source;
 
-// A tile: 16 output rows × BT activation rows, accumulated in BT registers of 16 float lanes, one
-// per output row. Each unpacked weight vector is used for all BT activation rows; per activation
+// A tile: 16 output rows × BT activation rows (up to 16), accumulated in BT registers of 16 float
+// lanes, one per output row. Each unpacked weight vector is used for all BT activation rows; per activation
 // row and group of G values: G/4 vpdpbusd with the activation dword broadcast from memory, one
 // conversion, one scale multiply, one FMA (one more for mins). Every activation row goes through
 // the same arithmetic whatever BT and the source are, so a row's result does not depend on the
@@ -286,9 +289,8 @@ CK_INLINE void tile512(const ck_source *src, int groups, const ck_acts *a, int b
     const float *da = a->da + (size_t)b * gs;
     const int32_t *offsets = (const int32_t *)a->corr + (size_t)b * gs;
     const float *sums = (const float *)a->corr + (size_t)b * gs;
-    // Independent dot chains: one per activation row, several for a row alone (vpdpbusd's latency
-    // would otherwise idle the units).
-    const int chains = BT >= 4 ? 1 : BT == 1 ? 4 : 2;
+    // Independent dot chains per activation row (vpdpbusd's latency would otherwise idle the units).
+    const int chains = BT == 1 ? 4 : 2;
     __m512 acc[CK_TILE_BATCH];
     for (int j = 0; j < BT; j++) acc[j] = _mm512_setzero_ps();
     for (int g = 0; g < groups; g++) {
@@ -302,21 +304,16 @@ CK_INLINE void tile512(const ck_source *src, int groups, const ck_acts *a, int b
             scale = _mm512_load_ps((const float *)(p + 64 * units));
             mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
         }
-        __m512i dot[CK_TILE_BATCH][4];
         for (int j = 0; j < BT; j++) {
-            dot[j][0] = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[(size_t)j * gs + g]) : _mm512_setzero_si512();
-            for (int c = 1; c < chains; c++) dot[j][c] = _mm512_setzero_si512();
-        }
-        for (int u = 0; u < units; u++) {
-            for (int j = 0; j < BT; j++) {
-                const uint8_t *x = (const uint8_t *)q + (size_t)j * a->cols + (size_t)g * G + 4 * u;
-                dot[j][u % chains] = _mm512_dpbusd_epi32(dot[j][u % chains], w[u], _mm512_set1_epi32((int)ck_load_u32(x)));
-            }
-        }
-        for (int j = 0; j < BT; j++) {
-            for (int c = 1; c < chains; c++) dot[j][0] = _mm512_add_epi32(dot[j][0], dot[j][c]);
+            const uint8_t *x = (const uint8_t *)q + (size_t)j * a->cols + (size_t)g * G;
+            __m512i dot[4];
+            dot[0] = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[(size_t)j * gs + g]) : _mm512_setzero_si512();
+            for (int c = 1; c < chains; c++) dot[c] = _mm512_setzero_si512();
+            for (int u = 0; u < units; u++)
+                dot[u % chains] = _mm512_dpbusd_epi32(dot[u % chains], w[u], _mm512_set1_epi32((int)ck_load_u32(x + 4 * u)));
+            for (int c = 1; c < chains; c++) dot[0] = _mm512_add_epi32(dot[0], dot[c]);
             const __m512 s = _mm512_mul_ps(scale, _mm512_set1_ps(da[(size_t)j * gs + g]));
-            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[j][0]), s, acc[j]);
+            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[0]), s, acc[j]);
             if (KIND == CK_MIN) acc[j] = _mm512_fmadd_ps(mins, _mm512_set1_ps(sums[(size_t)j * gs + g]), acc[j]);
         }
     }
@@ -333,15 +330,15 @@ typedef void (*ck_tile_fn)(const ck_source *, int, const ck_acts *, int, float *
     }
 #define CK_NAME_TILE(G, KIND, RAW, BT) tile512_##G##_##KIND##_##RAW##_##BT,
 
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 0)
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 1, 0)
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 16, 0, 0)
+CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 32, 0, 0)
+CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 32, 1, 0)
+CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 16, 0, 0)
 CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 2)  // Q4_0 from raw rows
 CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 1, 3)  // Q4_1
 CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 8)  // Q8_0
-static const ck_tile_fn tiles_32_offset[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 0)};
-static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 1, 0)};
-static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 16, 0, 0)};
+static const ck_tile_fn tiles_32_offset[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 32, 0, 0)};
+static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 32, 1, 0)};
+static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 16, 0, 0)};
 static const ck_tile_fn tiles_raw_q4_0[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 2)};
 static const ck_tile_fn tiles_raw_q4_1[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 1, 3)};
 static const ck_tile_fn tiles_raw_q8_0[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 8)};
@@ -357,7 +354,7 @@ static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, co
 
 void ck_matmul_rows_avx512(const ck_format *f, const uint8_t *w, size_t row_bytes, int cols, int r0, int r1,
                            const void *acts, int batch, float *y, size_t ldy, uint8_t *panel) {
-    if (batch <= CK_TILE_BATCH && ck_unpacks_in_registers(f->type)) {
+    if (batch <= CK_RAW_BATCH && ck_unpacks_in_registers(f->type)) {
         // Decode-sized batch: one tile per row group, so unpack straight into registers.
         const ck_tile_fn *table = f->type == CK_Q8_0 ? tiles_raw_q8_0 : f->type == CK_Q4_1 ? tiles_raw_q4_1 : tiles_raw_q4_0;
         const ck_acts a = ck_acts_view(f, acts, batch, cols);

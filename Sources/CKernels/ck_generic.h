@@ -263,9 +263,12 @@ CK_INLINE int ck_batch_chunk(int cols, int batch) {
     case CK_Q6_K: CK_MATMUL_DRIVER(CK_Q6_K, TILE); break;              \
     }
 
-// Instantiates a tile kernel for every batch size 1...8 and names them in a table.
+// Instantiates a tile kernel for every batch size 1...8 (4, 16) and names them in a table.
 #define CK_FOR_TILE_BATCH(M, G, KIND, EXTRA) \
     M(G, KIND, EXTRA, 1) M(G, KIND, EXTRA, 2) M(G, KIND, EXTRA, 3) M(G, KIND, EXTRA, 4) \
     M(G, KIND, EXTRA, 5) M(G, KIND, EXTRA, 6) M(G, KIND, EXTRA, 7) M(G, KIND, EXTRA, 8)
+#define CK_FOR_TILE_BATCH16(M, G, KIND, EXTRA) CK_FOR_TILE_BATCH(M, G, KIND, EXTRA) \
+    M(G, KIND, EXTRA, 9) M(G, KIND, EXTRA, 10) M(G, KIND, EXTRA, 11) M(G, KIND, EXTRA, 12) \
+    M(G, KIND, EXTRA, 13) M(G, KIND, EXTRA, 14) M(G, KIND, EXTRA, 15) M(G, KIND, EXTRA, 16)
 #define CK_FOR_TILE_BATCH4(M, G, KIND, EXTRA) \
     M(G, KIND, EXTRA, 1) M(G, KIND, EXTRA, 2) M(G, KIND, EXTRA, 3) M(G, KIND, EXTRA, 4)
