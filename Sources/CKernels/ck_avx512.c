@@ -27,20 +27,80 @@ CK_INLINE __m512i ck_round_to_int(__m512 v) {
     return _mm512_cvt_roundps_epi32(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 }
 
+// Lane i of the result = the reduction of v[i] (max of floats, or sum of integers), for 16 vectors
+// at once: four rounds of pairwise shuffles instead of a horizontal reduction per vector.
+#define CK_REDUCE16(T, PERMUTE, OP, v, out)                                                           \
+    do {                                                                                              \
+        static const int32_t ck_idx[4][2][16] = {                                                     \
+            {{0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23},                                \
+             {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31}},                         \
+            {{0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27},                              \
+             {4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31}},                           \
+            {{0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29},                              \
+             {2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31}},                           \
+            {{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30},                             \
+             {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31}}};                           \
+        T r_[16];                                                                                     \
+        for (int i_ = 0; i_ < 16; i_++) r_[i_] = (v)[i_];                                             \
+        for (int level_ = 0, n_ = 8; level_ < 4; level_++, n_ /= 2) {                                 \
+            const __m512i lo_ = _mm512_loadu_si512(ck_idx[level_][0]), hi_ = _mm512_loadu_si512(ck_idx[level_][1]); \
+            for (int k_ = 0; k_ < n_; k_++)                                                           \
+                r_[k_] = OP(PERMUTE(r_[2 * k_], lo_, r_[2 * k_ + 1]), PERMUTE(r_[2 * k_], hi_, r_[2 * k_ + 1])); \
+        }                                                                                             \
+        (out) = r_[0];                                                                                \
+    } while (0)
+
+// One block of 32 (ggml's AVX quantize_row_q8_0 / q8_1 arithmetic).
+CK_INLINE void quantize_block_512(const ck_format *f, const float *x, int8_t *q, float *da, void *corr) {
+    const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
+    const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
+    const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
+    const __m512i q0 = ck_round_to_int(_mm512_mul_ps(x0, _mm512_set1_ps(id)));
+    const __m512i q1 = ck_round_to_int(_mm512_mul_ps(x1, _mm512_set1_ps(id)));
+    _mm_storeu_si128((__m128i *)q, _mm512_cvtepi32_epi8(q0));
+    _mm_storeu_si128((__m128i *)(q + 16), _mm512_cvtepi32_epi8(q1));
+    const int sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+    *da = ck_round_to_half_f16c(d);
+    if (f->act == CK_ACT_Q8_1) *(float *)corr = ck_round_to_half_f16c(d * (float)sum);
+    else *(int32_t *)corr = -f->offset * sum;
+}
+
+CK_INLINE __m512 ck_round_to_half_512(__m512 v) {
+    return _mm512_cvtph_ps(_mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
+
+// 16 blocks at a time, the same arithmetic as quantize_block_512 with the scalar steps vectorized.
 CK_INLINE void quantize_32_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
-    for (int g = 0; g < cols / 32; g++) {
-        const __m512 x0 = _mm512_loadu_ps(x + 32 * g), x1 = _mm512_loadu_ps(x + 32 * g + 16);
-        const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
-        const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
-        const __m512i q0 = ck_round_to_int(_mm512_mul_ps(x0, _mm512_set1_ps(id)));
-        const __m512i q1 = ck_round_to_int(_mm512_mul_ps(x1, _mm512_set1_ps(id)));
-        _mm_storeu_si128((__m128i *)(q + 32 * g), _mm512_cvtepi32_epi8(q0));
-        _mm_storeu_si128((__m128i *)(q + 32 * g + 16), _mm512_cvtepi32_epi8(q1));
-        const int sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
-        da[g] = ck_round_to_half_f16c(d);
-        if (f->act == CK_ACT_Q8_1) ((float *)corr)[g] = ck_round_to_half_f16c(d * (float)sum);
-        else ((int32_t *)corr)[g] = -f->offset * sum;
+    const int groups = cols / 32;
+    int g = 0;
+    for (; g + 16 <= groups; g += 16) {
+        const float *xs = x + 32 * g;
+        __m512 m[16];
+        for (int i = 0; i < 16; i++)
+            m[i] = _mm512_max_ps(_mm512_abs_ps(_mm512_loadu_ps(xs + 32 * i)), _mm512_abs_ps(_mm512_loadu_ps(xs + 32 * i + 16)));
+        __m512 amax;
+        CK_REDUCE16(__m512, _mm512_permutex2var_ps, _mm512_max_ps, m, amax);
+        const __m512 d = _mm512_div_ps(amax, _mm512_set1_ps(127.f));
+        const __m512 id = _mm512_maskz_div_ps(_mm512_cmp_ps_mask(amax, _mm512_setzero_ps(), _CMP_NEQ_OQ), _mm512_set1_ps(127.f), amax);
+        float ids[16];
+        _mm512_storeu_ps(ids, id);
+        __m512i sums[16];
+        for (int i = 0; i < 16; i++) {
+            const __m512i q0 = ck_round_to_int(_mm512_mul_ps(_mm512_loadu_ps(xs + 32 * i), _mm512_set1_ps(ids[i])));
+            const __m512i q1 = ck_round_to_int(_mm512_mul_ps(_mm512_loadu_ps(xs + 32 * i + 16), _mm512_set1_ps(ids[i])));
+            _mm_storeu_si128((__m128i *)(q + 32 * (g + i)), _mm512_cvtepi32_epi8(q0));
+            _mm_storeu_si128((__m128i *)(q + 32 * (g + i) + 16), _mm512_cvtepi32_epi8(q1));
+            sums[i] = _mm512_add_epi32(q0, q1);
+        }
+        __m512i sum;
+        CK_REDUCE16(__m512i, _mm512_permutex2var_epi32, _mm512_add_epi32, sums, sum);
+        _mm512_storeu_ps(da + g, ck_round_to_half_512(d));
+        if (f->act == CK_ACT_Q8_1)
+            _mm512_storeu_ps((float *)corr + g, ck_round_to_half_512(_mm512_mul_ps(d, _mm512_cvtepi32_ps(sum))));
+        else
+            _mm512_storeu_si512((int32_t *)corr + g, _mm512_mullo_epi32(sum, _mm512_set1_epi32(-f->offset)));
     }
+    for (; g < groups; g++) quantize_block_512(f, x + 32 * g, q + 32 * g, da + g, (int32_t *)corr + g);
 }
 
 CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
@@ -64,13 +124,15 @@ CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, in
             iscale = -127.f / max;
             d = 1.f / iscale;
         }
-        int sums[16];
+        __m512i qs[16];
         for (int k = 0; k < 16; k++) {
-            __m512i qk = ck_round_to_int(_mm512_mul_ps(v[k], _mm512_set1_ps(iscale)));
-            qk = _mm512_min_epi32(qk, _mm512_set1_epi32(127));
-            _mm_storeu_si128((__m128i *)(q + 256 * s + 16 * k), _mm512_cvtepi32_epi8(qk));
-            sums[k] = _mm512_reduce_add_epi32(qk);
+            qs[k] = _mm512_min_epi32(ck_round_to_int(_mm512_mul_ps(v[k], _mm512_set1_ps(iscale))), _mm512_set1_epi32(127));
+            _mm_storeu_si128((__m128i *)(q + 256 * s + 16 * k), _mm512_cvtepi32_epi8(qs[k]));
         }
+        __m512i sum16;
+        CK_REDUCE16(__m512i, _mm512_permutex2var_epi32, _mm512_add_epi32, qs, sum16);
+        int sums[16];
+        _mm512_storeu_si512(sums, sum16);
         for (int gi = 0; gi < per; gi++) {
             const int sum = per == 16 ? sums[gi] : sums[2 * gi] + sums[2 * gi + 1];
             const int at = s * per + gi;
