@@ -15,8 +15,9 @@
 #define CK_PACK pack_avx512
 #define CK_QUANTIZE_32 quantize_32_512
 #define CK_QUANTIZE_256 quantize_256_512
-static inline void quantize_32_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr);
-static inline void quantize_256_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr);
+struct ck_act_row;
+static inline void quantize_32_512(const ck_format *f, const float *x, int cols, const struct ck_act_row *r);
+static inline void quantize_256_512(const ck_format *f, const float *x, int cols, const struct ck_act_row *r);
 #include "ck_generic.h"
 
 // ---- Activation quantization: the same arithmetic as ck_quantize_32 / ck_quantize_256 ----
@@ -50,19 +51,18 @@ CK_INLINE __m512i ck_round_to_int(__m512 v) {
         (out) = r_[0];                                                                                \
     } while (0)
 
-// One block of 32 (ggml's AVX quantize_row_q8_0 / q8_1 arithmetic).
-CK_INLINE void quantize_block_512(const ck_format *f, const float *x, int8_t *q, float *da, void *corr) {
+// One block of 32 (ggml's AVX quantize_row_q8_0 / q8_1 arithmetic), group k of the row.
+CK_INLINE void quantize_block_512(const ck_format *f, const float *x, const ck_act_row *r, int k) {
     const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
     const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
     const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
     const __m512i q0 = ck_round_to_int(_mm512_mul_ps(x0, _mm512_set1_ps(id)));
     const __m512i q1 = ck_round_to_int(_mm512_mul_ps(x1, _mm512_set1_ps(id)));
+    int8_t *q = r->q + (size_t)k * r->qstride;
     _mm_storeu_si128((__m128i *)q, _mm512_cvtepi32_epi8(q0));
     _mm_storeu_si128((__m128i *)(q + 16), _mm512_cvtepi32_epi8(q1));
     const int sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
-    *da = ck_round_to_half_f16c(d);
-    if (f->act == CK_ACT_Q8_1) *(float *)corr = ck_round_to_half_f16c(d * (float)sum);
-    else *(int32_t *)corr = -f->offset * sum;
+    ck_put_group(r, k, ck_round_to_half_f16c(d), ck_correction(f, ck_round_to_half_f16c(d * (float)sum), sum));
 }
 
 CK_INLINE __m512 ck_round_to_half_512(__m512 v) {
@@ -70,7 +70,7 @@ CK_INLINE __m512 ck_round_to_half_512(__m512 v) {
 }
 
 // 16 blocks at a time, the same arithmetic as quantize_block_512 with the scalar steps vectorized.
-CK_INLINE void quantize_32_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
+CK_INLINE void quantize_32_512(const ck_format *f, const float *x, int cols, const ck_act_row *r) {
     const int groups = cols / 32;
     int g = 0;
     for (; g + 16 <= groups; g += 16) {
@@ -88,22 +88,26 @@ CK_INLINE void quantize_32_512(const ck_format *f, const float *x, int cols, int
         for (int i = 0; i < 16; i++) {
             const __m512i q0 = ck_round_to_int(_mm512_mul_ps(_mm512_loadu_ps(xs + 32 * i), _mm512_set1_ps(ids[i])));
             const __m512i q1 = ck_round_to_int(_mm512_mul_ps(_mm512_loadu_ps(xs + 32 * i + 16), _mm512_set1_ps(ids[i])));
-            _mm_storeu_si128((__m128i *)(q + 32 * (g + i)), _mm512_cvtepi32_epi8(q0));
-            _mm_storeu_si128((__m128i *)(q + 32 * (g + i) + 16), _mm512_cvtepi32_epi8(q1));
+            int8_t *q = r->q + (size_t)(g + i) * r->qstride;
+            _mm_storeu_si128((__m128i *)q, _mm512_cvtepi32_epi8(q0));
+            _mm_storeu_si128((__m128i *)(q + 16), _mm512_cvtepi32_epi8(q1));
             sums[i] = _mm512_add_epi32(q0, q1);
         }
         __m512i sum;
         CK_REDUCE16(__m512i, _mm512_permutex2var_epi32, _mm512_add_epi32, sums, sum);
-        _mm512_storeu_ps(da + g, ck_round_to_half_512(d));
-        if (f->act == CK_ACT_Q8_1)
-            _mm512_storeu_ps((float *)corr + g, ck_round_to_half_512(_mm512_mul_ps(d, _mm512_cvtepi32_ps(sum))));
+        float scales[16];
+        uint32_t corrections[16];
+        _mm512_storeu_ps(scales, ck_round_to_half_512(d));
+        if (f->kind == CK_MIN)
+            _mm512_storeu_ps(corrections, ck_round_to_half_512(_mm512_mul_ps(d, _mm512_cvtepi32_ps(sum))));
         else
-            _mm512_storeu_si512((int32_t *)corr + g, _mm512_mullo_epi32(sum, _mm512_set1_epi32(-f->offset)));
+            _mm512_storeu_si512(corrections, _mm512_mullo_epi32(sum, _mm512_set1_epi32(-f->offset)));
+        for (int i = 0; i < 16; i++) ck_put_group(r, g + i, scales[i], corrections[i]);
     }
-    for (; g < groups; g++) quantize_block_512(f, x + 32 * g, q + 32 * g, da + g, (int32_t *)corr + g);
+    for (; g < groups; g++) quantize_block_512(f, x + 32 * g, r, g);
 }
 
-CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
+CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, const ck_act_row *r) {
     const int per = 256 / f->g;
     for (int s = 0; s < cols / 256; s++) {
         const float *xs = x + 256 * s;
@@ -127,7 +131,9 @@ CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, in
         __m512i qs[16];
         for (int k = 0; k < 16; k++) {
             qs[k] = _mm512_min_epi32(ck_round_to_int(_mm512_mul_ps(v[k], _mm512_set1_ps(iscale))), _mm512_set1_epi32(127));
-            _mm_storeu_si128((__m128i *)(q + 256 * s + 16 * k), _mm512_cvtepi32_epi8(qs[k]));
+            // 16 values: a whole group of 16, or half of a group of 32.
+            const int group = 16 * k / f->g;
+            _mm_storeu_si128((__m128i *)(r->q + (size_t)(s * per + group) * r->qstride + 16 * k % f->g), _mm512_cvtepi32_epi8(qs[k]));
         }
         __m512i sum16;
         CK_REDUCE16(__m512i, _mm512_permutex2var_epi32, _mm512_add_epi32, qs, sum16);
@@ -135,10 +141,7 @@ CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, in
         _mm512_storeu_si512(sums, sum16);
         for (int gi = 0; gi < per; gi++) {
             const int sum = per == 16 ? sums[gi] : sums[2 * gi] + sums[2 * gi + 1];
-            const int at = s * per + gi;
-            da[at] = d;
-            if (f->kind == CK_MIN) ((float *)corr)[at] = d * (float)sum;
-            else ((int32_t *)corr)[at] = -f->offset * sum;
+            ck_put_group(r, s * per + gi, d, ck_correction(f, d * (float)sum, sum));
         }
     }
 }
@@ -346,11 +349,8 @@ typedef struct {
 CK_INLINE void tile512(const ck_source *src, int groups, const ck_acts *a, int b, float *y, size_t ldy, int nrows,
                        const int G, const int KIND, const int RAW, const int BT) {
     const int units = G / 4;
-    const size_t gs = a->groups;
-    const int8_t *q = a->q + (size_t)b * a->cols;
-    const float *da = a->da + (size_t)b * gs;
-    const int32_t *offsets = (const int32_t *)a->corr + (size_t)b * gs;
-    const float *sums = (const float *)a->corr + (size_t)b * gs;
+    const int32_t *offsets = (const int32_t *)a->corr;
+    const float *sums = (const float *)a->corr;
     // Independent dot chains per activation row (vpdpbusd's latency would otherwise idle the units).
     const int chains = BT == 1 ? 4 : 2;
     __m512 acc[CK_TILE_BATCH];
@@ -366,17 +366,20 @@ CK_INLINE void tile512(const ck_source *src, int groups, const ck_acts *a, int b
             scale = _mm512_load_ps((const float *)(p + 64 * units));
             mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
         }
+        // The group's activations, scales and corrections of rows b… lie side by side.
+        const size_t at = (size_t)g * a->batch + (size_t)b;
+        const uint8_t *xg = (const uint8_t *)a->q + at * G;
         for (int j = 0; j < BT; j++) {
-            const uint8_t *x = (const uint8_t *)q + (size_t)j * a->cols + (size_t)g * G;
+            const uint8_t *x = xg + (size_t)j * G;
             __m512i dot[4];
-            dot[0] = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[(size_t)j * gs + g]) : _mm512_setzero_si512();
+            dot[0] = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[at + j]) : _mm512_setzero_si512();
             for (int c = 1; c < chains; c++) dot[c] = _mm512_setzero_si512();
             for (int u = 0; u < units; u++)
                 dot[u % chains] = _mm512_dpbusd_epi32(dot[u % chains], w[u], _mm512_set1_epi32((int)ck_load_u32(x + 4 * u)));
             for (int c = 1; c < chains; c++) dot[0] = _mm512_add_epi32(dot[0], dot[c]);
-            const __m512 s = _mm512_mul_ps(scale, _mm512_set1_ps(da[(size_t)j * gs + g]));
+            const __m512 s = _mm512_mul_ps(scale, _mm512_set1_ps(a->da[at + j]));
             acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[0]), s, acc[j]);
-            if (KIND == CK_MIN) acc[j] = _mm512_fmadd_ps(mins, _mm512_set1_ps(sums[(size_t)j * gs + g]), acc[j]);
+            if (KIND == CK_MIN) acc[j] = _mm512_fmadd_ps(mins, _mm512_set1_ps(sums[at + j]), acc[j]);
         }
     }
     const __mmask16 keep = (__mmask16)((1u << nrows) - 1);
