@@ -17,11 +17,8 @@
 CK_INLINE void tile256(const uint8_t *panel, size_t stride, int groups, const ck_acts *a, int b, float *y,
                        size_t ldy, int nrows, const int G, const int KIND, const int SIGNED, const int BT) {
     const int units = G / 4;
-    const size_t gs = a->groups;
-    const int8_t *q = a->q + (size_t)b * a->cols;
-    const float *da = a->da + (size_t)b * gs;
-    const int32_t *offsets = (const int32_t *)a->corr + (size_t)b * gs;
-    const float *sums = (const float *)a->corr + (size_t)b * gs;
+    const int32_t *offsets = (const int32_t *)a->corr;
+    const float *sums = (const float *)a->corr;
     const __m256i ones = _mm256_set1_epi16(1), flip = _mm256_set1_epi8((char)0x80);
     for (int h = 0; h < 2 && 8 * h < nrows; h++) {
         __m256 acc[CK_TILE_BATCH];
@@ -30,9 +27,10 @@ CK_INLINE void tile256(const uint8_t *panel, size_t stride, int groups, const ck
             const uint8_t *p = panel + (size_t)g * stride + 32 * h;
             const __m256 scale = _mm256_load_ps((const float *)(p + 64 * units));
             const __m256 mins = KIND == CK_MIN ? _mm256_load_ps((const float *)(p + 64 * units + 64)) : _mm256_setzero_ps();
+            const size_t at = (size_t)g * a->batch + (size_t)b;
             for (int j = 0; j < BT; j++) {
-                const int8_t *qj = q + (size_t)j * a->cols + (size_t)g * G;
-                __m256i dot = KIND == CK_OFFSET && !SIGNED ? _mm256_set1_epi32(offsets[(size_t)j * gs + g]) : _mm256_setzero_si256();
+                const int8_t *qj = a->q + (at + (size_t)j) * G;
+                __m256i dot = KIND == CK_OFFSET && !SIGNED ? _mm256_set1_epi32(offsets[at + j]) : _mm256_setzero_si256();
                 for (int u = 0; u < units; u++) {
                     const __m256i w = _mm256_load_si256((const __m256i *)(p + 64 * u));
                     const __m256i x = _mm256_set1_epi32((int)ck_load_u32((const uint8_t *)qj + 4 * u));
@@ -45,9 +43,9 @@ CK_INLINE void tile256(const uint8_t *panel, size_t stride, int groups, const ck
                     }
                     dot = _mm256_add_epi32(dot, _mm256_madd_epi16(pairs, ones));
                 }
-                const __m256 s = _mm256_mul_ps(scale, _mm256_set1_ps(da[(size_t)j * gs + g]));
+                const __m256 s = _mm256_mul_ps(scale, _mm256_set1_ps(a->da[at + j]));
                 acc[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), s, acc[j]);
-                if (KIND == CK_MIN) acc[j] = _mm256_fmadd_ps(mins, _mm256_set1_ps(sums[(size_t)j * gs + g]), acc[j]);
+                if (KIND == CK_MIN) acc[j] = _mm256_fmadd_ps(mins, _mm256_set1_ps(sums[at + j]), acc[j]);
             }
         }
         const int count = nrows - 8 * h < 8 ? nrows - 8 * h : 8;

@@ -11,12 +11,13 @@
 #pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c"))), apply_to = function)
 
 #define CK_SUFFIX(name) name##_avx512
-#define CK_TILE_BATCH 8
+#define CK_TILE_BATCH 16
 #define CK_PACK pack_avx512
 #define CK_QUANTIZE_32 quantize_32_512
 #define CK_QUANTIZE_256 quantize_256_512
-static inline void quantize_32_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr);
-static inline void quantize_256_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr);
+struct ck_act_row;
+static inline void quantize_32_512(const ck_format *f, const float *x, int cols, const struct ck_act_row *r);
+static inline void quantize_256_512(const ck_format *f, const float *x, int cols, const struct ck_act_row *r);
 #include "ck_generic.h"
 
 // ---- Activation quantization: the same arithmetic as ck_quantize_32 / ck_quantize_256 ----
@@ -27,23 +28,86 @@ CK_INLINE __m512i ck_round_to_int(__m512 v) {
     return _mm512_cvt_roundps_epi32(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 }
 
-CK_INLINE void quantize_32_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
-    for (int g = 0; g < cols / 32; g++) {
-        const __m512 x0 = _mm512_loadu_ps(x + 32 * g), x1 = _mm512_loadu_ps(x + 32 * g + 16);
-        const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
-        const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
-        const __m512i q0 = ck_round_to_int(_mm512_mul_ps(x0, _mm512_set1_ps(id)));
-        const __m512i q1 = ck_round_to_int(_mm512_mul_ps(x1, _mm512_set1_ps(id)));
-        _mm_storeu_si128((__m128i *)(q + 32 * g), _mm512_cvtepi32_epi8(q0));
-        _mm_storeu_si128((__m128i *)(q + 32 * g + 16), _mm512_cvtepi32_epi8(q1));
-        const int sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
-        da[g] = ck_round_to_half_f16c(d);
-        if (f->act == CK_ACT_Q8_1) ((float *)corr)[g] = ck_round_to_half_f16c(d * (float)sum);
-        else ((int32_t *)corr)[g] = -f->offset * sum;
-    }
+// Lane i of the result = the reduction of v[i] (max of floats, or sum of integers), for 16 vectors
+// at once: four rounds of pairwise shuffles instead of a horizontal reduction per vector.
+#define CK_REDUCE16(T, PERMUTE, OP, v, out)                                                           \
+    do {                                                                                              \
+        static const int32_t ck_idx[4][2][16] = {                                                     \
+            {{0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23},                                \
+             {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31}},                         \
+            {{0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27},                              \
+             {4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31}},                           \
+            {{0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29},                              \
+             {2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31}},                           \
+            {{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30},                             \
+             {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31}}};                           \
+        T r_[16];                                                                                     \
+        for (int i_ = 0; i_ < 16; i_++) r_[i_] = (v)[i_];                                             \
+        for (int level_ = 0, n_ = 8; level_ < 4; level_++, n_ /= 2) {                                 \
+            const __m512i lo_ = _mm512_loadu_si512(ck_idx[level_][0]), hi_ = _mm512_loadu_si512(ck_idx[level_][1]); \
+            for (int k_ = 0; k_ < n_; k_++)                                                           \
+                r_[k_] = OP(PERMUTE(r_[2 * k_], lo_, r_[2 * k_ + 1]), PERMUTE(r_[2 * k_], hi_, r_[2 * k_ + 1])); \
+        }                                                                                             \
+        (out) = r_[0];                                                                                \
+    } while (0)
+
+// One block of 32 (ggml's AVX quantize_row_q8_0 / q8_1 arithmetic), group k of the row.
+CK_INLINE void quantize_block_512(const ck_format *f, const float *x, const ck_act_row *r, int k) {
+    const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
+    const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
+    const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
+    const __m512i q0 = ck_round_to_int(_mm512_mul_ps(x0, _mm512_set1_ps(id)));
+    const __m512i q1 = ck_round_to_int(_mm512_mul_ps(x1, _mm512_set1_ps(id)));
+    int8_t *q = r->q + (size_t)k * r->qstride;
+    _mm_storeu_si128((__m128i *)q, _mm512_cvtepi32_epi8(q0));
+    _mm_storeu_si128((__m128i *)(q + 16), _mm512_cvtepi32_epi8(q1));
+    const int sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+    ck_put_group(r, k, ck_round_to_half_f16c(d), ck_correction(f, ck_round_to_half_f16c(d * (float)sum), sum));
 }
 
-CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
+CK_INLINE __m512 ck_round_to_half_512(__m512 v) {
+    return _mm512_cvtph_ps(_mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
+
+// 16 blocks at a time, the same arithmetic as quantize_block_512 with the scalar steps vectorized.
+CK_INLINE void quantize_32_512(const ck_format *f, const float *x, int cols, const ck_act_row *r) {
+    const int groups = cols / 32;
+    int g = 0;
+    for (; g + 16 <= groups; g += 16) {
+        const float *xs = x + 32 * g;
+        __m512 m[16];
+        for (int i = 0; i < 16; i++)
+            m[i] = _mm512_max_ps(_mm512_abs_ps(_mm512_loadu_ps(xs + 32 * i)), _mm512_abs_ps(_mm512_loadu_ps(xs + 32 * i + 16)));
+        __m512 amax;
+        CK_REDUCE16(__m512, _mm512_permutex2var_ps, _mm512_max_ps, m, amax);
+        const __m512 d = _mm512_div_ps(amax, _mm512_set1_ps(127.f));
+        const __m512 id = _mm512_maskz_div_ps(_mm512_cmp_ps_mask(amax, _mm512_setzero_ps(), _CMP_NEQ_OQ), _mm512_set1_ps(127.f), amax);
+        float ids[16];
+        _mm512_storeu_ps(ids, id);
+        __m512i sums[16];
+        for (int i = 0; i < 16; i++) {
+            const __m512i q0 = ck_round_to_int(_mm512_mul_ps(_mm512_loadu_ps(xs + 32 * i), _mm512_set1_ps(ids[i])));
+            const __m512i q1 = ck_round_to_int(_mm512_mul_ps(_mm512_loadu_ps(xs + 32 * i + 16), _mm512_set1_ps(ids[i])));
+            int8_t *q = r->q + (size_t)(g + i) * r->qstride;
+            _mm_storeu_si128((__m128i *)q, _mm512_cvtepi32_epi8(q0));
+            _mm_storeu_si128((__m128i *)(q + 16), _mm512_cvtepi32_epi8(q1));
+            sums[i] = _mm512_add_epi32(q0, q1);
+        }
+        __m512i sum;
+        CK_REDUCE16(__m512i, _mm512_permutex2var_epi32, _mm512_add_epi32, sums, sum);
+        float scales[16];
+        uint32_t corrections[16];
+        _mm512_storeu_ps(scales, ck_round_to_half_512(d));
+        if (f->kind == CK_MIN)
+            _mm512_storeu_ps(corrections, ck_round_to_half_512(_mm512_mul_ps(d, _mm512_cvtepi32_ps(sum))));
+        else
+            _mm512_storeu_si512(corrections, _mm512_mullo_epi32(sum, _mm512_set1_epi32(-f->offset)));
+        for (int i = 0; i < 16; i++) ck_put_group(r, g + i, scales[i], corrections[i]);
+    }
+    for (; g < groups; g++) quantize_block_512(f, x + 32 * g, r, g);
+}
+
+CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, const ck_act_row *r) {
     const int per = 256 / f->g;
     for (int s = 0; s < cols / 256; s++) {
         const float *xs = x + 256 * s;
@@ -64,19 +128,20 @@ CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, in
             iscale = -127.f / max;
             d = 1.f / iscale;
         }
-        int sums[16];
+        __m512i qs[16];
         for (int k = 0; k < 16; k++) {
-            __m512i qk = ck_round_to_int(_mm512_mul_ps(v[k], _mm512_set1_ps(iscale)));
-            qk = _mm512_min_epi32(qk, _mm512_set1_epi32(127));
-            _mm_storeu_si128((__m128i *)(q + 256 * s + 16 * k), _mm512_cvtepi32_epi8(qk));
-            sums[k] = _mm512_reduce_add_epi32(qk);
+            qs[k] = _mm512_min_epi32(ck_round_to_int(_mm512_mul_ps(v[k], _mm512_set1_ps(iscale))), _mm512_set1_epi32(127));
+            // 16 values: a whole group of 16, or half of a group of 32.
+            const int group = 16 * k / f->g;
+            _mm_storeu_si128((__m128i *)(r->q + (size_t)(s * per + group) * r->qstride + 16 * k % f->g), _mm512_cvtepi32_epi8(qs[k]));
         }
+        __m512i sum16;
+        CK_REDUCE16(__m512i, _mm512_permutex2var_epi32, _mm512_add_epi32, qs, sum16);
+        int sums[16];
+        _mm512_storeu_si512(sums, sum16);
         for (int gi = 0; gi < per; gi++) {
             const int sum = per == 16 ? sums[gi] : sums[2 * gi] + sums[2 * gi + 1];
-            const int at = s * per + gi;
-            da[at] = d;
-            if (f->kind == CK_MIN) ((float *)corr)[at] = d * (float)sum;
-            else ((int32_t *)corr)[at] = -f->offset * sum;
+            ck_put_group(r, s * per + gi, d, ck_correction(f, d * (float)sum, sum));
         }
     }
 }
@@ -263,6 +328,9 @@ CK_INLINE void pack_avx512(const int type, const uint8_t *w, size_t row_bytes, i
 
 // ---- The hot spot ----
 
+// Batches up to this size unpack Q4_0 / Q4_1 / Q8_0 in registers instead of through a panel.
+#define CK_RAW_BATCH 8
+
 // Where a tile's weights come from: a panel, or (for a batch of at most one tile) the raw rows,
 // unpacked in registers as they are used.
 typedef struct {
@@ -272,8 +340,8 @@ typedef struct {
     __m512i offsets;
 } ck_source;
 
-// A tile: 16 output rows × BT activation rows, accumulated in BT registers of 16 float lanes, one
-// per output row. Each unpacked weight vector is used for all BT activation rows; per activation
+// A tile: 16 output rows × BT activation rows (up to 16), accumulated in BT registers of 16 float
+// lanes, one per output row. Each unpacked weight vector is used for all BT activation rows; per activation
 // row and group of G values: G/4 vpdpbusd with the activation dword broadcast from memory, one
 // conversion, one scale multiply, one FMA (one more for mins). Every activation row goes through
 // the same arithmetic whatever BT and the source are, so a row's result does not depend on the
@@ -281,14 +349,10 @@ typedef struct {
 CK_INLINE void tile512(const ck_source *src, int groups, const ck_acts *a, int b, float *y, size_t ldy, int nrows,
                        const int G, const int KIND, const int RAW, const int BT) {
     const int units = G / 4;
-    const size_t gs = a->groups;
-    const int8_t *q = a->q + (size_t)b * a->cols;
-    const float *da = a->da + (size_t)b * gs;
-    const int32_t *offsets = (const int32_t *)a->corr + (size_t)b * gs;
-    const float *sums = (const float *)a->corr + (size_t)b * gs;
-    // Independent dot chains: one per activation row, several for a row alone (vpdpbusd's latency
-    // would otherwise idle the units).
-    const int chains = BT >= 4 ? 1 : BT == 1 ? 4 : 2;
+    const int32_t *offsets = (const int32_t *)a->corr;
+    const float *sums = (const float *)a->corr;
+    // Independent dot chains per activation row (vpdpbusd's latency would otherwise idle the units).
+    const int chains = BT == 1 ? 4 : 2;
     __m512 acc[CK_TILE_BATCH];
     for (int j = 0; j < BT; j++) acc[j] = _mm512_setzero_ps();
     for (int g = 0; g < groups; g++) {
@@ -302,22 +366,20 @@ CK_INLINE void tile512(const ck_source *src, int groups, const ck_acts *a, int b
             scale = _mm512_load_ps((const float *)(p + 64 * units));
             mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
         }
-        __m512i dot[CK_TILE_BATCH][4];
+        // The group's activations, scales and corrections of rows b… lie side by side.
+        const size_t at = (size_t)g * a->batch + (size_t)b;
+        const uint8_t *xg = (const uint8_t *)a->q + at * G;
         for (int j = 0; j < BT; j++) {
-            dot[j][0] = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[(size_t)j * gs + g]) : _mm512_setzero_si512();
-            for (int c = 1; c < chains; c++) dot[j][c] = _mm512_setzero_si512();
-        }
-        for (int u = 0; u < units; u++) {
-            for (int j = 0; j < BT; j++) {
-                const uint8_t *x = (const uint8_t *)q + (size_t)j * a->cols + (size_t)g * G + 4 * u;
-                dot[j][u % chains] = _mm512_dpbusd_epi32(dot[j][u % chains], w[u], _mm512_set1_epi32((int)ck_load_u32(x)));
-            }
-        }
-        for (int j = 0; j < BT; j++) {
-            for (int c = 1; c < chains; c++) dot[j][0] = _mm512_add_epi32(dot[j][0], dot[j][c]);
-            const __m512 s = _mm512_mul_ps(scale, _mm512_set1_ps(da[(size_t)j * gs + g]));
-            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[j][0]), s, acc[j]);
-            if (KIND == CK_MIN) acc[j] = _mm512_fmadd_ps(mins, _mm512_set1_ps(sums[(size_t)j * gs + g]), acc[j]);
+            const uint8_t *x = xg + (size_t)j * G;
+            __m512i dot[4];
+            dot[0] = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[at + j]) : _mm512_setzero_si512();
+            for (int c = 1; c < chains; c++) dot[c] = _mm512_setzero_si512();
+            for (int u = 0; u < units; u++)
+                dot[u % chains] = _mm512_dpbusd_epi32(dot[u % chains], w[u], _mm512_set1_epi32((int)ck_load_u32(x + 4 * u)));
+            for (int c = 1; c < chains; c++) dot[0] = _mm512_add_epi32(dot[0], dot[c]);
+            const __m512 s = _mm512_mul_ps(scale, _mm512_set1_ps(a->da[at + j]));
+            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[0]), s, acc[j]);
+            if (KIND == CK_MIN) acc[j] = _mm512_fmadd_ps(mins, _mm512_set1_ps(sums[at + j]), acc[j]);
         }
     }
     const __mmask16 keep = (__mmask16)((1u << nrows) - 1);
@@ -333,15 +395,15 @@ typedef void (*ck_tile_fn)(const ck_source *, int, const ck_acts *, int, float *
     }
 #define CK_NAME_TILE(G, KIND, RAW, BT) tile512_##G##_##KIND##_##RAW##_##BT,
 
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 0)
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 1, 0)
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 16, 0, 0)
+CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 32, 0, 0)
+CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 32, 1, 0)
+CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 16, 0, 0)
 CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 2)  // Q4_0 from raw rows
 CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 1, 3)  // Q4_1
 CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 8)  // Q8_0
-static const ck_tile_fn tiles_32_offset[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 0)};
-static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 1, 0)};
-static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 16, 0, 0)};
+static const ck_tile_fn tiles_32_offset[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 32, 0, 0)};
+static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 32, 1, 0)};
+static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 16, 0, 0)};
 static const ck_tile_fn tiles_raw_q4_0[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 2)};
 static const ck_tile_fn tiles_raw_q4_1[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 1, 3)};
 static const ck_tile_fn tiles_raw_q8_0[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 8)};
@@ -357,7 +419,7 @@ static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, co
 
 void ck_matmul_rows_avx512(const ck_format *f, const uint8_t *w, size_t row_bytes, int cols, int r0, int r1,
                            const void *acts, int batch, float *y, size_t ldy, uint8_t *panel) {
-    if (batch <= CK_TILE_BATCH && ck_unpacks_in_registers(f->type)) {
+    if (batch <= CK_RAW_BATCH && ck_unpacks_in_registers(f->type)) {
         // Decode-sized batch: one tile per row group, so unpack straight into registers.
         const ck_tile_fn *table = f->type == CK_Q8_0 ? tiles_raw_q8_0 : f->type == CK_Q4_1 ? tiles_raw_q4_1 : tiles_raw_q4_0;
         const ck_acts a = ck_acts_view(f, acts, batch, cols);

@@ -19,11 +19,32 @@ CK_INLINE float ck_abs_max(const float *x, int n) {
     return ck_bits_to_float(m);
 }
 
+// Where a row's quantized groups go: group k at q + k·qstride, its scale at da[k·stride] and its
+// correction at corr[k·stride] (4 bytes each).
+typedef struct ck_act_row {
+    int8_t *q;
+    size_t qstride;
+    float *da;
+    uint8_t *corr;
+    size_t stride;
+} ck_act_row;
+
+// Stores group k's scale and correction (an int32 or a float, by its bits).
+CK_INLINE void ck_put_group(const ck_act_row *r, int k, float d, uint32_t correction) {
+    r->da[(size_t)k * r->stride] = d;
+    memcpy(r->corr + 4 * (size_t)k * r->stride, &correction, 4);
+}
+
+// The correction of a group whose values sum to `sum`: ggml's s = d·Σq for mins, −offset·Σq else.
+CK_INLINE uint32_t ck_correction(const ck_format *f, float s, int sum) {
+    return f->kind == CK_MIN ? ck_float_to_bits(s) : (uint32_t)(-f->offset * sum);
+}
+
 // Q8_0 / Q8_1: as ggml's AVX path: q = round-to-even(x · 127/amax), d = amax/127 stored as f16.
-CK_INLINE void ck_quantize_32(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
+CK_INLINE void ck_quantize_32(const ck_format *f, const float *x, int cols, const ck_act_row *r) {
     for (int g = 0; g < cols / 32; g++) {
         const float *xs = x + 32 * g;
-        int8_t *qs = q + 32 * g;
+        int8_t *qs = r->q + (size_t)g * r->qstride;
         const float amax = ck_abs_max(xs, 32);
         const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
         int sum = 0;
@@ -32,42 +53,35 @@ CK_INLINE void ck_quantize_32(const ck_format *f, const float *x, int cols, int8
             qs[j] = (int8_t)v;
             sum += v;
         }
-        da[g] = ck_round_to_half(d);
-        if (f->act == CK_ACT_Q8_1) ((float *)corr)[g] = ck_round_to_half(d * (float)sum);
-        else ((int32_t *)corr)[g] = -f->offset * sum;
+        ck_put_group(r, g, ck_round_to_half(d), ck_correction(f, ck_round_to_half(d * (float)sum), sum));
     }
 }
 
 // Q8_K: one f32 scale per 256 values, −127/max with max the signed value of largest magnitude
 // (first one), round to even, clamped to 127; d = 1/iscale.
-CK_INLINE void ck_quantize_256(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
-    const int per = 256 / f->g;
+CK_INLINE void ck_quantize_256(const ck_format *f, const float *x, int cols, const ck_act_row *r) {
+    const int g = f->g, per = 256 / g;
     for (int s = 0; s < cols / 256; s++) {
         const float *xs = x + 256 * s;
-        int8_t *qs = q + 256 * s;
         const float amax = ck_abs_max(xs, 256);
-        float d = 0.f;
-        if (amax == 0.f) {
-            memset(qs, 0, 256);
-        } else {
+        float iscale = 0.f, d = 0.f;
+        if (amax != 0.f) {
             float max = amax;
             for (int j = 0; j < 256; j++) {
                 if (__builtin_fabsf(xs[j]) == amax) { max = xs[j]; break; }
             }
-            const float iscale = -127.f / max;
-            for (int j = 0; j < 256; j++) {
-                const int v = (int)__builtin_rintf(iscale * xs[j]);
-                qs[j] = (int8_t)(v > 127 ? 127 : v);
-            }
+            iscale = -127.f / max;
             d = 1.f / iscale;
         }
         for (int gi = 0; gi < per; gi++) {
+            int8_t *qs = r->q + (size_t)(s * per + gi) * r->qstride;
             int sum = 0;
-            for (int j = 0; j < f->g; j++) sum += qs[gi * f->g + j];
-            const int at = s * per + gi;
-            da[at] = d;
-            if (f->kind == CK_MIN) ((float *)corr)[at] = d * (float)sum;
-            else ((int32_t *)corr)[at] = -f->offset * sum;
+            for (int j = 0; j < g; j++) {
+                const int v = (int)__builtin_rintf(iscale * xs[gi * g + j]);
+                qs[j] = (int8_t)(v > 127 ? 127 : v);
+                sum += qs[j];
+            }
+            ck_put_group(r, s * per + gi, d, ck_correction(f, d * (float)sum, sum));
         }
     }
 }
@@ -83,14 +97,12 @@ CK_INLINE void ck_quantize_256(const ck_format *f, const float *x, int cols, int
 void CK_SUFFIX(ck_quantize_acts)(const ck_format *f, const float *x, size_t ldx, int cols, int b0, int b1, int batch, void *acts) {
     size_t da_at, corr_at;
     ck_acts_layout(f, batch, cols, &da_at, &corr_at);
-    const size_t groups = (size_t)(cols / f->g);
     uint8_t *base = (uint8_t *)acts;
     for (int b = b0; b < b1; b++) {
-        int8_t *q = (int8_t *)base + (size_t)b * (size_t)cols;
-        float *da = (float *)(base + da_at) + (size_t)b * groups;
-        void *corr = base + corr_at + 4 * (size_t)b * groups;
-        if (f->act == CK_ACT_Q8_K) CK_QUANTIZE_256(f, x + (size_t)b * ldx, cols, q, da, corr);
-        else CK_QUANTIZE_32(f, x + (size_t)b * ldx, cols, q, da, corr);
+        const ck_act_row r = {(int8_t *)base + (size_t)b * (size_t)f->g, (size_t)batch * (size_t)f->g,
+                              (float *)(base + da_at) + b, base + corr_at + 4 * (size_t)b, (size_t)batch};
+        if (f->act == CK_ACT_Q8_K) CK_QUANTIZE_256(f, x + (size_t)b * ldx, cols, &r);
+        else CK_QUANTIZE_32(f, x + (size_t)b * ldx, cols, &r);
     }
 }
 
@@ -263,9 +275,12 @@ CK_INLINE int ck_batch_chunk(int cols, int batch) {
     case CK_Q6_K: CK_MATMUL_DRIVER(CK_Q6_K, TILE); break;              \
     }
 
-// Instantiates a tile kernel for every batch size 1...8 and names them in a table.
+// Instantiates a tile kernel for every batch size 1...8 (4, 16) and names them in a table.
 #define CK_FOR_TILE_BATCH(M, G, KIND, EXTRA) \
     M(G, KIND, EXTRA, 1) M(G, KIND, EXTRA, 2) M(G, KIND, EXTRA, 3) M(G, KIND, EXTRA, 4) \
     M(G, KIND, EXTRA, 5) M(G, KIND, EXTRA, 6) M(G, KIND, EXTRA, 7) M(G, KIND, EXTRA, 8)
+#define CK_FOR_TILE_BATCH16(M, G, KIND, EXTRA) CK_FOR_TILE_BATCH(M, G, KIND, EXTRA) \
+    M(G, KIND, EXTRA, 9) M(G, KIND, EXTRA, 10) M(G, KIND, EXTRA, 11) M(G, KIND, EXTRA, 12) \
+    M(G, KIND, EXTRA, 13) M(G, KIND, EXTRA, 14) M(G, KIND, EXTRA, 15) M(G, KIND, EXTRA, 16)
 #define CK_FOR_TILE_BATCH4(M, G, KIND, EXTRA) \
     M(G, KIND, EXTRA, 1) M(G, KIND, EXTRA, 2) M(G, KIND, EXTRA, 3) M(G, KIND, EXTRA, 4)

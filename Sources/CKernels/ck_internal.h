@@ -51,16 +51,17 @@ static inline int ck_format_of(int type, ck_format *f) {
 static inline size_t ck_align64(size_t n) { return (n + 63) & ~(size_t)63; }
 
 // ---- Activations: `batch` rows of `cols` values, quantized ----
-//   q:    int8 [batch][cols]
-//   da:   float [batch][cols/g]   scale of each group
-//   corr: [batch][cols/g]         CK_OFFSET: int32 −offset·Σq, the integer dot's starting value;
+// Group-major, so that a tile finds the groups of its activation rows side by side:
+//   q:    int8 [cols/g][batch][g]
+//   da:   float [cols/g][batch]   scale of each group
+//   corr: [cols/g][batch]         CK_OFFSET: int32 −offset·Σq, the integer dot's starting value;
 //                                 CK_MIN:    float d·Σq (ggml's s)
+// Group k of row b is element k·batch + b of da and corr, and starts at q + (k·batch + b)·g.
 typedef struct {
     const int8_t *q;
     const float *da;
     const void *corr;
-    size_t groups;  // cols / g: stride of da and corr
-    size_t cols;    // stride of q
+    size_t batch;
 } ck_acts;
 
 static inline size_t ck_acts_layout(const ck_format *f, int batch, int cols, size_t *da_at, size_t *corr_at) {
@@ -74,7 +75,7 @@ static inline ck_acts ck_acts_view(const ck_format *f, const void *base, int bat
     size_t da_at, corr_at;
     ck_acts_layout(f, batch, cols, &da_at, &corr_at);
     const uint8_t *p = (const uint8_t *)base;
-    return (ck_acts){(const int8_t *)p, (const float *)(p + da_at), p + corr_at, (size_t)(cols / f->g), (size_t)cols};
+    return (ck_acts){(const int8_t *)p, (const float *)(p + da_at), p + corr_at, (size_t)batch};
 }
 
 // ---- Panel: the weights of 16 output rows, unpacked for the integer kernels ----

@@ -8,24 +8,23 @@
 
 static void tile_scalar(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
                         float *y, size_t ldy, int nrows) {
-    const size_t stride = ck_panel_stride(f), gs = a->groups;
+    const size_t stride = ck_panel_stride(f);
     const int units = f->g / 4;
+    const int32_t *offsets = (const int32_t *)a->corr;
+    const float *sums = (const float *)a->corr;
     for (int j = 0; j < bt; j++) {
-        const int8_t *q = a->q + (size_t)(b + j) * a->cols;
-        const float *da = a->da + (size_t)(b + j) * gs;
-        const int32_t *offsets = (const int32_t *)a->corr + (size_t)(b + j) * gs;
-        const float *sums = (const float *)a->corr + (size_t)(b + j) * gs;
         for (int i = 0; i < nrows; i++) {
             float acc = 0.f;
             for (int g = 0; g < groups; g++) {
+                const size_t at = (size_t)g * a->batch + (size_t)(b + j);
                 const uint8_t *p = panel + (size_t)g * stride;
                 const float *scale = (const float *)(p + 64 * units);
-                const int8_t *qg = q + (size_t)g * (size_t)f->g;
-                int32_t dot = f->kind == CK_OFFSET ? offsets[g] : 0;
+                const int8_t *qg = a->q + at * (size_t)f->g;
+                int32_t dot = f->kind == CK_OFFSET ? offsets[at] : 0;
                 for (int u = 0; u < units; u++)
                     for (int e = 0; e < 4; e++) dot += (int32_t)p[64 * u + 4 * i + e] * qg[4 * u + e];
-                acc += (float)dot * (scale[i] * da[g]);
-                if (f->kind == CK_MIN) acc += scale[16 + i] * sums[g];
+                acc += (float)dot * (scale[i] * a->da[at]);
+                if (f->kind == CK_MIN) acc += scale[16 + i] * sums[at];
             }
             y[(size_t)j * ldy + i] = acc;
         }

@@ -117,8 +117,8 @@ public final class MatmulContext: @unchecked Sendable {
         let first = targets[0].weights
         let type = Int32(first.type.rawValue), isa = Int32(isa.rawValue), cols = Int32(first.cols)
         let acts = activations, panels = panels, panelBytes = panelBytes
-        // Quantize x once for all output rows; a prefill-sized batch on all threads.
-        let parts = batch >= 32 ? min(batch / 16, pool.threadCount * 2) : 1
+        // Quantize x once for all output rows; on all threads once it takes a few microseconds.
+        let parts = batch * first.cols >= 8192 ? min(batch, pool.threadCount * 2) : 1
         pool.parallelFor(parts) { part in
             let b0 = part * batch / parts, b1 = (part + 1) * batch / parts
             ck_quantize_acts(isa, type, x, ldx, cols, Int32(b0), Int32(b1), Int32(batch), acts)
