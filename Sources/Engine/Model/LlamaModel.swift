@@ -93,54 +93,22 @@ public final class LlamaModel {
     /// (causal), softmax, weighted sum of values, for the `groupSize` query heads sharing that KV head.
     private func attention(_ batch: DecoderBatch, layer: Int, cache: KVCache.View) {
         let c = config, s = state.view
+        let scale = 1 / Float(c.headDim).squareRoot()
+        let panel = cache.blockSize * cache.kvDim
         batch.positions.withUnsafeBufferPointer { positions in
             batch.slots.withUnsafeBufferPointer { slots in
                 let positions = SendablePointer(positions.baseAddress!), slots = SendablePointer(slots.baseAddress!)
                 pool.parallelFor(batch.count * c.kvHeads) { task, thread in
                     let i = task / c.kvHeads, group = task % c.kvHeads
-                    let scores = s.scores + thread * c.groupSize * c.contextLength
-                    for h in 0..<c.groupSize {
-                        let head = group * c.groupSize + h
-                        Self.attend(query: s.q + i * c.dim + head * c.headDim, group: group, layer: layer,
-                                    slot: Int(slots.pointer[i]), length: Int(positions.pointer[i]) + 1, cache: cache,
-                                    config: c, scores: scores + h * c.contextLength,
-                                    out: s.attention + i * c.dim + head * c.headDim)
-                    }
+                    let firstHead = i * c.dim + group * c.groupSize * c.headDim
+                    let kOffset = layer * 2 * panel + group * c.headDim
+                    loom_attention_group(
+                        s.q + firstHead, Int32(c.groupSize), Int32(c.headDim), Int32(c.headDim),
+                        cache.storage, cache.tables + Int(slots.pointer[i]) * cache.maxBlocksPerSlot,
+                        cache.layers * 2 * panel, kOffset, kOffset + panel, Int32(cache.blockSize), Int32(cache.kvDim),
+                        positions.pointer[i] + 1, scale, s.scores + thread * c.groupSize * c.contextLength,
+                        s.attention + firstHead, Int32(c.headDim))
                 }
-            }
-        }
-    }
-
-    /// One query head over the first `length` positions of its sequence's K and V (half precision).
-    @inline(__always)
-    private static func attend(query: UnsafeMutablePointer<Float>, group: Int, layer: Int, slot: Int, length: Int,
-                               cache: KVCache.View, config c: LlamaConfig, scores: UnsafeMutablePointer<Float>,
-                               out: UnsafeMutablePointer<Float>) {
-        let scale = 1 / Float(c.headDim).squareRoot()
-        var maxScore = -Float.infinity
-        for start in stride(from: 0, to: length, by: cache.blockSize) {
-            let keys = cache.panel(block: cache.block(slot: slot, index: start / cache.blockSize), layer: layer, kind: 0) + group * c.headDim
-            for p in start..<min(length, start + cache.blockSize) {
-                let score = loom_dot_f16_f32(keys + (p - start) * c.kvDim, query, Int32(c.headDim)) * scale
-                scores[p] = score
-                maxScore = max(maxScore, score)
-            }
-        }
-        var sum: Float = 0
-        for p in 0..<length {
-            let e = expf(scores[p] - maxScore)
-            scores[p] = e
-            sum += e
-        }
-        let inv = 1 / sum
-        for p in 0..<length { scores[p] *= inv }
-        // The weights meet half-precision values in half precision, as in llama.cpp.
-        loom_round_to_f16(scores, Int32(length))
-        out.update(repeating: 0, count: c.headDim)
-        for start in stride(from: 0, to: length, by: cache.blockSize) {
-            let values = cache.panel(block: cache.block(slot: slot, index: start / cache.blockSize), layer: layer, kind: 1) + group * c.headDim
-            for p in start..<min(length, start + cache.blockSize) {
-                loom_axpy_f16(scores[p], values + (p - start) * c.kvDim, out, Int32(c.headDim))
             }
         }
     }
