@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // The controller's HTTP front door. Its default traits pull in swift-configuration, unused here.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
+        // Already in the graph through hummingbird: runs the HTTP server and the controller as one service group.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // MARK: System libraries (Debian packages)
@@ -48,6 +50,8 @@ let package = Package(
             dependencies: [
                 "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
 
         // MARK: Executables: argument parsing and wiring only.
