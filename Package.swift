@@ -71,7 +71,9 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "ProtocolTests", dependencies: ["LoomProtocol"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
-        .testTarget(name: "ControllerKitTests", dependencies: ["ControllerKit", "LoomProtocol", "ZeroMQ"]),
+        .testTarget(
+            name: "ControllerKitTests",
+            dependencies: ["ControllerKit", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], swiftSettings: optimised),
     ],
