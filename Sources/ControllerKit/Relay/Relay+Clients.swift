@@ -2,7 +2,7 @@ import LoomProtocol
 
 extension Relay {
     /// A message from a client: the clients' ROUTER, or the HTTP front door (`ClientAddress.http`).
-    mutating func receive(fromClient client: ClientAddress, _ frames: [[UInt8]], now: ContinuousClock.Instant) {
+    public mutating func receive(fromClient client: ClientAddress, _ frames: [[UInt8]], now: ContinuousClock.Instant) {
         let message: ClientMessage
         do {
             message = try ClientMessage.decode(frames, limits: configuration.limits)
@@ -27,7 +27,7 @@ extension Relay {
 
     /// The client went away (a send to it failed, or the HTTP stream closed): its requests, or just
     /// `requestId` of them, are cancelled at their workers and forgotten.
-    mutating func clientGone(_ client: ClientAddress, requestId: String? = nil, now: ContinuousClock.Instant) {
+    public mutating func clientGone(_ client: ClientAddress, requestId: String? = nil, now: ContinuousClock.Instant) {
         let keys = requestId.map { [byClient[ClientRequestKey(client: client, requestId: $0)]].compactMap { $0 } }
             ?? byClient.filter { $0.key.client == client }.map(\.value)
         for key in keys {

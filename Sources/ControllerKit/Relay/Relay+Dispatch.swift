@@ -99,7 +99,7 @@ extension Relay {
 
     /// A send to a worker failed (`EHOSTUNREACH`: it is not connected; `EAGAIN`: its queue is full,
     /// which on a connection this lightly used means it is wedged): it is gone.
-    mutating func workerUnreachable(_ worker: String, now: ContinuousClock.Instant) {
+    public mutating func workerUnreachable(_ worker: String, now: ContinuousClock.Instant) {
         guard registry.remove(worker) != nil else { return }
         logger.warning("worker gone: unreachable", metadata: ["worker": "\(worker)"])
         loseRequests(of: worker, now: now)

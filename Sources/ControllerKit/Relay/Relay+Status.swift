@@ -2,7 +2,7 @@ import LoomProtocol
 
 extension Relay {
     /// STATUS_REPLY: counters and every registered worker.
-    func status(now: ContinuousClock.Instant) -> ControllerStatus {
+    public func status(now: ContinuousClock.Instant) -> ControllerStatus {
         let workers = registry.workers.values.sorted { $0.id < $1.id }.map { entry in
             WorkerStatus(
                 id: entry.id, host: entry.registration.host, version: entry.registration.version,
@@ -17,13 +17,13 @@ extension Relay {
     }
 
     /// What the HTTP front door shows: status, live models and metrics.
-    func snapshot(now: ContinuousClock.Instant) -> ControllerSnapshot {
+    public func snapshot(now: ContinuousClock.Instant) -> ControllerSnapshot {
         ControllerSnapshot(status: status(now: now), models: registry.liveModels(now: now), metrics: metrics)
     }
 
     /// The controller is stopping: workers are told DISCONNECT shutdown, and every request ends
     /// with ERROR cancelled.
-    mutating func shutdown(now: ContinuousClock.Instant) {
+    public mutating func shutdown(now: ContinuousClock.Instant) {
         for key in requests.values.sorted(by: { $0.arrival < $1.arrival }).map(\.key) {
             fail(key, .cancelled, "the controller is shutting down", now: now)
         }

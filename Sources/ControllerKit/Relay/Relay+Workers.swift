@@ -3,7 +3,7 @@ import LoomProtocol
 
 extension Relay {
     /// A message from the worker whose routing id is `routingId`.
-    mutating func receive(fromWorker routingId: [UInt8], _ frames: [[UInt8]], now: ContinuousClock.Instant) {
+    public mutating func receive(fromWorker routingId: [UInt8], _ frames: [[UInt8]], now: ContinuousClock.Instant) {
         let worker = String(decoding: routingId, as: UTF8.self)
         let envelope: Envelope
         do {

@@ -8,22 +8,22 @@ import LoomProtocol
 ///
 /// Every request ends with exactly one FINAL or ERROR to its client: from the worker, or from here
 /// (timeout at its deadline, overloaded, no_model, no_live_worker, worker_lost).
-struct Relay {
-    let configuration: ControllerConfiguration
-    let clock: WallClock
+public struct Relay: Sendable {
+    public let configuration: ControllerConfiguration
+    public let clock: WallClock
     let logger: Logger
-    var registry: WorkerRegistry
+    public internal(set) var registry: WorkerRegistry
     var balancer: LoadBalancer
     var requests: [String: RelayRequest] = [:]
     var byClient: [ClientRequestKey: String] = [:]
     /// Keys of requests waiting for a worker, oldest first (retries of lost requests in front).
     var queue: [String] = []
-    var metrics = ControllerMetrics()
+    public internal(set) var metrics = ControllerMetrics()
     /// What to send, in order; the socket thread takes them after each call.
-    var effects: [RelayEffect] = []
+    public var effects: [RelayEffect] = []
     private var issued: UInt64 = 0
 
-    init(configuration: ControllerConfiguration, clock: WallClock = WallClock(), logger: Logger) {
+    public init(configuration: ControllerConfiguration, clock: WallClock = WallClock(), logger: Logger) {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
@@ -36,7 +36,7 @@ struct Relay {
     // MARK: Time
 
     /// Checks deadlines, expires silent workers, sends owed heartbeats and retries the queue.
-    mutating func tick(now: ContinuousClock.Instant) {
+    public mutating func tick(now: ContinuousClock.Instant) {
         for entry in registry.expire(now: now) {
             logger.warning("worker gone: silent past liveness", metadata: ["worker": "\(entry.id)"])
             loseRequests(of: entry.id, now: now)
@@ -98,6 +98,12 @@ struct Relay {
         issued += 1
         return "r" + String(issued, radix: 36)
     }
+
+    /// Requests dispatched or queued, not yet ended.
+    public var requestCount: Int { requests.count }
+
+    /// Requests waiting for a worker.
+    public var queueLength: Int { queue.count }
 
     /// Whether the controller is young enough that workers may still be registering.
     func withinRegistrationGrace(_ now: ContinuousClock.Instant) -> Bool {
