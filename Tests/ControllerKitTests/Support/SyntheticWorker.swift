@@ -5,7 +5,8 @@ import ZeroMQ
 
 /// A worker without a model that speaks LOOMW1 as loom-worker does: a DEALER whose routing id is
 /// its worker id; READY, a HEARTBEAT with its load every interval, and for each REQUEST
-/// `max_tokens` PARTIALs (one token each) then FINAL length. It can be made slow, mute or silent,
+/// `max_tokens` PARTIALs (one token each) then FINAL length. It runs `maxRunning` requests at
+/// once; the others wait their turn, as in a real worker's queue. It can be made mute or silent,
 /// or killed, and it records what the controller sent it.
 final class SyntheticWorker: Sendable {
     struct Settings: Sendable {
@@ -71,7 +72,8 @@ final class SyntheticWorker: Sendable {
             let id: String
             let tokens: Int
             var sent = 0
-            var due: ContinuousClock.Instant
+            /// When its next token is due; `nil` while it waits for a running slot.
+            var due: ContinuousClock.Instant?
         }
 
         let sockets: [Socket]
@@ -100,7 +102,7 @@ final class SyntheticWorker: Sendable {
             case .request(let request):
                 events.put(.request(request))
                 guard now.answers else { return }
-                active.append(Active(id: request.id, tokens: request.sampling.maxTokens, due: .now + settings.tokenInterval))
+                active.append(Active(id: request.id, tokens: request.sampling.maxTokens))
                 if settings.tokenInterval == .zero { stream(upTo: .now) }
             case .cancel(let id):
                 events.put(.cancel(id))
@@ -131,18 +133,23 @@ final class SyntheticWorker: Sendable {
 
         func dropped(_ message: OutgoingMessage, error: ZMQError) {}
 
-        /// Sends every token due by `now`; a request whose last token went ends with FINAL length.
+        /// Sends every token due by `now` for the running requests; a request whose last token
+        /// went ends with FINAL length, and the next waiting one starts.
         private func stream(upTo now: ContinuousClock.Instant) {
             var index = 0
-            while index < active.count {
-                while active[index].sent < active[index].tokens && active[index].due <= now {
+            while index < min(active.count, settings.maxRunning) {
+                let due = active[index].due ?? now + settings.tokenInterval
+                active[index].due = due
+                var next = due
+                while active[index].sent < active[index].tokens && next <= now {
                     let token = active[index].sent
                     send(.partial(Partial(
                         requestId: active[index].id, completionTokens: token + 1, tokens: [Int32(token)],
                         text: settings.text(token))))
                     active[index].sent += 1
-                    active[index].due = active[index].due + settings.tokenInterval
+                    next = next + settings.tokenInterval
                 }
+                active[index].due = next
                 if active[index].sent == active[index].tokens {
                     finish(active.remove(at: index), reason: .length)
                 } else {
