@@ -56,7 +56,10 @@ struct ZeroMQRelayTests {
         cluster.client.request("streaming", tokens: 1000)
         cluster.client.request("waiting", tokens: 3)
         let firstToken = await cluster.client.inbox.next(where: { $0.requestId == "streaming" })
-        #expect(firstToken != nil)
+        guard case .partial? = firstToken else {
+            Issue.record("the first request did not start streaming")
+            return
+        }
         let survivor = try await cluster.worker("survivor")
         defer { cluster.stop([doomed, survivor]) }
         switch death {
@@ -65,7 +68,6 @@ struct ZeroMQRelayTests {
         }
         let lost = await cluster.client.outcome(of: "streaming")
         #expect(lost.end?.errorCode == .workerLost)
-        #expect(!lost.text.isEmpty)
         let moved = await cluster.client.outcome(of: "waiting")
         #expect(moved.end?.finishReason == .length && moved.text == "t0 t1 t2 ")
         #expect(await eventually(within: .milliseconds(1000)) { !cluster.isListed("doomed") })
