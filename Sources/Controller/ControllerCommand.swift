@@ -33,6 +33,7 @@ struct ControllerCommand: AsyncParsableCommand {
         configuration.clientEndpoint = clients
         (configuration.httpHost, configuration.httpPort) = try httpAddress()
         configuration.liveness = Liveness(heartbeatInterval: .milliseconds(heartbeatMs), liveness: liveness)
+        configuration.registrationGrace = configuration.liveness.expiry
         configuration.policy = policy
         configuration.maxQueue = maxQueue
         configuration.requestTimeout = .milliseconds(Int(requestTimeout * 1000))

@@ -33,9 +33,10 @@ public struct ControllerConfiguration: Sendable {
 
     public init() {}
 
-    /// How long after start a request for a model no live worker serves is held rather than
-    /// refused, so workers re-registering after a controller restart are waited for.
-    public var registrationGrace: Duration { liveness.expiry }
+    /// How long after start a request for a model no live worker serves is held (in the queue,
+    /// within its deadline) rather than refused, so workers re-registering after a controller
+    /// restart are waited for; liveness × interval is enough for them to hear of it.
+    public var registrationGrace: Duration = .seconds(3)
 
     /// How often the controller checks deadlines, expiry and heartbeats: a quarter interval,
     /// between 10 and 250 ms.

@@ -13,6 +13,7 @@ func testConfiguration(_ adjust: (inout ControllerConfiguration) -> Void = { _ i
     configuration.httpHost = "127.0.0.1"
     configuration.httpPort = 0
     configuration.liveness = Liveness(heartbeatInterval: .milliseconds(100), liveness: 3)
+    configuration.registrationGrace = configuration.liveness.expiry
     configuration.requestTimeout = .seconds(10)
     adjust(&configuration)
     return configuration
