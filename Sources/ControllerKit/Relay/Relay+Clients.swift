@@ -22,7 +22,6 @@ extension Relay {
         case .partial, .final, .error, .statusReply:
             logger.debug("discarded a reply-only command sent by a client")
         }
-        drainQueue(now: now)
     }
 
     /// The client went away (a send to it failed, or the HTTP stream closed): its requests, or just

@@ -29,8 +29,11 @@ extension Relay {
             return
         }
         switch envelope.command {
+        case .partial:
+            // The hot path; a token frees no room, so the queue is left alone.
+            relayPartial(envelope, frames, from: worker, now: now)
+            return
         case .heartbeat: heartbeat(frames, from: worker)
-        case .partial: relayPartial(envelope, frames, from: worker, now: now)
         case .final: relayFinal(envelope, frames, from: worker, now: now)
         case .error: relayError(envelope, frames, from: worker, now: now)
         case .disconnect:
