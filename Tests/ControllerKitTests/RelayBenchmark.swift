@@ -21,8 +21,9 @@ struct RelayBenchmark {
     }
 
     /// Paced streams, as a batch of decoding sequences sends them: the latency the controller adds.
-    @Test func latency() async throws {
-        let streams = 16, tokens = 500
+    @Test(arguments: [1, 16])
+    func latency(streams: Int) async throws {
+        let tokens = 8000 / streams
         let direct = try await run(.direct, streams: streams, tokens: tokens, interval: .milliseconds(2))
         let relayed = try await run(.viaController, streams: streams, tokens: tokens, interval: .milliseconds(2))
         print("token latency, \(streams) streams × \(tokens) tokens, one every 2 ms per stream (worker send → client receipt):")

@@ -28,11 +28,3 @@ struct RateWindow: Sendable {
         return (Double(last.requests - first.requests) / seconds, Double(last.tokens - first.tokens) / seconds)
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) * 1e-18
-    }
-}
