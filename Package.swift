@@ -17,6 +17,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // The controller's HTTP front door. Its default traits pull in swift-configuration, unused here.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
+        // Already in the graph through hummingbird: runs the HTTP server and the controller as one service group.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // MARK: System libraries (Debian packages)
@@ -43,7 +47,12 @@ let package = Package(
             dependencies: ["Engine", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "ControllerKit",
-            dependencies: ["LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]),
 
         // MARK: Executables: argument parsing and wiring only.
         .executableTarget(
@@ -62,6 +71,9 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "ProtocolTests", dependencies: ["LoomProtocol"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
+        .testTarget(
+            name: "ControllerKitTests",
+            dependencies: ["ControllerKit", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine", "LoomProtocol", "ZeroMQ"]),
         .testTarget(
             name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], exclude: ["Data"], swiftSettings: optimised),

@@ -1,0 +1,95 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The controller and its HTTP front door, run as one service group.
+public final class ControllerServer: Sendable {
+    public let controller: Controller
+    /// The port the front door listens on (the one picked, when the configuration said 0).
+    public let httpPort: Int
+    private let group: ServiceGroup
+    private let running: Task<Void, any Error>
+
+    private init(controller: Controller, httpPort: Int, group: ServiceGroup, running: Task<Void, any Error>) {
+        self.controller = controller
+        self.httpPort = httpPort
+        self.group = group
+        self.running = running
+    }
+
+    /// Binds the ROUTERs, starts the socket thread and the HTTP server, and returns once the server
+    /// listens. `signals` (e.g. SIGINT, SIGTERM) stop it as `stop()` does.
+    public static func start(
+        _ configuration: ControllerConfiguration, logger: Logger, signals: [UnixSignal] = []
+    ) async throws -> ControllerServer {
+        let controller = try Controller.start(configuration, logger: logger)
+        let (ports, listening) = AsyncStream<Int>.makeStream()
+        let application = Application(
+            router: FrontDoor(controller: controller).router(),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "loom-controller"),
+            onServerRunning: { channel in listening.yield(channel.localAddress?.port ?? configuration.httpPort) },
+            logger: logger)
+        // Shut down in reverse order: the controller first, so open HTTP streams end at once
+        // (ERROR cancelled) and the server's graceful shutdown does not wait on them.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [application, ControllerService(controller: controller)], gracefulShutdownSignals: signals,
+            logger: logger))
+        let running = Task {
+            // A server that fails to start ends the wait below too.
+            defer { listening.finish() }
+            try await group.run()
+        }
+        guard let port = await ports.first(where: { _ in true }) else {
+            controller.shutdown()
+            try await running.value
+            throw ServerError.stoppedBeforeListening
+        }
+        return ControllerServer(controller: controller, httpPort: port, group: group, running: running)
+    }
+
+    /// Stops cleanly: workers are told DISCONNECT shutdown, requests end, sockets close, the HTTP
+    /// server stops.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+    }
+
+    /// Waits until the server stops (on one of its signals, or `stop()`).
+    public func wait() async throws {
+        try await running.value
+    }
+
+    /// Starts, runs until SIGINT or SIGTERM, and stops cleanly; logs to standard error at
+    /// `logLevel` (a swift-log level name).
+    public static func runUntilSignalled(_ configuration: ControllerConfiguration, logLevel: String) async throws {
+        var logger = Logger(label: "loom-controller") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let server = try await start(configuration, logger: logger, signals: [.sigint, .sigterm])
+        logger.info("loom-controller running", metadata: [
+            "workers": "\(server.controller.workerEndpoint)", "clients": "\(server.controller.clientEndpoint)",
+            "http": "\(configuration.httpHost):\(server.httpPort)", "policy": "\(configuration.policy.rawValue)",
+        ])
+        try await server.wait()
+        logger.info("loom-controller stopped")
+    }
+
+    enum ServerError: Error, CustomStringConvertible {
+        case stoppedBeforeListening
+
+        var description: String { "the HTTP server stopped before it listened" }
+    }
+}
+
+/// The controller as a service of the group: it runs until graceful shutdown, then stops the
+/// controller.
+private struct ControllerService: Service {
+    let controller: Controller
+
+    func run() async throws {
+        // Returns on graceful shutdown, or throws on cancellation: either way, stop.
+        try? await gracefulShutdown()
+        controller.shutdown()
+    }
+}

@@ -1,0 +1,59 @@
+import Hummingbird
+import LoomProtocol
+
+/// Turns the replies of one streamed request into SSE events in OpenAI's chunk format: content
+/// deltas, then the chunk with the finish reason (and usage as `UsageReporting` says); a failure
+/// becomes an `{"error":…}` event. The caller ends the stream with `data: [DONE]`.
+struct ChunkEncoder {
+    let kind: CompletionKind
+    let id: String
+    let created: Int
+    let model: String
+    let usage: UsageReporting
+    /// The first chat chunk carries the assistant role.
+    private var roleSent = false
+
+    init(kind: CompletionKind, id: String, created: Int, model: String, usage: UsageReporting) {
+        self.kind = kind
+        self.id = id
+        self.created = created
+        self.model = model
+        self.usage = usage
+    }
+
+    mutating func events(for event: GenerationStream.Event) -> [ByteBuffer] {
+        switch event {
+        case .partial(let partial):
+            // Text can lag tokens (docs/protocol.md, 4.4): an empty delta says nothing.
+            guard !partial.text.isEmpty || (kind == .chat && !roleSent) else { return [] }
+            return [JSONBody.event(chunk(content: partial.text, finishReason: nil, usage: nil))]
+        case .final(let final) where final.finishReason == .deadline:
+            return [JSONBody.event(APIError.Body(error: APIError(.timeout, "the request's deadline passed at the worker")))]
+        case .final(let final):
+            let body = UsageBody(final.usage)
+            var events = [JSONBody.event(chunk(
+                content: nil, finishReason: final.finishReason.openAIName, usage: usage == .onFinishChunk ? body : nil))]
+            if usage == .separateChunk {
+                events.append(JSONBody.event(CompletionDocument(
+                    id: id, object: kind.chunkObject, created: created, model: model, choices: [], usage: body)))
+            }
+            return events
+        case .error(let error):
+            return [JSONBody.event(APIError.Body(error: APIError(error)))]
+        }
+    }
+
+    private mutating func chunk(content: String?, finishReason: String?, usage: UsageBody?) -> CompletionDocument {
+        let body: CompletionDocument.Choice.Body
+        switch kind {
+        case .chat:
+            body = .delta(role: roleSent ? nil : "assistant", content: content)
+            roleSent = true
+        case .text:
+            body = .text(content ?? "")
+        }
+        return CompletionDocument(
+            id: id, object: kind.chunkObject, created: created, model: model,
+            choices: [CompletionDocument.Choice(body: body, finishReason: finishReason)], usage: usage)
+    }
+}

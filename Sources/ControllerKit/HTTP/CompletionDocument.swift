@@ -1,0 +1,90 @@
+import LoomProtocol
+
+/// A completion or one chunk of a streamed one, for either endpoint, in OpenAI's format.
+struct CompletionDocument: Encodable {
+    let id: String
+    let object: String
+    let created: Int
+    let model: String
+    let choices: [Choice]
+    let usage: UsageBody?
+
+    enum CodingKeys: String, CodingKey { case id, object, created, model, choices, usage }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(object, forKey: .object)
+        try container.encode(created, forKey: .created)
+        try container.encode(model, forKey: .model)
+        try container.encode(choices, forKey: .choices)
+        try container.encodeIfPresent(usage, forKey: .usage)
+    }
+
+    /// The one choice (n = 1): its text as a chat delta, a chat message, or plain text.
+    struct Choice: Encodable {
+        enum Body {
+            /// Streamed chat: the role on the first chunk, then content deltas.
+            case delta(role: String?, content: String?)
+            case message(String)
+            case text(String)
+        }
+
+        let body: Body
+        /// `nil` is encoded as `null`, as OpenAI does on every chunk but the last.
+        let finishReason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case index, delta, message, text, logprobs
+            case finishReason = "finish_reason"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(0, forKey: .index)
+            switch body {
+            case .delta(let role, let content):
+                try container.encode(Delta(role: role, content: content), forKey: .delta)
+            case .message(let content):
+                try container.encode(Delta(role: "assistant", content: content), forKey: .message)
+            case .text(let text):
+                try container.encode(text, forKey: .text)
+            }
+            try container.encodeNil(forKey: .logprobs)
+            try container.encode(finishReason, forKey: .finishReason)
+        }
+    }
+
+    /// A chat delta or message; absent fields are left out.
+    struct Delta: Encodable {
+        let role: String?
+        let content: String?
+    }
+}
+
+/// OpenAI's `usage`; image tokens count as prompt tokens.
+struct UsageBody: Encodable {
+    let promptTokens: Int
+    let completionTokens: Int
+    let totalTokens: Int
+
+    enum CodingKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
+    }
+
+    init(_ usage: Usage) {
+        promptTokens = usage.promptTokens + usage.imageTokens
+        completionTokens = usage.completionTokens
+        totalTokens = promptTokens + usage.completionTokens
+    }
+}
+
+extension FinishReason {
+    /// OpenAI's finish_reason; a request cancelled by its client is never answered, so "stop".
+    var openAIName: String {
+        switch self {
+        case .length: "length"
+        case .stop, .cancelled, .deadline: "stop"
+        }
+    }
+}

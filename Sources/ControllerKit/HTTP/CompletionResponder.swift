@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import LoomProtocol
+
+/// Runs one generation for an OpenAI endpoint and answers it: as SSE when streaming, else as one
+/// document. Errors that come before any token get their own HTTP status (429, 404, 503…), even
+/// for a streaming request, since no header has been sent yet.
+struct CompletionResponder: Sendable {
+    let controller: Controller
+    let kind: CompletionKind
+
+    func respond(to request: GenerationRequest, streaming: Bool, usage: UsageReporting) async -> Response {
+        let replies = controller.submit(request)
+        var iterator = replies.makeAsyncIterator()
+        guard let first = await iterator.next() else {
+            return APIError(.internal, "the controller ended the request without an answer").response
+        }
+        if case .error(let error) = first { return APIError(error).response }
+        let id = kind.idPrefix + Self.randomHex() + Self.randomHex()
+        let created = Int(Date().timeIntervalSince1970)
+        guard streaming else {
+            return await whole(first, then: &iterator, id: id, created: created, model: request.model)
+        }
+        let encoder = ChunkEncoder(kind: kind, id: id, created: created, model: request.model, usage: usage)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                var encoder = encoder
+                try await writer.write(contentsOf: encoder.events(for: first))
+                if !first.isEnd {
+                    // A write to a client that went away throws: `replies` is then dropped, which
+                    // cancels the request at its worker.
+                    for await event in replies {
+                        try await writer.write(contentsOf: encoder.events(for: event))
+                    }
+                }
+                try await writer.write(JSONBody.done)
+                try await writer.finish(nil)
+            })
+    }
+
+    /// Collects the deltas into one completion; a failure after some text reports that text.
+    private func whole(
+        _ first: GenerationStream.Event, then iterator: inout GenerationStream.Iterator, id: String, created: Int,
+        model: String
+    ) async -> Response {
+        var text = ""
+        var event = first
+        while true {
+            switch event {
+            case .partial(let partial):
+                text += partial.text
+            case .final(let final) where final.finishReason == .deadline:
+                return APIError(.timeout, "the request's deadline passed at the worker", partialOutput: text).response
+            case .final(let final):
+                let body: CompletionDocument.Choice.Body = kind == .chat ? .message(text) : .text(text)
+                return JSONBody.response(CompletionDocument(
+                    id: id, object: kind.object, created: created, model: model,
+                    choices: [CompletionDocument.Choice(body: body, finishReason: final.finishReason.openAIName)],
+                    usage: UsageBody(final.usage)))
+            case .error(let error):
+                return APIError(error, partialOutput: text.isEmpty ? nil : text).response
+            }
+            event = await iterator.next() ?? .error(RequestError(requestId: id, code: .internal, message: "the reply stream ended early"))
+        }
+    }
+
+    private static func randomHex() -> String {
+        let hex = String(UInt64.random(in: .min ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+extension GenerationStream.Event {
+    /// FINAL or ERROR: nothing follows.
+    var isEnd: Bool {
+        if case .partial = self { return false }
+        return true
+    }
+}

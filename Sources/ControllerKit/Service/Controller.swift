@@ -1,0 +1,88 @@
+import Dispatch
+import Logging
+import LoomProtocol
+import Synchronization
+import ZeroMQ
+
+/// A running controller: the socket thread with the workers' and clients' ROUTERs, and the entry
+/// the HTTP front door submits requests through.
+public final class Controller: Sendable {
+    public let configuration: ControllerConfiguration
+    /// The workers' endpoint as bound: a `tcp://…:*` comes back with its port.
+    public let workerEndpoint: String
+    /// The clients' endpoint as bound.
+    public let clientEndpoint: String
+    private let thread: SocketThread
+    private let streams: HTTPStreams
+    private let board: SnapshotBoard
+    private let shutDown: DispatchSemaphore
+    private let stopped = Atomic(false)
+    private let submitted = Atomic<UInt64>(0)
+
+    /// Binds the sockets and starts the socket thread.
+    public static func start(_ configuration: ControllerConfiguration, logger: Logger) throws -> Controller {
+        let streams = HTTPStreams()
+        let board = SnapshotBoard()
+        let shutDown = DispatchSemaphore(value: 0)
+        let thread = try SocketThread.start(
+            name: "loom-controller", tickInterval: configuration.tickInterval,
+            outboxCapacity: configuration.maxQueue + 4096
+        ) { context in
+            try ControllerHandler(
+                context: context, configuration: configuration, streams: streams, board: board, shutDown: shutDown,
+                logger: logger)
+        }
+        return Controller(configuration: configuration, thread: thread, streams: streams, board: board, shutDown: shutDown)
+    }
+
+    private init(
+        configuration: ControllerConfiguration, thread: SocketThread, streams: HTTPStreams, board: SnapshotBoard,
+        shutDown: DispatchSemaphore
+    ) {
+        self.configuration = configuration
+        self.thread = thread
+        self.streams = streams
+        self.board = board
+        self.shutDown = shutDown
+        workerEndpoint = thread.endpoints[ControllerHandler.Index.workers]
+        clientEndpoint = thread.endpoints[ControllerHandler.Index.clients]
+    }
+
+    deinit { shutdown() }
+
+    /// The state as of the last tick.
+    public var snapshot: ControllerSnapshot { board.latest }
+
+    /// Whether the socket thread is running.
+    public var isRunning: Bool { thread.isRunning }
+
+    /// Submits a request from the HTTP front door (its id is replaced by one of the controller's);
+    /// the stream yields its replies and ends after FINAL or ERROR. Dropping the stream before
+    /// then cancels the request.
+    public func submit(_ request: GenerationRequest) -> GenerationStream {
+        var request = request
+        let requestId = "h" + String(submitted.add(1, ordering: .relaxed).newValue, radix: 36)
+        request.id = requestId
+        let outbox = thread.outbox
+        let stream = streams.makeStream(for: requestId) {
+            _ = outbox.send(ControlMessage.fromHTTP(ClientMessage.cancel(requestId: requestId).encode()).frames, on: ControllerHandler.Index.outbox)
+        }
+        let message = ControlMessage.fromHTTP(ClientMessage.request(request).encode())
+        if !outbox.send(message.frames, on: ControllerHandler.Index.outbox) {
+            let error = RequestError(requestId: requestId, code: .overloaded, message: "the controller's inbox is full; retry later")
+            _ = streams.deliver(ClientMessage.error(error).encode(), to: requestId, ends: true)
+        }
+        return GenerationStream(stream, requestId: requestId)
+    }
+
+    /// Tells the workers DISCONNECT shutdown, ends every request with ERROR cancelled, closes the
+    /// sockets and stops the thread. Safe to call more than once.
+    public func shutdown() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        if thread.outbox.send(ControlMessage.shutdown.frames, on: ControllerHandler.Index.outbox) {
+            _ = shutDown.wait(timeout: .now() + .seconds(2))
+        }
+        thread.stop()
+        streams.finishAll()
+    }
+}

@@ -1,0 +1,135 @@
+import Dispatch
+import Glibc
+import Logging
+import LoomProtocol
+import ZeroMQ
+
+/// The controller's socket thread: owns the workers' and clients' ROUTERs and the in-process PAIR
+/// the HTTP front door's messages arrive on, feeds everything to the `Relay`, sends what it asks,
+/// and reports failed sends back to it.
+final class ControllerHandler: SocketThreadHandler {
+    enum Index {
+        static let workers = 0, clients = 1, control = 2
+        /// Where other threads queue messages (`Outbox.send(_:on:)`): it is connected to `control`.
+        static let outbox = 3
+    }
+
+    static let controlEndpoint = "inproc://loom-controller-control"
+
+    let sockets: [Socket]
+    private var relay: Relay
+    private let streams: HTTPStreams
+    private let board: SnapshotBoard
+    private let shutDown: DispatchSemaphore
+    private let logger: Logger
+
+    init(
+        context: Context, configuration: ControllerConfiguration, streams: HTTPStreams, board: SnapshotBoard,
+        shutDown: DispatchSemaphore, logger: Logger
+    ) throws {
+        let limits = configuration.limits
+        let workers = try Socket(context, type: .router)
+        try workers.set(.routerMandatory(true))
+        try workers.set(.maxMessageSize(bytes: max(limits.maxHeaderBytes, limits.maxBodyBytes)))
+        // Long enough for the DISCONNECTs of a shutdown to leave.
+        try workers.set(.linger(.milliseconds(200)))
+        try workers.bind(configuration.workerEndpoint)
+        let clients = try Socket(context, type: .router)
+        try clients.set(.routerMandatory(true))
+        try clients.set(.maxMessageSize(bytes: max(limits.maxHeaderBytes, limits.maxBodyBytes)))
+        // A client reading slowly gets this many replies queued before it counts as gone.
+        try clients.set(.sendHighWaterMark(100_000))
+        try clients.set(.linger(.milliseconds(100)))
+        try clients.bind(configuration.clientEndpoint)
+        // Unbounded here: the outbox's capacity is the bound.
+        let control = try Socket(context, type: .pair)
+        try control.set(.receiveHighWaterMark(0))
+        try control.bind(Self.controlEndpoint)
+        let outbox = try Socket(context, type: .pair)
+        try outbox.set(.sendHighWaterMark(0))
+        try outbox.connect(Self.controlEndpoint)
+        sockets = [workers, clients, control, outbox]
+        relay = Relay(configuration: configuration, logger: logger)
+        self.streams = streams
+        self.board = board
+        self.shutDown = shutDown
+        self.logger = logger
+        board.publish(relay.snapshot(now: .now))
+    }
+
+    func handle(_ frames: [[UInt8]], from socket: Int) throws {
+        let now = ContinuousClock.now
+        switch socket {
+        case Index.workers:
+            guard frames.count > 1 else { return }
+            relay.receive(fromWorker: frames[0], Array(frames.dropFirst()), now: now)
+        case Index.clients:
+            guard frames.count > 1 else { return }
+            relay.receive(fromClient: ClientAddress(routingId: frames[0]), Array(frames.dropFirst()), now: now)
+        case Index.control:
+            switch ControlMessage(frames: frames) {
+            case .fromHTTP(let message):
+                relay.receive(fromClient: .http, message, now: now)
+            case .shutdown:
+                relay.shutdown(now: now)
+                perform(now: now)
+                board.publish(relay.snapshot(now: now))
+                shutDown.signal()
+                return
+            }
+        default:
+            return
+        }
+        perform(now: now)
+    }
+
+    func tick() throws {
+        let now = ContinuousClock.now
+        relay.tick(now: now)
+        perform(now: now)
+        board.publish(relay.snapshot(now: now))
+    }
+
+    func dropped(_ message: OutgoingMessage, error: ZMQError) {
+        // Only HTTP messages come through the outbox, and with unbounded PAIRs they are not
+        // dropped; should one be, its reader must not wait for a reply that cannot come.
+        guard case .fromHTTP(let frames) = ControlMessage(frames: message.frames),
+            let requestId = (try? Envelope(frames, from: .client))?.requestId
+        else { return }
+        let reply = RequestError(requestId: requestId, code: .internal, message: "the controller could not take the request: \(error)")
+        _ = streams.deliver(ClientMessage.error(reply).encode(), to: requestId, ends: true)
+    }
+
+    /// Sends what the relay asked, then tells it of failed sends, until it asks nothing more.
+    private func perform(now: ContinuousClock.Instant) {
+        while !relay.effects.isEmpty {
+            var unreachableWorkers: [String] = []
+            var goneClients: [(ClientAddress, String?)] = []
+            for effect in relay.effects {
+                switch effect {
+                case .toWorker(let worker, let frames):
+                    if !send(frames, to: Array(worker.utf8), on: Index.workers) { unreachableWorkers.append(worker) }
+                case .toClient(let client, let requestId, let frames, let ends) where client.isHTTP:
+                    if !streams.deliver(frames, to: requestId, ends: ends) { goneClients.append((client, requestId)) }
+                case .toClient(let client, _, let frames, _):
+                    if !send(frames, to: client.routingId, on: Index.clients) { goneClients.append((client, nil)) }
+                }
+            }
+            relay.effects.removeAll(keepingCapacity: true)
+            for worker in unreachableWorkers { relay.workerUnreachable(worker, now: now) }
+            for (client, requestId) in goneClients { relay.clientGone(client, requestId: requestId, now: now) }
+        }
+    }
+
+    /// Sends without blocking; `false` when the peer is not connected or cannot take more.
+    private func send(_ frames: [[UInt8]], to routingId: [UInt8], on socket: Int) -> Bool {
+        var message = [routingId]
+        message.append(contentsOf: frames)
+        do {
+            return try sockets[socket].send(message, blocking: false)
+        } catch {
+            if error.code != EHOSTUNREACH { logger.warning("send failed", metadata: ["error": "\(error)"]) }
+            return false
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import LoomProtocol
+
+/// The controller's state as the socket thread last published it (every tick): what the HTTP
+/// front door serves for /v1/models, /v1/workers, /health and /metrics.
+public struct ControllerSnapshot: Sendable {
+    public var status: ControllerStatus
+    /// Models of live workers.
+    public var models: [ModelInfo]
+    public var metrics: ControllerMetrics
+
+    public init(status: ControllerStatus, models: [ModelInfo], metrics: ControllerMetrics) {
+        self.status = status
+        self.models = models
+        self.metrics = metrics
+    }
+
+    /// Workers that are ready or busy.
+    public var liveWorkers: [WorkerStatus] {
+        status.workers.filter { $0.state == .ready || $0.state == .busy }
+    }
+
+    public static let empty = ControllerSnapshot(
+        status: ControllerStatus(uptimeMs: 0, counters: Counters(), workers: []), models: [], metrics: ControllerMetrics())
+}
