@@ -106,14 +106,14 @@ void loom_bias_activation_rows(float *c, int ldc, int rows, int n, const float *
 size_t loom_gemm_packed_count(int n, int k) { return (size_t)((n + NR - 1) / NR) * NR * (size_t)k; }
 
 void loom_gemm_pack_nt(const float *b, int ldb, int n, int k, float *packed) {
+    enum { STEPS = 64 };  // a transpose block of NR rows × STEPS values: its 8 KiB of output stay in L1
     for (int j0 = 0; j0 < n; j0 += NR) {
         float *panel = packed + (size_t)j0 * k;
-        for (int j = 0; j < NR; j++) {
-            if (j0 + j < n) {
+        for (int p0 = 0; p0 < k; p0 += STEPS) {
+            int p1 = k - p0 < STEPS ? k : p0 + STEPS;
+            for (int j = 0; j < NR; j++) {
                 const float *row = b + (size_t)(j0 + j) * ldb;
-                for (int p = 0; p < k; p++) panel[(size_t)p * NR + j] = row[p];
-            } else {
-                for (int p = 0; p < k; p++) panel[(size_t)p * NR + j] = 0.0f;
+                for (int p = p0; p < p1; p++) panel[(size_t)p * NR + j] = j0 + j < n ? row[p] : 0.0f;
             }
         }
     }

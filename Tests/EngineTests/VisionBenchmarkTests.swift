@@ -26,14 +26,17 @@ struct VisionBenchmarkTests {
                 continue
             }
             for gemm in VisionGEMM.allCases where gemm.isAvailable {
+                let loadStart = Date()
                 let encoder = try VisionEncoder(path: path, maxBatch: 8, threads: 2, gemm: gemm)
+                let loadSeconds = Date().timeIntervalSince(loadStart)
                 let report = try VisionBenchmark(encoder: encoder).run()
                 #expect(report.figures.count == 3)
                 let figures = report.figures.map {
                     String(format: "batch %d: %.1f ms/image (best %.1f, cpu %.1f)", $0.batch, $0.millisecondsPerImage,
                            $0.bestMillisecondsPerImage, $0.cpuMillisecondsPerImage)
                 }
-                print("\(URL(fileURLWithPath: path).lastPathComponent) \(gemm), \(report.threads) threads: \(figures.joined(separator: ", "))")
+                print("\(URL(fileURLWithPath: path).lastPathComponent) \(gemm), \(report.threads) threads, "
+                      + String(format: "loaded in %.2f s: ", loadSeconds) + figures.joined(separator: ", "))
             }
         }
     }

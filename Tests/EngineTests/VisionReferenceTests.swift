@@ -104,12 +104,14 @@ struct VisionReferenceTests {
         #expect(output == together.flatMap { $0 })
     }
 
-    @Test func refusesWrongPixelCounts() throws {
+    @Test func refusesWrongPixelCountsAcceptsNoImages() throws {
         let encoder = try VisionEncoder(path: Self.mmprojPath, maxBatch: 2)
         let n = encoder.config.pixelCount
         #expect(throws: VisionError.wrongPixelCount(expected: n, got: n - 1)) {
             try encoder.encode([[Float](repeating: 0, count: n), [Float](repeating: 0, count: n - 1)])
         }
+        #expect(try encoder.encode([]).isEmpty)
+        try encoder.encode(pixels: UnsafeBufferPointer(start: nil, count: 0), into: UnsafeMutableBufferPointer(start: nil, count: 0))
         var output = [Float](repeating: 0, count: 10)
         #expect(throws: VisionError.outputTooSmall(needed: encoder.config.patchCount * encoder.config.projectionDim, got: 10)) {
             try [Float](repeating: 0, count: n).withUnsafeBufferPointer { pixels in

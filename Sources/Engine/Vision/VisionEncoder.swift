@@ -75,13 +75,12 @@ public final class VisionEncoder {
     /// receives their embeddings back to back.
     public func encode(pixels: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>) throws(VisionError) {
         let imageCount = pixels.count / config.pixelCount
-        guard pixels.count % config.pixelCount == 0, let source = pixels.baseAddress else {
+        guard pixels.count % config.pixelCount == 0 else {
             throw .wrongPixelCount(expected: config.pixelCount, got: pixels.count)
         }
         let width = config.patchCount * config.projectionDim
-        guard output.count >= imageCount * width, let destination = output.baseAddress else {
-            throw .outputTooSmall(needed: imageCount * width, got: output.count)
-        }
+        guard output.count >= imageCount * width else { throw .outputTooSmall(needed: imageCount * width, got: output.count) }
+        guard imageCount > 0, let source = pixels.baseAddress, let destination = output.baseAddress else { return }
         for start in stride(from: 0, to: imageCount, by: maxBatch) {
             let count = min(maxBatch, imageCount - start)
             for i in 0..<count { unfold(image: i, pixels: source + (start + i) * config.pixelCount) }
