@@ -9,6 +9,7 @@ struct HTTPStreamingTests {
     @Test func chatStreamsChunksThenUsageThenDone() async throws {
         try await HTTPCluster.with { cluster in
             let worker = try await cluster.worker("w")
+            defer { worker.kill() }
             let response = try await cluster.post("/v1/chat/completions", json: chatBody(tokens: 3, stream: true))
             #expect(response.status == 200)
             #expect(response.headers["content-type"] == "text/event-stream")
@@ -33,6 +34,7 @@ struct HTTPStreamingTests {
     @Test func includeUsageSendsUsageInALastChunkOfItsOwn() async throws {
         try await HTTPCluster.with { cluster in
             let worker = try await cluster.worker("w")
+            defer { worker.kill() }
             let body = chatBody(tokens: 2, stream: true, extra: #","stream_options":{"include_usage":true}"#)
             let chunks = serverSentEvents(try await cluster.post("/v1/chat/completions", json: body).text).dropLast().map(jsonObject)
             let last = try #require(chunks.last)
@@ -50,6 +52,7 @@ struct HTTPStreamingTests {
     @Test func completionsStreamTextChunks() async throws {
         try await HTTPCluster.with { cluster in
             let worker = try await cluster.worker("w")
+            defer { worker.kill() }
             let body = #"{"model":"test-model","prompt":"Once","max_tokens":2,"stream":true}"#
             let events = serverSentEvents(try await cluster.post("/v1/completions", json: body).text)
             #expect(events.last == "[DONE]")
