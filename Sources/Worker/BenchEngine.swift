@@ -12,6 +12,7 @@ struct BenchEngine: ParsableCommand {
     @Option(help: "Prompt length for the prompt-processing figure.") var promptTokens = 512
     @Option(help: "Decode steps per batch size.") var steps = 32
     @Option(parsing: .upToNextOption, help: "Batch sizes to measure.") var batch: [Int] = [1, 2, 4, 8, 16, 32]
+    @Option(help: "A vision projector (mmproj) GGUF file: also measure image encoding at batch 1, 4 and 8.") var mmproj: String?
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func run() throws {
@@ -21,11 +22,16 @@ struct BenchEngine: ParsableCommand {
         bench.promptLength = promptTokens
         bench.decodeSteps = steps
         bench.batchSizes = batch
-        let report = bench.run { if !json { FileHandle.standardError.write(Data("… \($0)\n".utf8)) } }
+        let progress: (String) -> Void = { if !json { FileHandle.standardError.write(Data("… \($0)\n".utf8)) } }
+        let report = bench.run(progress: progress)
+        let vision = try mmproj.map { path in
+            try VisionBenchmark(encoder: VisionEncoder(path: path, threads: threads)).run(progress: progress)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            let images = vision?.figures.map { ImageFigure(batch: $0.batch, ms_per_image: $0.millisecondsPerImage) }
+            print(String(decoding: try encoder.encode(JSONReport(engine: report, image_encode: images)), as: UTF8.self))
             return
         }
         print("prompt processing (\(promptTokens) tokens): \(String(format: "%.1f", report.promptTokensPerSecond)) tokens/s")
@@ -33,6 +39,31 @@ struct BenchEngine: ParsableCommand {
         for f in report.decode {
             print(String(format: "%5d   %15.1f   %18.1f", f.batch, f.tokensPerSecond, f.perSequenceTokensPerSecond))
         }
-        print(String(format: "peak resident memory: %.1f MiB", Double(report.peakRSSBytes) / 1_048_576))
+        if let vision {
+            print("images per batch   ms per image (median)   best")
+            for f in vision.figures {
+                print(String(format: "%16d   %21.1f   %4.1f", f.batch, f.millisecondsPerImage, f.bestMillisecondsPerImage))
+            }
+        }
+        print(String(format: "peak resident memory: %.1f MiB", Double(max(report.peakRSSBytes, vision?.peakRSSBytes ?? 0)) / 1_048_576))
+    }
+
+    struct ImageFigure: Encodable {
+        let batch: Int
+        let ms_per_image: Double
+    }
+
+    /// The engine report's fields, plus `image_encode` with --mmproj.
+    struct JSONReport: Encodable {
+        let engine: EngineBenchmark.Report
+        let image_encode: [ImageFigure]?
+
+        func encode(to encoder: any Encoder) throws {
+            try engine.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(image_encode, forKey: .image_encode)
+        }
+
+        enum Key: String, CodingKey { case image_encode }
     }
 }
