@@ -69,14 +69,15 @@ let package = Package(
             dependencies: ["LoomProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // MARK: Tests
-        .testTarget(name: "ProtocolTests", dependencies: ["LoomProtocol"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ProtocolTests", dependencies: ["LoomProtocol", "TestSupport"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
         .testTarget(
             name: "ControllerKitTests",
-            dependencies: ["ControllerKit", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine", "LoomProtocol", "ZeroMQ"]),
+            dependencies: ["ControllerKit", "LoomProtocol", "ZeroMQ", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine", "LoomProtocol", "ZeroMQ", "TestSupport"]),
         .testTarget(
-            name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], exclude: ["Data"], swiftSettings: optimised),
+            name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG", "TestSupport"], exclude: ["Data"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )

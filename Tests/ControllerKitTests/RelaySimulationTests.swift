@@ -1,6 +1,7 @@
 import ControllerKit
 import LoomProtocol
 import Testing
+import TestSupport
 
 /// Random traffic, random failures: whatever happens, every request the relay admits ends with
 /// exactly one FINAL or ERROR to its client, by its deadline.
@@ -8,7 +9,7 @@ import Testing
 struct RelaySimulationTests {
     @Test(arguments: 1...20 as ClosedRange<UInt64>)
     func everyRequestEndsExactlyOnce(seed: UInt64) {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var harness = RelayHarness {
             $0.requestTimeout = .seconds(2)
             $0.maxQueue = 4
@@ -77,19 +78,3 @@ struct RelaySimulationTests {
     }
 }
 
-/// SplitMix64, for reproducible simulations.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

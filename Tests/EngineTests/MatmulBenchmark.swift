@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Testing
+import TestSupport
 
 /// Throughput of the matrix products on SmolLM2-135M's weights. Not a test: prints figures.
 /// `LOOM_BENCH=1 swift test -c release --filter MatmulBenchmark`

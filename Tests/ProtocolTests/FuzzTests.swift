@@ -1,5 +1,6 @@
 import LoomProtocol
 import Testing
+import TestSupport
 
 /// Seeded random and mutated input: every message either decodes to one that survives a round
 /// trip, or throws a `WireError`. A trap would end the test process.

@@ -1,4 +1,5 @@
 import LoomProtocol
+import TestSupport
 
 /// Random field values that stress the encoding: varint boundaries, every UTF-8 length, extremes.
 extension SplitMix64 {
