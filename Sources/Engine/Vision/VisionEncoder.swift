@@ -17,17 +17,12 @@ public final class VisionEncoder {
     public let gemm: VisionGEMM
     public let maxBatch: Int
     public let threads: Int
-    /// Kept open for as long as the encoder lives.
-    public let gguf: GGUFFile
     let weights: VisionWeights
     let state: VisionRunState
     let runner: ParallelRunner
-    /// (positions, hidden) what the residual stream starts from before the patch GEMM adds to it:
-    /// class embedding + position 0, then position t (+ patch bias) for each patch.
-    private let embeddingBase: [Float]
 
+    /// Reads the weights into memory (as F32, packed for the GEMM): the file can be closed afterwards.
     public init(gguf: GGUFFile, maxBatch: Int = 8, threads: Int = 2, gemm: VisionGEMM = .best) throws(GGUFError) {
-        self.gguf = gguf
         config = try VisionConfig(gguf: gguf)
         self.gemm = gemm.isAvailable ? gemm : .openBLAS
         self.maxBatch = max(maxBatch, 1)
@@ -35,11 +30,6 @@ public final class VisionEncoder {
         weights = try VisionWeights(gguf: gguf, config: config, gemm: self.gemm)
         runner = ParallelRunner(parts: self.threads)
         state = VisionRunState(config: config, capacity: self.maxBatch, parts: self.threads)
-        let h = config.hidden
-        embeddingBase = (0..<config.positions * h).map { [weights] i in
-            let (t, j) = i.quotientAndRemainder(dividingBy: h)
-            return weights.positionEmbedding[i] + (t == 0 ? weights.classEmbedding[j] : weights.patchBias[j])
-        }
     }
 
     public convenience init(path: String, maxBatch: Int = 8, threads: Int = 2, gemm: VisionGEMM = .best) throws(GGUFError) {
@@ -116,7 +106,7 @@ public final class VisionEncoder {
         let x = s.x.view, normed = s.normed.view
 
         // Embeddings: x = base + patches·Wᵀ (class rows of `patches` are zero).
-        embeddingBase.withUnsafeBufferPointer { base in
+        w.embeddingBase.withUnsafeBufferPointer { base in
             for i in 0..<n * c.positions {
                 x.offset(row: i).base.update(from: base.baseAddress! + i % c.positions * c.hidden, count: c.hidden)
             }

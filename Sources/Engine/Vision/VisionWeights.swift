@@ -21,11 +21,9 @@ struct VisionWeights {
     /// (hidden, 3·patch·patch): the patch convolution as a matrix over unfolded patches, columns in
     /// (channel, row, column) order.
     let patchEmbedding: LinearLayer
-    /// Added to every patch embedding (zeros when the file has no patch bias).
-    let patchBias: [Float]
-    let classEmbedding: [Float]
-    /// (positions, hidden)
-    let positionEmbedding: [Float]
+    /// (positions, hidden) what each image's residual stream starts from, the patch GEMM adding to it:
+    /// class embedding + position 0 in the class row, position t (+ patch bias, if any) in patch rows.
+    let embeddingBase: [Float]
     let preNormWeight: AlignedFloats
     let preNormBias: AlignedFloats
     /// The `layersRun` blocks that LLaVA uses.
@@ -45,10 +43,14 @@ struct VisionWeights {
 
         let patch = try gguf.floats(ClipTensor.patchEmbedding, shape: [c.patchSize, c.patchSize, 3, h])
         patchEmbedding = LinearLayer(rowMajor: patch, outputs: h, inputs: c.patchValues, bias: nil, gemm: gemm)
-        patchBias = gguf.tensorsByName[ClipTensor.patchEmbeddingBias] == nil
+        let patchBias = gguf.tensorsByName[ClipTensor.patchEmbeddingBias] == nil
             ? [Float](repeating: 0, count: h) : try gguf.floats(ClipTensor.patchEmbeddingBias, shape: [h])
-        classEmbedding = try gguf.floats(ClipTensor.classEmbedding, shape: [h])
-        positionEmbedding = try gguf.floats(ClipTensor.positionEmbedding, shape: [h, c.positions])
+        let classEmbedding = try gguf.floats(ClipTensor.classEmbedding, shape: [h])
+        let positionEmbedding = try gguf.floats(ClipTensor.positionEmbedding, shape: [h, c.positions])
+        embeddingBase = (0..<c.positions * h).map { i in
+            let (t, j) = i.quotientAndRemainder(dividingBy: h)
+            return positionEmbedding[i] + (t == 0 ? classEmbedding[j] : patchBias[j])
+        }
         preNormWeight = try vector(ClipTensor.preNormWeight, h)
         preNormBias = try vector(ClipTensor.preNormBias, h)
 
