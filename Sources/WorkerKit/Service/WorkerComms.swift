@@ -30,6 +30,9 @@ final class WorkerComms: SocketThreadHandler {
         try socket.set(.maxMessageSize(bytes: WireLimits.default.maxTotalBodyBytes + (2 << 20)))
         try socket.set(.reconnectInterval(.milliseconds(200)))
         try socket.set(.reconnectIntervalMax(.seconds(5)))
+        if let serverKey = options.curveServerKey {
+            try socket.makeCurveClient(serverKey: serverKey, keys: try options.curveKeys ?? CurveKeyPair())
+        }
         try socket.connect(options.controller)
         sockets = [socket]
         endpoint = options.controller
