@@ -27,6 +27,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Most pixels (width × height) of an image file, judged before decoding.") var maxImagePixels = ImageLimits.default.maxPixels
     @Option(help: "CURVE: the controller's public key, Z85 or a file holding it; turns CURVE on.") var curveServerKey: String?
     @Option(help: "CURVE: this worker's secret key file (loom-worker keygen); its public key must be on the controller's --worker-keys.") var curveKey: String?
+    @Option(help: "A file rewritten every heartbeat with 'connected', 'disconnected' or 'draining' (for exec probes).") var healthFile: String?
     @Option(help: "Log level: trace, debug, info, warning, error.") var logLevel = "info"
 
     func validate() throws {
@@ -53,6 +54,7 @@ struct Serve: ParsableCommand {
         options.liveness = liveness
         options.drain = .seconds(drainSeconds)
         options.maxPromptTokens = maxPromptTokens
+        options.healthFile = healthFile
         options.imageLimits.maxPixels = maxImagePixels
         if let curveServerKey {
             options.curveServerKey = try CurveKeyFile.key(fileOrZ85: curveServerKey)

@@ -11,7 +11,9 @@ import ZeroMQ
 /// and re-reading the list lets it in.
 @Suite(.serialized, .enabled(if: FileManager.default.fileExists(atPath: Paths.tinyModel), "no tiny model in ../shared/fixtures"))
 struct CurveControllerTests {
-    static func worker(_ id: String, controller: Controller, serverKey: String, keys: CurveKeyPair) -> WorkerOptions {
+    static func worker(
+        _ id: String, controller: Controller, serverKey: String, keys: CurveKeyPair, healthFile: URL
+    ) -> WorkerOptions {
         var options = WorkerOptions(controller: controller.workerEndpoint, model: Paths.tinyModel, workerID: id, advertise: "127.0.0.1")
         options.heartbeat = .milliseconds(100)
         options.maxRunning = 4
@@ -20,6 +22,7 @@ struct CurveControllerTests {
         options.drain = .seconds(1)
         options.curveServerKey = serverKey
         options.curveKeys = keys
+        options.healthFile = healthFile.path
         return options
     }
 
@@ -36,6 +39,10 @@ struct CurveControllerTests {
         var last: GenerationStream.Event?
         for await event in stream { last = event }
         return last
+    }
+
+    static func health(_ file: URL) -> String {
+        ((try? String(contentsOf: file, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func isFinal(_ event: GenerationStream.Event?) -> Bool {
@@ -61,7 +68,8 @@ struct CurveControllerTests {
 
         let quiet = LogRecorder("listed", level: .warning)
         let listed = try WorkerService(
-            options: Self.worker("listed", controller: controller, serverKey: controllerKeys.publicKey, keys: listedKeys),
+            options: Self.worker("listed", controller: controller, serverKey: controllerKeys.publicKey, keys: listedKeys,
+                                 healthFile: directory.appendingPathComponent("listed.health")),
             logger: quiet.logger)
         defer { listed.stop() }
         #expect(await eventually { controller.snapshot.liveWorkers.map(\.id) == ["listed"] })
@@ -69,8 +77,10 @@ struct CurveControllerTests {
 
         // The unlisted worker knocks: refused by ZAP, logged with its key, never registered, never sent a request.
         let unlistedLog = LogRecorder("unlisted", level: .debug)
+        let unlistedHealth = directory.appendingPathComponent("unlisted.health")
         let unlisted = try WorkerService(
-            options: Self.worker("unlisted", controller: controller, serverKey: controllerKeys.publicKey, keys: unlistedKeys),
+            options: Self.worker("unlisted", controller: controller, serverKey: controllerKeys.publicKey, keys: unlistedKeys,
+                                 healthFile: unlistedHealth),
             logger: unlistedLog.logger)
         defer { unlisted.stop() }
         #expect(await eventually { !controllerLog.matching("refused a worker connection", unlistedKeys.publicKey).isEmpty })
@@ -79,11 +89,14 @@ struct CurveControllerTests {
         }
         #expect(!controller.snapshot.status.workers.contains { $0.id == "unlisted" })
         #expect(unlistedLog.matching("queued").isEmpty, "the refused worker never gets a request")
+        #expect(Self.health(unlistedHealth) == "disconnected")
+        #expect(Self.health(directory.appendingPathComponent("listed.health")) == "connected")
 
         // The key is added and the list re-read (what SIGHUP does): the worker gets in and serves.
         try "\(listedKeys.publicKey)\n\(unlistedKeys.publicKey)\n".write(to: list, atomically: true, encoding: .utf8)
         #expect(try controller.reloadKeys() == KeyCounts(workers: 2, clients: nil))
         #expect(await eventually { controller.snapshot.liveWorkers.contains { $0.id == "unlisted" } })
+        #expect(await eventually { Self.health(unlistedHealth) == "connected" })
         let outcomes = await withTaskGroup(of: GenerationStream.Event?.self) { group in
             for _ in 0..<8 { group.addTask { await Self.outcome(of: controller.submit(Self.request())) } }
             return await group.reduce(into: []) { $0.append($1) }

@@ -26,6 +26,8 @@ public struct WorkerOptions: Sendable {
     /// CURVE: this worker's key pair, whose public key the controller lists; `nil` with a server key:
     /// a fresh pair at each start (only for a controller without a worker allow-list).
     public var curveKeys: CurveKeyPair?
+    /// A file rewritten every heartbeat with `connected`, `disconnected` or `draining`, for probes.
+    public var healthFile: String?
 
     public init(controller: String, model: String, workerID: String? = nil, advertise: String? = nil) {
         self.controller = controller
