@@ -20,7 +20,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest image, in MiB (one file, decoded from its data URL); at most 20, the wire's bound.") var maxImageMib = 20
     @Option(help: "Most images in one request; at most 16, the wire's bound.") var maxImages = WireLimits.default.maxBodyFrames
     @Option(help: "max_tokens of a request that gives none.") var defaultMaxTokens = 1024
-    @Option(help: "Largest max_tokens a request may ask; more is refused (400).") var maxTokens = 32_768
+    @Option(help: "Largest max_tokens a request may ask; more is refused (400). Default: the model's context bounds it.") var maxTokens: Int?
     @Option(help: "CURVE: this controller's secret key file (loom-controller keygen); turns CURVE on for both ZeroMQ sockets.") var curveSecretKey: String?
     @Option(help: "CURVE: worker public keys let in, one Z85 key per line ('#' comments); re-read on SIGHUP. None: any worker knowing the controller's public key.") var workerKeys: String?
     @Option(help: "CURVE: client public keys let in on --clients, as --worker-keys. None: any client knowing the controller's public key.") var clientKeys: String?
@@ -37,7 +37,7 @@ struct Serve: AsyncParsableCommand {
         guard (0...WireLimits.default.maxBodyFrames).contains(maxImages) else {
             throw ValidationError("--max-images must be between 0 and \(WireLimits.default.maxBodyFrames)")
         }
-        guard defaultMaxTokens > 0, maxTokens >= defaultMaxTokens else {
+        guard defaultMaxTokens > 0, maxTokens.map({ $0 >= defaultMaxTokens }) ?? true else {
             throw ValidationError("--default-max-tokens must be positive and at most --max-tokens")
         }
         guard curveSecretKey != nil || (workerKeys == nil && clientKeys == nil) else {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// deploy/netns/cluster.sh: a controller and two workers (the tiny model) in their own network
-/// namespaces, with kill -9, link-down, controller-restart, wrong-key and packet-loss drills under
+/// namespaces, with kill -9, drain, link-down, controller-restart, wrong-key and packet-loss drills under
 /// load. Runs as root where `ip netns` works (CI here); skipped elsewhere, saying why.
 @Suite struct NetworkDrillTests {
     static let script = Paths.packageRoot.appendingPathComponent("deploy/netns/cluster.sh").path

@@ -5,10 +5,13 @@
 # (10.231.0.1), WORKERS workers (10.231.0.11, .12, ...), a load generator (10.231.0.100) and, for one
 # drill, a worker with an unlisted CURVE key (10.231.0.66). Each host has one veth to the switch and
 # no route beyond 10.231.0.0/24: no default route, no NAT, nothing in the host's own namespace, so no
-# packet can leave the namespaces made here. CURVE is on, with a worker allow-list.
+# packet can leave the namespaces made here. CURVE is on, with a worker allow-list; routing is
+# round-robin, so every worker has requests in flight when its fault strikes.
 #
 # Drills, each under load (streamed chat requests from the generator), each a row of the table:
 #   kill        kill -9 of a worker; restarted 1 s later (as systemd's Restart=on-failure would)
+#   drain       SIGTERM to a worker (an upgrade): its requests finish, none may end worker_lost;
+#               started again once it has exited
 #   link        a worker's link down for 10 s, then up: it must come back by itself
 #   controller  kill -9 of the controller, restarted 1 s later: workers must re-register by themselves
 #   wrongkey    a worker with an unlisted CURVE key tries to register: refused, logged, never served
@@ -28,13 +31,13 @@
 #   --model    tiny (default): ../shared/fixtures/tiny-llava/tiny-llama-f32.gguf, fast;
 #              default: SmolLM2-135M-Instruct where scripts/fetch-model put it; or a GGUF path
 #   --bin      where loom-controller and loom-worker are (default: .build/debug)
-#   --drills   comma-separated subset of kill,link,controller,wrongkey,netem (default: all, in that order)
+#   --drills   comma-separated subset of kill,drain,link,controller,wrongkey,netem (default: all, in that order)
 #   --out      keep logs, results and the table there (default: a temporary directory, kept on failure)
 #   --check    only check that namespaces can be made here (exit 0) or say why not (exit 2)
 set -uo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-model=tiny workers=2 bin="$root/.build/debug" drills="kill,link,controller,wrongkey,netem" clients=4 out="" check=0
+model=tiny workers=2 bin="$root/.build/debug" drills="kill,drain,link,controller,wrongkey,netem" clients=4 out="" check=0
 while (($#)); do
   case "$1" in
     --model) model="$2"; shift 2 ;;
@@ -53,7 +56,7 @@ done
 heartbeat_ms=250 liveness=3
 request_timeout=20          # the controller ends every request within this (seconds)
 hang_seconds=35             # a request still unanswered after this is hung
-max_tokens=24
+max_tokens=32
 rejoin_bound=60             # seconds after a fault ends by which the service must be whole
 subnet=10.231.0 prefix="lm$$"
 controller_ip="$subnet.1" generator_ip="$subnet.100" rogue_ip="$subnet.66"
@@ -155,7 +158,7 @@ done
 start_controller() {
   spawn controller c "$out/logs/controller.log" "$bin/loom-controller" --workers "tcp://$controller_ip:5560" --clients "tcp://$controller_ip:5559" \
     --http "$controller_ip:8080" --heartbeat-ms "$heartbeat_ms" --liveness "$liveness" \
-    --request-timeout "$request_timeout" --curve-secret-key "$out/keys/controller.key" \
+    --request-timeout "$request_timeout" --policy round-robin --curve-secret-key "$out/keys/controller.key" \
     --worker-keys "$out/keys/workers.keys"
 }
 start_worker() { # name host key [log level]
@@ -262,6 +265,20 @@ drill_kill() {
   await_whole kill "$t0"
   stop_load
   noticed_ms kill required
+}
+
+drill_drain() {
+  start_load drain
+  local t0; t0="$(now_ms)"
+  watch_for drain "$t0" 30 not_up w1
+  kill_process w1 TERM  # returns once the worker has drained and exited
+  start_worker w1 w1 w1
+  lasted[drain]=$(( $(now_ms) - t0 ))
+  await_whole drain "$t0"
+  stop_load
+  noticed_ms drain required
+  local lost; lost="$(awk '$3 == "worker_lost"' "$out/results/drain" | wc -l)"
+  ((lost == 0)) || failures+=("drain: $lost requests ended worker_lost although the worker drained")
 }
 
 drill_link() {

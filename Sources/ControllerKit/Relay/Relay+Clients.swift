@@ -53,8 +53,8 @@ extension Relay {
             reject(client, requestId: clientRequestId, .badRequest, "the request names no model", now: now)
             return
         }
-        guard request.sampling.maxTokens <= configuration.maxTokensLimit else {
-            let message = "max_tokens \(request.sampling.maxTokens) is over this controller's limit of \(configuration.maxTokensLimit)"
+        if let limit = configuration.maxTokensLimit, request.sampling.maxTokens > limit {
+            let message = "max_tokens \(request.sampling.maxTokens) is over this controller's limit of \(limit)"
             reject(client, requestId: clientRequestId, .badRequest, message, now: now)
             return
         }

@@ -37,9 +37,7 @@ extension Relay {
         case .final: relayFinal(envelope, frames, from: worker, now: now)
         case .error: relayError(envelope, frames, from: worker, now: now)
         case .disconnect:
-            logger.info("worker left", metadata: ["worker": "\(worker)"])
-            registry.remove(worker)
-            loseRequests(of: worker, now: now)
+            leave(worker, now: now)
         case .ready, .request, .cancel, .status, .statusReply:
             logger.debug("discarded a command workers do not send", metadata: ["worker": "\(worker)"])
         }
@@ -83,6 +81,19 @@ extension Relay {
             return
         }
         drainQueue(now: now)
+    }
+
+    /// A worker's DISCONNECT: one with requests in flight drains (they finish and are relayed;
+    /// nothing new is sent to it; it is forgotten when the last one ends); an idle one is forgotten.
+    private mutating func leave(_ worker: String, now: ContinuousClock.Instant) {
+        if let inFlight = registry[worker]?.inFlight, inFlight > 0 {
+            logger.info("worker draining", metadata: ["worker": "\(worker)", "in_flight": "\(inFlight)"])
+            registry.startDraining(worker)
+            return
+        }
+        logger.info("worker left", metadata: ["worker": "\(worker)"])
+        registry.remove(worker)
+        loseRequests(of: worker, now: now)
     }
 
     private mutating func heartbeat(_ frames: [[UInt8]], from worker: String) {

@@ -72,6 +72,10 @@ public struct Relay: Sendable {
         byClient[ClientRequestKey(client: record.client, requestId: record.clientRequestId)] = nil
         if let worker = record.worker {
             registry.noteEnded(on: worker)
+            if let entry = registry[worker], entry.isDraining, entry.inFlight == 0 {
+                logger.info("worker drained and left", metadata: ["worker": "\(worker)"])
+                registry.remove(worker)
+            }
         } else {
             queue.removeAll { $0 == key }
         }

@@ -101,7 +101,7 @@ final class WorkerComms: SocketThreadHandler {
             startReconnect()
             return
         }
-        guard !compute.draining.load(ordering: .acquiring) else { return }
+        // Heartbeats go on while draining: the controller keeps relaying the requests that finish.
         let l = compute.load.withLock { $0 }
         let load = WorkerLoad(waiting: l.waiting, running: l.running, kvBlocksUsed: l.kvBlocksUsed, kvBlocksTotal: l.kvBlocksTotal,
                               tokensPerSecond: l.tokensPerSecond, recentImages: l.recentImages)
