@@ -30,6 +30,23 @@ import Testing
         #expect(harness.relay.metrics.outcomes["worker_lost"] == nil)
     }
 
+    @Test func aRequestADrainingWorkerRefusedIsPlacedElsewhere() throws {
+        var harness = RelayHarness()
+        harness.ready("a")
+        harness.ready("b")
+        harness.request("one")
+        harness.request("two")
+        let sent = harness.take().dispatched
+        let onA = try #require(sent.first { $0.worker == "a" })
+        harness.worker("a", .disconnect(Disconnect(reason: .shutdown)))
+        // Crossed on the wire with the DISCONNECT: the draining worker refuses it.
+        harness.worker("a", .error(RequestError(requestId: onA.id, code: .cancelled, message: "this worker is shutting down")))
+        let retried = harness.take()
+        #expect(retried.dispatched.map(\.worker) == ["b"] && retried.dispatched.first?.id == onA.id)
+        #expect(retried.toClients.isEmpty, "the client sees nothing of it")
+        #expect(harness.relay.registry["a"] == nil, "nothing left in flight: gone")
+    }
+
     @Test func anIdleWorkerThatLeavesIsForgottenAtOnce() {
         var harness = RelayHarness()
         harness.ready("a")

@@ -139,6 +139,13 @@ extension Relay {
             fail(record.key, .internal, "worker '\(worker)' sent an ERROR that could not be decoded", now: now)
             return
         }
+        // Dispatched as the worker began to drain, and refused by it: not the client's doing, so
+        // placed elsewhere like a request lost before its first token.
+        if error.code == .cancelled, !record.hasStreamed, registry[worker]?.isDraining == true {
+            releaseSlot(on: worker)
+            retryOrFail(record, lostOn: worker, now: now)
+            return
+        }
         forward(envelope, of: record, ends: true)
         end(record.key, RequestOutcome(error.code), sentError: true, now: now)
     }
