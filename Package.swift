@@ -57,10 +57,10 @@ let package = Package(
         // MARK: Executables: argument parsing and wiring only.
         .executableTarget(
             name: "Worker",
-            dependencies: ["WorkerKit", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["WorkerKit", "Engine", "ZeroMQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "Controller",
-            dependencies: ["ControllerKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["ControllerKit", "LoomProtocol", "ZeroMQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "Dashboard",
             dependencies: ["LoomProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -76,6 +76,10 @@ let package = Package(
             name: "ControllerKitTests",
             dependencies: ["ControllerKit", "LoomProtocol", "ZeroMQ", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine", "LoomProtocol", "ZeroMQ", "TestSupport"]),
+        // CURVE end to end and the multi-host drill on network namespaces (deploy/).
+        .testTarget(
+            name: "DeployTests",
+            dependencies: ["ControllerKit", "WorkerKit", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG", "TestSupport"], exclude: ["Data"], swiftSettings: optimised),
     ],

@@ -28,8 +28,13 @@ public struct ControllerConfiguration: Sendable {
     public var maxImageBytes = 20 << 20
     /// max_tokens of an HTTP request that gives none.
     public var defaultMaxTokens = 1024
+    /// The largest max_tokens a request (HTTP or ZeroMQ) may ask; more is refused with bad_request.
+    /// `nil`: only the model's context bounds it (the worker refuses what cannot fit).
+    public var maxTokensLimit: Int?
     /// Bounds of the wire messages the controller accepts and sends.
     public var limits = WireLimits.default
+    /// CURVE on both ROUTERs, with allow-lists; `nil`: plain TCP.
+    public var security: ControllerSecurity?
 
     public init() {}
 

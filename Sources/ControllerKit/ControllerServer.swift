@@ -19,9 +19,11 @@ public final class ControllerServer: Sendable {
     }
 
     /// Binds the ROUTERs, starts the socket thread and the HTTP server, and returns once the server
-    /// listens. `signals` (e.g. SIGINT, SIGTERM) stop it as `stop()` does.
+    /// listens. `signals` (e.g. SIGINT, SIGTERM) stop it as `stop()` does; `reloadSignals` (e.g.
+    /// SIGHUP) re-read the CURVE allow-lists.
     public static func start(
-        _ configuration: ControllerConfiguration, logger: Logger, signals: [UnixSignal] = []
+        _ configuration: ControllerConfiguration, logger: Logger, signals: [UnixSignal] = [],
+        reloadSignals: [UnixSignal] = []
     ) async throws -> ControllerServer {
         let controller = try Controller.start(configuration, logger: logger)
         let (ports, listening) = AsyncStream<Int>.makeStream()
@@ -34,7 +36,9 @@ public final class ControllerServer: Sendable {
         // Shut down in reverse order: the controller first, so open HTTP streams end at once
         // (ERROR cancelled) and the server's graceful shutdown does not wait on them.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [application, ControllerService(controller: controller)], gracefulShutdownSignals: signals,
+            services: [application, ControllerService(controller: controller),
+                       KeyReloadService(controller: controller, signals: reloadSignals, logger: logger)],
+            gracefulShutdownSignals: signals,
             logger: logger))
         let running = Task {
             // A server that fails to start ends the wait below too.
@@ -66,11 +70,13 @@ public final class ControllerServer: Sendable {
     public static func runUntilSignalled(_ configuration: ControllerConfiguration, logLevel: String) async throws {
         var logger = Logger(label: "loom-controller") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let server = try await start(configuration, logger: logger, signals: [.sigint, .sigterm])
+        let server = try await start(configuration, logger: logger, signals: [.sigint, .sigterm], reloadSignals: [.sighup])
         logger.info("loom-controller running", metadata: [
             "workers": "\(server.controller.workerEndpoint)", "clients": "\(server.controller.clientEndpoint)",
             "http": "\(configuration.httpHost):\(server.httpPort)", "policy": "\(configuration.policy.rawValue)",
+            "curve": "\(configuration.security.map { "on, public key \($0.keys.publicKey)" } ?? "off")",
         ])
+        if let counts = server.controller.keyCounts { logger.info("CURVE allow-lists", metadata: ["keys": "\(counts)"]) }
         try await server.wait()
         logger.info("loom-controller stopped")
     }
@@ -91,5 +97,31 @@ private struct ControllerService: Service {
         // Returns on graceful shutdown, or throws on cancellation: either way, stop.
         try? await gracefulShutdown()
         controller.shutdown()
+    }
+}
+
+/// Re-reads the CURVE allow-lists on each of its signals until graceful shutdown. With no signals
+/// it just waits for shutdown.
+private struct KeyReloadService: Service {
+    let controller: Controller
+    let signals: [UnixSignal]
+    let logger: Logger
+
+    func run() async throws {
+        guard !signals.isEmpty else {
+            try? await gracefulShutdown()
+            return
+        }
+        for await signal in await UnixSignalsSequence(trapping: signals).cancelOnGracefulShutdown() {
+            do {
+                guard let counts = try controller.reloadKeys() else {
+                    logger.notice("\(signal): CURVE is off; no allow-lists to reload")
+                    continue
+                }
+                logger.notice("\(signal): CURVE allow-lists reloaded", metadata: ["keys": "\(counts)"])
+            } catch {
+                logger.error("\(signal): the allow-lists were not reloaded; the old ones stay", metadata: ["error": "\(error)"])
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Engine
 import WorkerKit
+import ZeroMQ
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +23,19 @@ struct Serve: ParsableCommand {
     @Option(help: "Heartbeat interval in milliseconds (the controller's must match).") var heartbeatMs = 1000
     @Option(help: "Missed heartbeats before the controller counts as gone and the worker reconnects.") var liveness = 3
     @Option(help: "On SIGTERM or SIGINT, seconds to finish running requests before cancelling them.") var drainSeconds = 30
+    @Option(help: "Most prompt positions (tokens and image embeddings) per request (default: the model's context).") var maxPromptTokens: Int?
+    @Option(help: "Most pixels (width × height) of an image file, judged before decoding.") var maxImagePixels = ImageLimits.default.maxPixels
+    @Option(help: "CURVE: the controller's public key, Z85 or a file holding it; turns CURVE on.") var curveServerKey: String?
+    @Option(help: "CURVE: this worker's secret key file (loom-worker keygen); its public key must be on the controller's --worker-keys.") var curveKey: String?
+    @Option(help: "A file rewritten every heartbeat with 'connected', 'disconnected' or 'draining' (for exec probes).") var healthFile: String?
     @Option(help: "Log level: trace, debug, info, warning, error.") var logLevel = "info"
+
+    func validate() throws {
+        guard maxPromptTokens.map({ $0 > 0 }) ?? true, maxImagePixels > 0 else {
+            throw ValidationError("--max-prompt-tokens and --max-image-pixels must be positive")
+        }
+        guard curveKey == nil || curveServerKey != nil else { throw ValidationError("--curve-key needs --curve-server-key") }
+    }
 
     func run() throws {
         guard let modelPath = model ?? DefaultModel.path else {
@@ -40,6 +53,13 @@ struct Serve: ParsableCommand {
         options.heartbeat = .milliseconds(heartbeatMs)
         options.liveness = liveness
         options.drain = .seconds(drainSeconds)
+        options.maxPromptTokens = maxPromptTokens
+        options.healthFile = healthFile
+        options.imageLimits.maxPixels = maxImagePixels
+        if let curveServerKey {
+            options.curveServerKey = try CurveKeyFile.key(fileOrZ85: curveServerKey)
+            options.curveKeys = try curveKey.map { try CurveKeyPair(secretKey: CurveKeyFile.readKey(at: $0)) }
+        }
         let service = try WorkerService(options: options, logger: logger)
 
         let done = DispatchSemaphore(value: 0)

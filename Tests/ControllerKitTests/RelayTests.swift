@@ -45,7 +45,8 @@ struct RelayTests {
         harness.ready("b")
         harness.request("x")
         let first = try #require(harness.take().dispatched.first)
-        harness.worker(first.worker, .disconnect(Disconnect(reason: .shutdown)))
+        // A send to it failed: it is gone (a DISCONNECT would let it drain instead).
+        harness.relay.workerUnreachable(first.worker, now: harness.now)
         let retry = try #require(harness.take().dispatched.first)
         #expect(retry.id == first.id && retry.worker != first.worker)
         harness.worker(retry.worker, partial(retry.id, 1))

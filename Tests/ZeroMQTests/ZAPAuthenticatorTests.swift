@@ -1,3 +1,4 @@
+import CZeroMQ
 import Testing
 import ZeroMQ
 
@@ -44,6 +45,20 @@ import ZeroMQ
         #expect(statuses == [bytes("200"), bytes("400")])
         #expect(received.map(\.last) == [bytes("from trusted")])
         #expect(try router.receive(timeout: shortWait) == nil)
+    }
+
+    @Test func withoutAListAnyCurveClientIsLetInAndTheDecisionNamesIt() throws {
+        let key = try CurveKeyPair().publicKey
+        var binary = [UInt8](repeating: 0, count: 32)
+        #expect(zmq_z85_decode(&binary, key) != nil)
+        let request = [bytes("1.0"), bytes("9"), bytes("loom-workers"), bytes("10.0.0.7"), [], bytes("CURVE"), binary]
+        let open = ZAPAuthenticator(allowedPublicKeys: nil).decide(request)
+        #expect(open.accepted && open.reply[2] == bytes("200") && open.reply[4] == bytes(key))
+        #expect(open.domain == "loom-workers" && open.address == "10.0.0.7" && open.clientKey == key)
+        let listed = ZAPAuthenticator(allowedPublicKeys: ["someone else"]).decide(request)
+        #expect(!listed.accepted && listed.reply[2] == bytes("400") && listed.clientKey == key)
+        let plain = [bytes("1.0"), bytes("9"), [], bytes("10.0.0.7"), [], bytes("NULL")]
+        #expect(!ZAPAuthenticator(allowedPublicKeys: nil).decide(plain).accepted)
     }
 
     @Test func aMalformedRequestGetsAnErrorReply() {

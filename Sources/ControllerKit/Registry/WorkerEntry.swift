@@ -17,6 +17,8 @@ public struct WorkerEntry: Sendable, Equatable {
     public var inFlight = 0
     /// Its last non-zero tokens/s: an idle worker reports 0 for its last window but is no slower.
     public var measuredTokensPerSecond: Double = 0
+    /// It said DISCONNECT shutdown with requests in flight: they finish, nothing new is sent to it.
+    public var isDraining = false
 
     public init(registration: Registration, now: ContinuousClock.Instant) {
         self.registration = registration
@@ -40,13 +42,14 @@ public struct WorkerEntry: Sendable, Equatable {
     public func state(at now: ContinuousClock.Instant, liveness: Liveness) -> WorkerState {
         let silence = lastHeard.duration(to: now)
         if silence >= liveness.expiry { return .gone }
-        if silence >= liveness.staleAfter { return .stale }
+        // A draining worker is shown as stale: nothing new is routed to it.
+        if silence >= liveness.staleAfter || isDraining { return .stale }
         let full = load.running >= registration.capacity.maxRunningSequences
         return full || load.waiting > 0 ? .busy : .ready
     }
 
-    /// Ready or busy: heard from recently enough to be routed to.
+    /// Ready or busy: heard from recently enough, and not draining, to be routed to.
     public func isLive(at now: ContinuousClock.Instant, liveness: Liveness) -> Bool {
-        lastHeard.duration(to: now) < liveness.staleAfter
+        !isDraining && lastHeard.duration(to: now) < liveness.staleAfter
     }
 }

@@ -77,6 +77,11 @@ public struct WorkerRegistry: Sendable {
         workers[id]?.dispatchedSinceHeartbeat += 1
     }
 
+    /// The worker is leaving once its requests in flight end; nothing new goes to it.
+    public mutating func startDraining(_ id: String) {
+        workers[id]?.isDraining = true
+    }
+
     public mutating func noteEnded(on id: String) {
         guard let inFlight = workers[id]?.inFlight else { return }
         workers[id]?.inFlight = max(0, inFlight - 1)

@@ -53,6 +53,11 @@ extension Relay {
             reject(client, requestId: clientRequestId, .badRequest, "the request names no model", now: now)
             return
         }
+        if let limit = configuration.maxTokensLimit, request.sampling.maxTokens > limit {
+            let message = "max_tokens \(request.sampling.maxTokens) is over this controller's limit of \(limit)"
+            reject(client, requestId: clientRequestId, .badRequest, message, now: now)
+            return
+        }
         var deadline = now + configuration.requestTimeout
         if request.deadlineUnixMs > 0 {
             deadline = min(deadline, clock.instant(atUnixMs: request.deadlineUnixMs))

@@ -78,23 +78,30 @@ extension Relay {
         balancer.forget(worker)
         // Newest first: each retry goes to the queue's front, so they end up oldest first.
         let lost = requests.values.filter { $0.worker == worker }.sorted { $0.arrival > $1.arrival }
-        for var record in lost {
-            // Detached first: the worker's entry (gone, or its successor's) owes it nothing.
-            record.worker = nil
-            requests[record.key] = record
-            guard !record.hasStreamed, record.attempts < 2 else {
-                let message = record.hasStreamed
-                    ? "worker '\(worker)' was lost after \(record.completionTokens) tokens; the text already streamed is all there is"
-                    : "worker '\(worker)' was lost before the first token, for the second time"
-                fail(record.key, .workerLost, message, now: now)
-                continue
-            }
-            logger.info("retrying a request whose worker was lost before the first token",
-                        metadata: ["request": "\(record.key)", "worker": "\(worker)"])
-            record.lostOn.insert(worker)
-            requests[record.key] = record
-            place(record.key, now: now, isRetry: true)
+        for record in lost {
+            retryOrFail(record, lostOn: worker, now: now)
         }
+    }
+
+    /// A request its worker will not answer: sent again, once, preferably elsewhere, if it streamed
+    /// nothing yet; else ended with `worker_lost`.
+    mutating func retryOrFail(_ record: RelayRequest, lostOn worker: String, now: ContinuousClock.Instant) {
+        var record = record
+        // Detached first: the worker's entry (gone, or its successor's) owes it nothing.
+        record.worker = nil
+        requests[record.key] = record
+        guard !record.hasStreamed, record.attempts < 2 else {
+            let message = record.hasStreamed
+                ? "worker '\(worker)' was lost after \(record.completionTokens) tokens; the text already streamed is all there is"
+                : "worker '\(worker)' was lost before the first token, for the second time"
+            fail(record.key, .workerLost, message, now: now)
+            return
+        }
+        logger.info("retrying a request whose worker was lost before the first token",
+                    metadata: ["request": "\(record.key)", "worker": "\(worker)"])
+        record.lostOn.insert(worker)
+        requests[record.key] = record
+        place(record.key, now: now, isRetry: true)
     }
 
     /// A send to a worker failed (`EHOSTUNREACH`: it is not connected; `EAGAIN`: its queue is full,

@@ -37,9 +37,7 @@ extension Relay {
         case .final: relayFinal(envelope, frames, from: worker, now: now)
         case .error: relayError(envelope, frames, from: worker, now: now)
         case .disconnect:
-            logger.info("worker left", metadata: ["worker": "\(worker)"])
-            registry.remove(worker)
-            loseRequests(of: worker, now: now)
+            leave(worker, now: now)
         case .ready, .request, .cancel, .status, .statusReply:
             logger.debug("discarded a command workers do not send", metadata: ["worker": "\(worker)"])
         }
@@ -85,6 +83,19 @@ extension Relay {
         drainQueue(now: now)
     }
 
+    /// A worker's DISCONNECT: one with requests in flight drains (they finish and are relayed;
+    /// nothing new is sent to it; it is forgotten when the last one ends); an idle one is forgotten.
+    private mutating func leave(_ worker: String, now: ContinuousClock.Instant) {
+        if let inFlight = registry[worker]?.inFlight, inFlight > 0 {
+            logger.info("worker draining", metadata: ["worker": "\(worker)", "in_flight": "\(inFlight)"])
+            registry.startDraining(worker)
+            return
+        }
+        logger.info("worker left", metadata: ["worker": "\(worker)"])
+        registry.remove(worker)
+        loseRequests(of: worker, now: now)
+    }
+
     private mutating func heartbeat(_ frames: [[UInt8]], from worker: String) {
         switch Result(catching: { try WorkerMessage.decode(frames, limits: configuration.limits) }) {
         case .success(.heartbeat(let load?)): registry.record(load, from: worker)
@@ -126,6 +137,13 @@ extension Relay {
         guard let record = route(envelope, from: worker) else { return }
         guard case .error(let error)? = try? WorkerMessage.decode(frames, limits: configuration.limits) else {
             fail(record.key, .internal, "worker '\(worker)' sent an ERROR that could not be decoded", now: now)
+            return
+        }
+        // Dispatched as the worker began to drain, and refused by it: not the client's doing, so
+        // placed elsewhere like a request lost before its first token.
+        if error.code == .cancelled, !record.hasStreamed, registry[worker]?.isDraining == true {
+            releaseSlot(on: worker)
+            retryOrFail(record, lostOn: worker, now: now)
             return
         }
         forward(envelope, of: record, ends: true)

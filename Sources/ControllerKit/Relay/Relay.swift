@@ -71,13 +71,22 @@ public struct Relay: Sendable {
         guard let record = requests.removeValue(forKey: key) else { return }
         byClient[ClientRequestKey(client: record.client, requestId: record.clientRequestId)] = nil
         if let worker = record.worker {
-            registry.noteEnded(on: worker)
+            releaseSlot(on: worker)
         } else {
             queue.removeAll { $0 == key }
         }
         metrics.recordEnd(
             outcome, after: record.arrival.duration(to: now), sentError: sentError,
             unixSecond: Int64(clock.unixMs(at: now) / 1000))
+    }
+
+    /// One request of `worker` ended there; a draining worker with none left is forgotten.
+    mutating func releaseSlot(on worker: String) {
+        registry.noteEnded(on: worker)
+        if let entry = registry[worker], entry.isDraining, entry.inFlight == 0 {
+            logger.info("worker drained and left", metadata: ["worker": "\(worker)"])
+            registry.remove(worker)
+        }
     }
 
     /// Refuses a message before any request was made of it (undecodable, duplicate id).

@@ -16,11 +16,14 @@ public final class Controller: Sendable {
     private let streams: HTTPStreams
     private let board: SnapshotBoard
     private let shutDown: DispatchSemaphore
+    private let access: AccessLists?
     private let stopped = Atomic(false)
     private let submitted = Atomic<UInt64>(0)
 
     /// Binds the sockets and starts the socket thread.
+    /// - Throws: `CurveKeyFileError` for an allow-list that cannot be read; what binding threw.
     public static func start(_ configuration: ControllerConfiguration, logger: Logger) throws -> Controller {
+        let access = try configuration.security.map { security throws in try AccessLists(security) }
         let streams = HTTPStreams()
         let board = SnapshotBoard()
         let shutDown = DispatchSemaphore(value: 0)
@@ -30,20 +33,22 @@ public final class Controller: Sendable {
         ) { context in
             try ControllerHandler(
                 context: context, configuration: configuration, streams: streams, board: board, shutDown: shutDown,
-                logger: logger)
+                access: access, logger: logger)
         }
-        return Controller(configuration: configuration, thread: thread, streams: streams, board: board, shutDown: shutDown)
+        return Controller(
+            configuration: configuration, thread: thread, streams: streams, board: board, shutDown: shutDown, access: access)
     }
 
     private init(
         configuration: ControllerConfiguration, thread: SocketThread, streams: HTTPStreams, board: SnapshotBoard,
-        shutDown: DispatchSemaphore
+        shutDown: DispatchSemaphore, access: AccessLists?
     ) {
         self.configuration = configuration
         self.thread = thread
         self.streams = streams
         self.board = board
         self.shutDown = shutDown
+        self.access = access
         workerEndpoint = thread.endpoints[ControllerHandler.Index.workers]
         clientEndpoint = thread.endpoints[ControllerHandler.Index.clients]
     }
@@ -74,6 +79,16 @@ public final class Controller: Sendable {
         }
         return GenerationStream(stream, requestId: requestId)
     }
+
+    /// Reads the CURVE allow-lists again (SIGHUP): connections made from now on are judged by the
+    /// new lists; those already let in stay. On error the lists in force stay.
+    /// - Returns: the keys now listed, or `nil` when CURVE is off.
+    public func reloadKeys() throws(CurveKeyFileError) -> KeyCounts? {
+        try access?.reload()
+    }
+
+    /// The keys the CURVE allow-lists hold now; `nil` when CURVE is off.
+    public var keyCounts: KeyCounts? { access?.counts }
 
     /// Tells the workers DISCONNECT shutdown, ends every request with ERROR cancelled, closes the
     /// sockets and stops the thread. Safe to call more than once.

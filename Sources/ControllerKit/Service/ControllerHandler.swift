@@ -12,6 +12,8 @@ final class ControllerHandler: SocketThreadHandler {
         static let workers = 0, clients = 1, control = 2
         /// Where other threads queue messages (`Outbox.send(_:on:)`): it is connected to `control`.
         static let outbox = 3
+        /// The ZAP handler's REP socket, present when CURVE is on.
+        static let zap = 4
     }
 
     static let controlEndpoint = "inproc://loom-controller-control"
@@ -21,20 +23,33 @@ final class ControllerHandler: SocketThreadHandler {
     private let streams: HTTPStreams
     private let board: SnapshotBoard
     private let shutDown: DispatchSemaphore
+    private let access: AccessLists?
     private let logger: Logger
 
     init(
         context: Context, configuration: ControllerConfiguration, streams: HTTPStreams, board: SnapshotBoard,
-        shutDown: DispatchSemaphore, logger: Logger
+        shutDown: DispatchSemaphore, access: AccessLists?, logger: Logger
     ) throws {
         let limits = configuration.limits
+        // The ZAP handler is bound before the ROUTERs, so no connection is ever let in unasked.
+        let zap = try configuration.security.map { _ throws in
+            let socket = try Socket(context, type: .rep)
+            try socket.bind(ZAPAuthenticator.endpoint)
+            return socket
+        }
         let workers = try Socket(context, type: .router)
+        if let security = configuration.security {
+            try workers.makeCurveServer(secretKey: security.keys.secretKey, zapDomain: ControllerSecurity.workerDomain)
+        }
         try workers.set(.routerMandatory(true))
         try workers.set(.maxMessageSize(bytes: max(limits.maxHeaderBytes, limits.maxBodyBytes)))
         // Long enough for the DISCONNECTs of a shutdown to leave.
         try workers.set(.linger(.milliseconds(200)))
         try workers.bind(configuration.workerEndpoint)
         let clients = try Socket(context, type: .router)
+        if let security = configuration.security {
+            try clients.makeCurveServer(secretKey: security.keys.secretKey, zapDomain: ControllerSecurity.clientDomain)
+        }
         try clients.set(.routerMandatory(true))
         try clients.set(.maxMessageSize(bytes: max(limits.maxHeaderBytes, limits.maxBodyBytes)))
         // A client reading slowly gets this many replies queued before it counts as gone.
@@ -48,7 +63,8 @@ final class ControllerHandler: SocketThreadHandler {
         let outbox = try Socket(context, type: .pair)
         try outbox.set(.sendHighWaterMark(0))
         try outbox.connect(Self.controlEndpoint)
-        sockets = [workers, clients, control, outbox]
+        sockets = [workers, clients, control, outbox] + (zap.map { [$0] } ?? [])
+        self.access = access
         relay = Relay(configuration: configuration, logger: logger)
         self.streams = streams
         self.board = board
@@ -77,10 +93,32 @@ final class ControllerHandler: SocketThreadHandler {
                 shutDown.signal()
                 return
             }
+        case Index.zap:
+            answerZAP(frames)
+            return
         default:
             return
         }
         perform(now: now)
+    }
+
+    /// A new CURVE connection to one of the ROUTERs: let in or refused by the allow-lists; a refused
+    /// peer never gets as far as sending a message.
+    private func answerZAP(_ request: [[UInt8]]) {
+        guard let access else { return }
+        let decision = access.decide(request)
+        let peer = decision.domain == ControllerSecurity.workerDomain ? "worker" : "client"
+        let metadata: Logger.Metadata = ["address": "\(decision.address)", "key": "\(decision.clientKey ?? "none")"]
+        if decision.accepted {
+            logger.debug("accepted a \(peer) connection", metadata: metadata)
+        } else {
+            logger.warning("refused a \(peer) connection: its CURVE key is not on the \(peer) allow-list", metadata: metadata)
+        }
+        do {
+            try sockets[Index.zap].send(decision.reply, blocking: false)
+        } catch {
+            logger.error("could not answer a ZAP request", metadata: ["error": "\(error)"])
+        }
     }
 
     func tick() throws {

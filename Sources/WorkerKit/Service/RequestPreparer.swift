@@ -8,6 +8,9 @@ struct RequestPreparer {
     let modelName: String
     let template: ChatTemplate
     let builder: PromptBuilder
+    /// Prompt positions (text tokens and image embeddings) one request may have; `nil`: only the
+    /// model's context bounds it.
+    let maxPromptTokens: Int?
 
     struct Failure: Error {
         let code: ErrorCode
@@ -33,6 +36,9 @@ struct RequestPreparer {
             case .markerMismatch: throw Failure(code: .badRequest, message: error.description)
             case .noVisionModel, .badImage: throw Failure(code: .badImage, message: error.description)
             }
+        }
+        if let maxPromptTokens, prompt.items.count > maxPromptTokens {
+            throw Failure(code: .promptTooLong, message: "the prompt has \(prompt.items.count) positions; this worker takes at most \(maxPromptTokens)")
         }
         let deadline = request.deadlineUnixMs > 0 ? Date(timeIntervalSince1970: Double(request.deadlineUnixMs) / 1000) : nil
         return BatchEngine.Request(id: id, prompt: prompt.items, imagePositions: prompt.imagePositions,

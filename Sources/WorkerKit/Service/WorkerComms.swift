@@ -19,6 +19,9 @@ final class WorkerComms: SocketThreadHandler {
     private let limits: WireLimits
     private let logger: Logger
     private var lastHeard = ContinuousClock.now
+    /// When the controller last sent anything; `nil` before it ever did.
+    private var lastMessage: ContinuousClock.Instant?
+    private let healthFile: HealthFile?
     private var backoff: Duration = .seconds(1)
     private var reconnectAt: ContinuousClock.Instant?
 
@@ -30,6 +33,9 @@ final class WorkerComms: SocketThreadHandler {
         try socket.set(.maxMessageSize(bytes: WireLimits.default.maxTotalBodyBytes + (2 << 20)))
         try socket.set(.reconnectInterval(.milliseconds(200)))
         try socket.set(.reconnectIntervalMax(.seconds(5)))
+        if let serverKey = options.curveServerKey {
+            try socket.makeCurveClient(serverKey: serverKey, keys: try options.curveKeys ?? CurveKeyPair())
+        }
         try socket.connect(options.controller)
         sockets = [socket]
         endpoint = options.controller
@@ -38,6 +44,7 @@ final class WorkerComms: SocketThreadHandler {
         heartbeat = options.heartbeat
         liveness = options.liveness
         limits = .default
+        healthFile = options.healthFile.map(HealthFile.init)
         self.logger = logger
         register()
     }
@@ -49,6 +56,7 @@ final class WorkerComms: SocketThreadHandler {
 
     func handle(_ frames: [[UInt8]], from _: Int) throws {
         lastHeard = .now
+        lastMessage = lastHeard
         backoff = .seconds(1)
         let message: WorkerMessage
         do {
@@ -79,6 +87,7 @@ final class WorkerComms: SocketThreadHandler {
 
     func tick() throws {
         let now = ContinuousClock.now
+        reportHealth(now: now)
         if let at = reconnectAt {
             guard now >= at else { return }
             reconnectAt = nil
@@ -92,11 +101,22 @@ final class WorkerComms: SocketThreadHandler {
             startReconnect()
             return
         }
-        guard !compute.draining.load(ordering: .acquiring) else { return }
+        // Heartbeats go on while draining: the controller keeps relaying the requests that finish.
         let l = compute.load.withLock { $0 }
         let load = WorkerLoad(waiting: l.waiting, running: l.running, kvBlocksUsed: l.kvBlocksUsed, kvBlocksTotal: l.kvBlocksTotal,
                               tokensPerSecond: l.tokensPerSecond, recentImages: l.recentImages)
         _ = try? socket.send(WorkerMessage.heartbeat(load).encode(), blocking: false)
+    }
+
+    private func reportHealth(now: ContinuousClock.Instant) {
+        guard let healthFile else { return }
+        if compute.draining.load(ordering: .acquiring) {
+            healthFile.write(.draining)
+        } else if let lastMessage, now - lastMessage <= heartbeat * liveness {
+            healthFile.write(.connected)
+        } else {
+            healthFile.write(.disconnected)
+        }
     }
 
     private func startReconnect() {

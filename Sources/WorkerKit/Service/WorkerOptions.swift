@@ -1,4 +1,6 @@
+import Engine
 import Foundation
+import ZeroMQ
 
 /// How a worker runs: where its controller is, which model, and the sizes of its batch and KV pool.
 public struct WorkerOptions: Sendable {
@@ -15,6 +17,17 @@ public struct WorkerOptions: Sendable {
     public var heartbeat: Duration = .seconds(1)
     public var liveness = 3
     public var drain: Duration = .seconds(30)
+    /// Prompt positions one request may have; `nil`: the model's context length.
+    public var maxPromptTokens: Int?
+    /// Bounds of an image file, judged from its header before decoding.
+    public var imageLimits = ImageLimits.default
+    /// CURVE: the controller's public key (Z85); `nil`: plain TCP.
+    public var curveServerKey: String?
+    /// CURVE: this worker's key pair, whose public key the controller lists; `nil` with a server key:
+    /// a fresh pair at each start (only for a controller without a worker allow-list).
+    public var curveKeys: CurveKeyPair?
+    /// A file rewritten every heartbeat with `connected`, `disconnected` or `draining`, for probes.
+    public var healthFile: String?
 
     public init(controller: String, model: String, workerID: String? = nil, advertise: String? = nil) {
         self.controller = controller

@@ -42,11 +42,13 @@ public final class WorkerService: Sendable {
             let selection = ChatTemplate.forModel(gguf)
             if let warning = selection.warning { logger.warning("\(warning)") }
             let images = try options.mmproj.map { path throws in
-                try ImageEmbedder(mmproj: GGUFFile(path: path), languageWidth: model.config.dim, threads: options.threads)
+                try ImageEmbedder(mmproj: GGUFFile(path: path), languageWidth: model.config.dim, threads: options.threads,
+                                  limits: options.imageLimits)
             }
             let engine = BatchEngine(model: model, tokenizer: tokenizer, config: scheduling)
             let builder = PromptBuilder(tokenizer: tokenizer, images: images)
-            return (engine, RequestPreparer(modelName: name, template: selection.template, builder: builder))
+            return (engine, RequestPreparer(
+                modelName: name, template: selection.template, builder: builder, maxPromptTokens: options.maxPromptTokens))
         }
         let registration = registration, compute = compute
         comms = try SocketThread.start(name: "loom-comms", tickInterval: options.heartbeat) { context in
