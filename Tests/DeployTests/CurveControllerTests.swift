@@ -93,7 +93,7 @@ struct CurveControllerTests {
         }
         #expect(!controller.snapshot.status.workers.contains { $0.id == "unlisted" })
         #expect(unlistedLog.matching("queued").isEmpty, "the refused worker never gets a request")
-        #expect(Self.health(unlistedHealth) == "disconnected")
+        #expect(await eventually { Self.health(unlistedHealth) == "disconnected" })
         #expect(Self.health(directory.appendingPathComponent("listed.health")) == "connected")
 
         // The key is added and the list re-read (what SIGHUP does): the worker gets in and serves.
