@@ -4,25 +4,25 @@ import Synchronization
 import Glibc
 #endif
 
-/// Runs a body once per part, the parts on separate threads, and returns when all are done: part 0 on
-/// the caller's thread, the others on `parts − 1` threads that live as long as the runner. Work is split
-/// by part index, so per-part scratch is safe.
+/// Runs a body once per part and returns when all parts are done: the caller's thread and `parts − 1`
+/// threads that live as long as the runner each claim parts until none are left. Work is split by part
+/// index, never by thread, so per-part scratch is safe.
 ///
 /// A forward pass is about a hundred short parallel steps in a row: waking pooled threads through the
 /// kernel for each (libdispatch's concurrentPerform) costs more than the steps' imbalance, and on a busy
-/// machine it may not spread them at all. These threads spin briefly between steps, then sleep; the caller,
-/// waiting for the others to finish a step, spins briefly and then yields its core (on a machine busier
-/// than its cores, the part it waits for may need that core to run at all).
+/// machine it may not spread them at all. These threads spin briefly between steps, then sleep. Parts are
+/// claimed rather than assigned, so when a worker is slow to get a core (a machine busier than its
+/// cores), the caller runs its part too instead of waiting for it.
 final class ParallelRunner {
     let parts: Int
     private let crew: Crew
 
     init(parts: Int) {
         self.parts = max(parts, 1)
-        crew = Crew(workers: self.parts - 1)
-        for part in 1..<self.parts {
-            let thread = Thread { [crew] in crew.work(part: part) }
-            thread.name = "loom-vision-\(part)"
+        crew = Crew(parts: self.parts)
+        for index in 1..<self.parts {
+            let thread = Thread { [crew] in crew.work() }
+            thread.name = "loom-vision-\(index)"
             thread.start()
         }
     }
@@ -42,31 +42,36 @@ final class ParallelRunner {
     }
 }
 
-/// The state the caller and the workers share. A step is published by bumping `generation` (release)
-/// after storing `job`; workers acquire it, run their part, and count down `pending`. Sleeping is under
-/// `condition`, and a bump is made while holding it, so no wake-up is lost.
+/// What the caller and the workers share. `state` packs the step's generation (high bits) with the next
+/// unclaimed part (low bits): the caller publishes a step by storing a new generation with part 0
+/// (release, after storing `job`); anyone claims a part by incrementing it (compare-exchange, so a claim
+/// for a finished step fails). Sleeping is under `condition`, and publishing holds it, so no wake-up is
+/// lost.
 private final class Crew: @unchecked Sendable {  // synchronised as described above
-    private let workers: Int
-    private let generation = Atomic<Int>(0)
-    private let pending = Atomic<Int>(0)
+    private let parts: Int
+    private let state = Atomic<Int>(0)
+    private let finished = Atomic<Int>(0)
     private let condition = NSCondition()
+    /// Written by the caller only, before publishing a step.
     private var job: ((Int) -> Void)?
+    private var generation = 0
     private var stopped = false
-    /// Polls of `generation` before a worker sleeps: some tens of microseconds, longer than the gaps
-    /// between the steps of one forward pass.
-    private static let spins = 20_000
-    /// Polls of `pending` before the caller starts yielding: a few microseconds.
+    /// Polls of `state` before a worker sleeps: some tens of microseconds, longer than the gaps between
+    /// the steps of one forward pass.
+    private static let workerSpins = 20_000
+    /// Polls of `finished` before the caller starts yielding its core: a few microseconds.
     private static let callerSpins = 2_000
+    private static let partBits = 32
 
-    init(workers: Int) { self.workers = workers }
+    init(parts: Int) { self.parts = parts }
 
     func run(_ body: @escaping (Int) -> Void) {
         job = body
-        pending.store(workers, ordering: .relaxed)
-        publish()
-        body(0)
+        finished.store(0, ordering: .relaxed)
+        publish(generation + 1)
+        runParts(of: generation)
         var polls = 0
-        while pending.load(ordering: .acquiring) > 0 {
+        while finished.load(ordering: .acquiring) < parts {
             polls += 1
             if polls > Self.callerSpins { sched_yield() }
         }
@@ -75,35 +80,50 @@ private final class Crew: @unchecked Sendable {  // synchronised as described ab
 
     func stop() {
         stopped = true
-        publish()
+        publish(generation + 1)
     }
 
-    private func publish() {
+    private func publish(_ next: Int) {
+        generation = next
         condition.lock()
-        generation.add(1, ordering: .releasing)
+        state.store(next << Self.partBits, ordering: .releasing)
         condition.broadcast()
         condition.unlock()
     }
 
-    func work(part: Int) {
+    /// Claims and runs parts of step `step` until none are left (or the step is over).
+    private func runParts(of step: Int) {
+        var current = state.load(ordering: .acquiring)
+        while current >> Self.partBits == step, current & (1 << Self.partBits - 1) < parts {
+            let (claimed, original) = state.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+            if claimed {
+                job?(current & (1 << Self.partBits - 1))
+                finished.add(1, ordering: .releasing)
+                current += 1
+            } else {
+                current = original
+            }
+        }
+    }
+
+    func work() {
         var seen = 0
         while true {
-            var current = generation.load(ordering: .acquiring)
             var polls = 0
-            while current == seen && polls < Self.spins {
+            var step = state.load(ordering: .acquiring) >> Self.partBits
+            while step == seen && polls < Self.workerSpins {
                 polls += 1
-                current = generation.load(ordering: .acquiring)
+                step = state.load(ordering: .acquiring) >> Self.partBits
             }
-            if current == seen {
+            if step == seen {
                 condition.lock()
-                while generation.load(ordering: .acquiring) == seen { condition.wait() }
+                while state.load(ordering: .acquiring) >> Self.partBits == seen { condition.wait() }
                 condition.unlock()
-                current = generation.load(ordering: .acquiring)
+                step = state.load(ordering: .acquiring) >> Self.partBits
             }
-            seen = current
+            seen = step
             if stopped { return }
-            job?(part)
-            pending.subtract(1, ordering: .releasing)
+            runParts(of: step)
         }
     }
 }
