@@ -74,8 +74,9 @@ let package = Package(
         .testTarget(
             name: "ControllerKitTests",
             dependencies: ["ControllerKit", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], swiftSettings: optimised),
+        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine", "LoomProtocol", "ZeroMQ"]),
+        .testTarget(
+            name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], exclude: ["Data"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,6 +18,9 @@ struct Generate: ParsableCommand {
     @Option(help: "Drop tokens less likely than P times the most likely one.") var minP: Float = 0
     @Option(help: "Repetition penalty (1: none).") var repeatPenalty: Float = 1
     @Option(help: "Seed for sampling; the same seed gives the same text.") var seed: UInt64?
+    @Option(help: "Path to the vision projector (mmproj) GGUF file, for --image.") var mmproj: String?
+    @Option(help: "An image (JPEG or PNG) for the prompt, repeatable. With --chat each goes before the prompt text; a raw prompt needs one <image> marker per image.")
+    var image: [String] = []
     @Option(help: "Stop when this text appears (repeatable).") var stop: [String] = []
     @Option(help: "Compute threads.") var threads = 2
     @Flag(help: "Print one JSON object with prompt tokens, tokens, text and timings instead of streaming.") var json = false
@@ -26,11 +29,17 @@ struct Generate: ParsableCommand {
         let gguf = try GGUFFile(path: model)
         let tokenizer = try Tokenizer(gguf: gguf)
         let llm = try LlamaModel(gguf: gguf, pool: ComputePool(threads: threads))
+        if !image.isEmpty && mmproj == nil { throw ValidationError("--image needs --mmproj") }
+        let embedder = try mmproj.map { try ImageEmbedder(mmproj: GGUFFile(path: $0), languageWidth: llm.config.dim, threads: threads) }
+        let images = try image.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read image \(path)") }
+            return [UInt8](data)
+        }
         var text = prompt
         if chat {
             var messages: [ChatMessage] = []
             if let system { messages.append(ChatMessage(role: .system, text: system)) }
-            messages.append(ChatMessage(role: .user, text: prompt))
+            messages.append(ChatMessage(role: .user, content: images.map { _ in .image } + [.text(prompt)]))
             let chosen: ChatTemplate
             if let template {
                 chosen = try ChatTemplate(named: template)
@@ -41,7 +50,9 @@ struct Generate: ParsableCommand {
             }
             text = chosen.render(messages)
         }
-        let ids = tokenizer.encode(text, parseSpecial: chat, addSpecial: true)
+        let encodeStart = Date()
+        let built = try PromptBuilder(tokenizer: tokenizer, images: embedder).build(text, parseSpecial: chat, images: images)
+        let encodeSeconds = images.isEmpty ? 0 : Date().timeIntervalSince(encodeStart)
 
         var parameters = SamplingParameters()
         parameters.maxTokens = maxTokens
@@ -54,12 +65,12 @@ struct Generate: ParsableCommand {
         parameters.stop = stop
 
         let generator = Generator(model: llm, tokenizer: tokenizer)
-        let result = try generator.generate(ids.map(PromptItem.token), parameters: parameters) { delta in
+        let result = try generator.generate(built.items, parameters: parameters) { delta in
             guard !json else { return }
             FileHandle.standardOutput.write(Data(delta.utf8))
         }
         if json {
-            let report = GenerateReport(result)
+            let report = GenerateReport(result, imageTokens: built.imagePositions, imageEncodeSeconds: encodeSeconds)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -79,13 +90,17 @@ struct GenerateReport: Encodable {
     }
 
     let prompt_tokens: [Int32]
+    let image_tokens: Int
+    let image_encode_ms: Double
     let tokens: [Int32]
     let text: String
     let finish_reason: String
     let timings: Timings
 
-    init(_ r: Generator.Result) {
+    init(_ r: Generator.Result, imageTokens: Int, imageEncodeSeconds: Double) {
         prompt_tokens = r.promptTokens
+        image_tokens = imageTokens
+        image_encode_ms = imageEncodeSeconds * 1000
         tokens = r.tokens
         text = r.text
         finish_reason = r.finishReason.rawValue

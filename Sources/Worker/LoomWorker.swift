@@ -5,5 +5,5 @@ struct LoomWorker: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loom-worker",
         abstract: "Loads a language model (and optionally a vision projector) and runs it.",
-        subcommands: [Generate.self, Tokenize.self, BenchEngine.self])
+        subcommands: [Serve.self, Generate.self, Tokenize.self, BenchEngine.self, BenchServe.self])
 }

@@ -110,4 +110,27 @@ struct BatchEngineTests {
             }
         }
     }
+
+    /// 500 requests in a row: resident memory stays within 5% of where it was after the first 50.
+    @Test func memoryStaysFlatOverManyRequests() throws {
+        let (model, tokenizer) = try Self.load()
+        let engine = BatchEngine(model: model, tokenizer: tokenizer, config: try Self.config())
+        var afterFifty = 0
+        for i in 0..<500 {
+            var p = SamplingParameters.greedy
+            p.maxTokens = 2
+            p.ignoreEOS = true
+            let prompt = tokenizer.encode("Request \(i)", parseSpecial: false)
+            #expect(engine.submit(BatchEngine.Request(id: RequestID(UInt64(i)), prompt: prompt.map(PromptItem.token), parameters: p)) == nil)
+            var finished = false
+            while !finished {
+                for e in engine.step() { if case .finished = e { finished = true } }
+            }
+            if i == 49 { afterFifty = ProcessMemory.residentBytes }
+        }
+        let after = ProcessMemory.residentBytes
+        print("resident after 50 requests: \(afterFifty >> 20) MiB, after 500: \(after >> 20) MiB")
+        #expect(Double(after) <= Double(afterFifty) * 1.05)
+        #expect(engine.kvBlocksUsed == 0)
+    }
 }

@@ -12,6 +12,7 @@ public final class LlamaModel {
     let weights: LlamaWeights
     let rotary: RotaryTable
     let pool: ComputePool
+    let matmul: MatmulContext
     let state: RunState
     /// Kept alive: the weights point into its mapping.
     public let gguf: GGUFFile
@@ -22,6 +23,7 @@ public final class LlamaModel {
         weights = try LlamaWeights(gguf: gguf, config: config)
         rotary = RotaryTable(ropeDim: config.ropeDim, base: config.ropeBase, positions: config.contextLength)
         self.pool = pool
+        matmul = MatmulContext(pool: pool, maxBatch: max(maxBatchTokens, maxLogitRows), maxCols: max(config.dim, config.ffnDim))
         self.maxBatchTokens = maxBatchTokens
         self.maxLogitRows = maxLogitRows
         state = RunState(config: config, maxTokens: maxBatchTokens, maxLogitRows: maxLogitRows, threads: pool.threadCount)
@@ -52,9 +54,9 @@ public final class LlamaModel {
         for (l, layer) in weights.layers.enumerated() {
             // Attention block
             for i in 0..<n { rmsNorm(s.x + i * dim, layer.attentionNorm, s.xb + i * dim, n: dim, eps: c.rmsEpsilon) }
-            matmul(layer.query, s.xb, batch: n, s.q, pool: pool)
-            matmul(layer.key, s.xb, batch: n, s.k, pool: pool)
-            matmul(layer.value, s.xb, batch: n, s.v, pool: pool)
+            matmul.multiply(s.xb, batch: n, into: [
+                MatmulTarget(layer.query, into: s.q), MatmulTarget(layer.key, into: s.k), MatmulTarget(layer.value, into: s.v),
+            ])
             for i in 0..<n {
                 let slot = Int(batch.slots[i]), position = Int(batch.positions[i])
                 rotary.apply(s.q + i * dim, heads: c.heads, headDim: c.headDim, position: position)
@@ -65,15 +67,14 @@ public final class LlamaModel {
                 loom_round_to_f16(s.q + i * dim, Int32(dim))
             }
             attention(batch, layer: l, cache: cache)
-            matmul(layer.output, s.attention, batch: n, s.xb, pool: pool)
+            matmul.multiply(layer.output, s.attention, batch: n, into: s.xb)
             for i in 0..<n { add(s.x + i * dim, s.xb + i * dim, n: dim) }
 
             // Feed-forward block (SwiGLU)
             for i in 0..<n { rmsNorm(s.x + i * dim, layer.ffnNorm, s.xb + i * dim, n: dim, eps: c.rmsEpsilon) }
-            matmul(layer.gate, s.xb, batch: n, s.gate, pool: pool)
-            matmul(layer.up, s.xb, batch: n, s.up, pool: pool)
+            matmul.multiply(s.xb, batch: n, into: [MatmulTarget(layer.gate, into: s.gate), MatmulTarget(layer.up, into: s.up)])
             siluMultiply(s.gate, s.up, n: n * c.ffnDim)
-            matmul(layer.down, s.gate, batch: n, s.xb, pool: pool)
+            matmul.multiply(layer.down, s.gate, batch: n, into: s.xb)
             for i in 0..<n { add(s.x + i * dim, s.xb + i * dim, n: dim) }
         }
 
@@ -82,7 +83,7 @@ public final class LlamaModel {
         for (r, entry) in batch.logitEntries.enumerated() {
             rmsNorm(s.x + Int(entry) * dim, weights.outputNorm, s.xb + r * dim, n: dim, eps: c.rmsEpsilon)
         }
-        if rows > 0 { matmul(weights.output, s.xb, batch: rows, s.logits, pool: pool) }
+        if rows > 0 { matmul.multiply(weights.output, s.xb, batch: rows, into: s.logits) }
         return UnsafeBufferPointer(start: s.logits, count: rows * c.vocabSize)
     }
 
@@ -92,61 +93,54 @@ public final class LlamaModel {
     /// (causal), softmax, weighted sum of values, for the `groupSize` query heads sharing that KV head.
     private func attention(_ batch: DecoderBatch, layer: Int, cache: KVCache.View) {
         let c = config, s = state.view
-        let tasks = batch.count * c.kvHeads
-        let threads = pool.threadCount
-        let scale = 1 / Float(c.headDim).squareRoot()
         batch.positions.withUnsafeBufferPointer { positions in
             batch.slots.withUnsafeBufferPointer { slots in
                 let positions = SendablePointer(positions.baseAddress!), slots = SendablePointer(slots.baseAddress!)
-                pool.parallelFor(threads) { worker in
-                    let scores = s.scores + worker * c.groupSize * c.contextLength
-                    // Interleaved so the long causal rows of a prefill chunk spread over the threads.
-                    for task in stride(from: worker, to: tasks, by: threads) {
-                        let i = task / c.kvHeads, g = task % c.kvHeads
-                        let position = Int(positions.pointer[i]), slot = Int(slots.pointer[i])
-                        let length = position + 1
-                        for h in 0..<c.groupSize {
-                            let head = g * c.groupSize + h
-                            let q = s.q + i * c.dim + head * c.headDim
-                            let row = scores + h * c.contextLength
-                            var maxScore = -Float.infinity
-                            var j = 0
-                            while j < length {
-                                let block = cache.block(slot: slot, index: j / cache.blockSize)
-                                let keys = cache.panel(block: block, layer: layer, kind: 0) + g * c.headDim
-                                let end = min(length, (j / cache.blockSize + 1) * cache.blockSize)
-                                for p in j..<end {
-                                    let score = loom_dot_f16_f32(keys + (p % cache.blockSize) * c.kvDim, q, Int32(c.headDim)) * scale
-                                    row[p] = score
-                                    maxScore = max(maxScore, score)
-                                }
-                                j = end
-                            }
-                            var sum: Float = 0
-                            for p in 0..<length {
-                                let e = expf(row[p] - maxScore)
-                                row[p] = e
-                                sum += e
-                            }
-                            let inv = 1 / sum
-                            for p in 0..<length { row[p] *= inv }
-                            // The weights meet half-precision values in half precision, as in llama.cpp.
-                            loom_round_to_f16(row, Int32(length))
-                            let out = s.attention + i * c.dim + head * c.headDim
-                            out.update(repeating: 0, count: c.headDim)
-                            j = 0
-                            while j < length {
-                                let block = cache.block(slot: slot, index: j / cache.blockSize)
-                                let values = cache.panel(block: block, layer: layer, kind: 1) + g * c.headDim
-                                let end = min(length, (j / cache.blockSize + 1) * cache.blockSize)
-                                for p in j..<end {
-                                    loom_axpy_f16(row[p], values + (p % cache.blockSize) * c.kvDim, out, Int32(c.headDim))
-                                }
-                                j = end
-                            }
-                        }
+                pool.parallelFor(batch.count * c.kvHeads) { task, thread in
+                    let i = task / c.kvHeads, group = task % c.kvHeads
+                    let scores = s.scores + thread * c.groupSize * c.contextLength
+                    for h in 0..<c.groupSize {
+                        let head = group * c.groupSize + h
+                        Self.attend(query: s.q + i * c.dim + head * c.headDim, group: group, layer: layer,
+                                    slot: Int(slots.pointer[i]), length: Int(positions.pointer[i]) + 1, cache: cache,
+                                    config: c, scores: scores + h * c.contextLength,
+                                    out: s.attention + i * c.dim + head * c.headDim)
                     }
                 }
+            }
+        }
+    }
+
+    /// One query head over the first `length` positions of its sequence's K and V (half precision).
+    @inline(__always)
+    private static func attend(query: UnsafeMutablePointer<Float>, group: Int, layer: Int, slot: Int, length: Int,
+                               cache: KVCache.View, config c: LlamaConfig, scores: UnsafeMutablePointer<Float>,
+                               out: UnsafeMutablePointer<Float>) {
+        let scale = 1 / Float(c.headDim).squareRoot()
+        var maxScore = -Float.infinity
+        for start in stride(from: 0, to: length, by: cache.blockSize) {
+            let keys = cache.panel(block: cache.block(slot: slot, index: start / cache.blockSize), layer: layer, kind: 0) + group * c.headDim
+            for p in start..<min(length, start + cache.blockSize) {
+                let score = loom_dot_f16_f32(keys + (p - start) * c.kvDim, query, Int32(c.headDim)) * scale
+                scores[p] = score
+                maxScore = max(maxScore, score)
+            }
+        }
+        var sum: Float = 0
+        for p in 0..<length {
+            let e = expf(scores[p] - maxScore)
+            scores[p] = e
+            sum += e
+        }
+        let inv = 1 / sum
+        for p in 0..<length { scores[p] *= inv }
+        // The weights meet half-precision values in half precision, as in llama.cpp.
+        loom_round_to_f16(scores, Int32(length))
+        out.update(repeating: 0, count: c.headDim)
+        for start in stride(from: 0, to: length, by: cache.blockSize) {
+            let values = cache.panel(block: cache.block(slot: slot, index: start / cache.blockSize), layer: layer, kind: 1) + group * c.headDim
+            for p in start..<min(length, start + cache.blockSize) {
+                loom_axpy_f16(scores[p], values + (p - start) * c.kvDim, out, Int32(c.headDim))
             }
         }
     }

@@ -11,9 +11,9 @@ import Darwin
 @inline(__always)
 func rmsNorm(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
              n: Int, eps: Float) {
-    var sum: Float = 0
-    for i in 0..<n { sum += x[i] * x[i] }
-    let scale = 1 / (sum / Float(n) + eps).squareRoot()
+    var sum: Double = 0  // llama.cpp sums in double
+    for i in 0..<n { sum += Double(x[i] * x[i]) }
+    let scale = 1 / (Float(sum / Double(n)) + eps).squareRoot()
     for i in 0..<n { out[i] = x[i] * scale * weight[i] }
 }
 
@@ -84,11 +84,15 @@ struct RotaryTable {
         let half = ropeDim / 2
         var c = [Float](repeating: 0, count: positions * half)
         var s = c
+        // As llama.cpp computes it, in single precision: θ_i = p · s^i with s = base^(−2/ropeDim), the
+        // power taken by repeated multiplication. Matching its rounding keeps greedy tokens identical.
+        let thetaScale = powf(base, -2 / Float(ropeDim))
         for p in 0..<positions {
+            var theta = Float(p)
             for i in 0..<half {
-                let theta = Double(p) * pow(Double(base), -2 * Double(i) / Double(ropeDim))
-                c[p * half + i] = Float(cos(theta))
-                s[p * half + i] = Float(sin(theta))
+                c[p * half + i] = cosf(theta)
+                s[p * half + i] = sinf(theta)
+                theta *= thetaScale
             }
         }
         cosines = c

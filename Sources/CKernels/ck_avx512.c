@@ -1,0 +1,377 @@
+// Integer kernels for AVX-512 with VNNI: one vpdpbusd multiplies 64 unsigned weight bytes (4 values
+// of each of 16 rows) by 4 signed activation bytes broadcast to every lane, and adds each lane's 4
+// products to its 32-bit sum.
+//
+// Written in C because Swift's SIMD types have no access to vpdpbusd / vpmaddubsw (integer
+// multiply-accumulate of u8 × s8): the integer dot product is the whole point of these kernels.
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include "ck_internal.h"
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c"))), apply_to = function)
+
+#define CK_SUFFIX(name) name##_avx512
+#define CK_TILE_BATCH 8
+#define CK_PACK pack_avx512
+#define CK_QUANTIZE_32 quantize_32_512
+#define CK_QUANTIZE_256 quantize_256_512
+static inline void quantize_32_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr);
+static inline void quantize_256_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr);
+#include "ck_generic.h"
+
+// ---- Activation quantization: the same arithmetic as ck_quantize_32 / ck_quantize_256 ----
+
+CK_INLINE float ck_round_to_half_f16c(float f) { return _cvtsh_ss(_cvtss_sh(f, _MM_FROUND_TO_NEAREST_INT)); }
+
+CK_INLINE __m512i ck_round_to_int(__m512 v) {
+    return _mm512_cvt_roundps_epi32(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+
+CK_INLINE void quantize_32_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
+    for (int g = 0; g < cols / 32; g++) {
+        const __m512 x0 = _mm512_loadu_ps(x + 32 * g), x1 = _mm512_loadu_ps(x + 32 * g + 16);
+        const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
+        const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
+        const __m512i q0 = ck_round_to_int(_mm512_mul_ps(x0, _mm512_set1_ps(id)));
+        const __m512i q1 = ck_round_to_int(_mm512_mul_ps(x1, _mm512_set1_ps(id)));
+        _mm_storeu_si128((__m128i *)(q + 32 * g), _mm512_cvtepi32_epi8(q0));
+        _mm_storeu_si128((__m128i *)(q + 32 * g + 16), _mm512_cvtepi32_epi8(q1));
+        const int sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+        da[g] = ck_round_to_half_f16c(d);
+        if (f->act == CK_ACT_Q8_1) ((float *)corr)[g] = ck_round_to_half_f16c(d * (float)sum);
+        else ((int32_t *)corr)[g] = -f->offset * sum;
+    }
+}
+
+CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, int8_t *q, float *da, void *corr) {
+    const int per = 256 / f->g;
+    for (int s = 0; s < cols / 256; s++) {
+        const float *xs = x + 256 * s;
+        __m512 v[16], m = _mm512_setzero_ps();
+        for (int k = 0; k < 16; k++) {
+            v[k] = _mm512_loadu_ps(xs + 16 * k);
+            m = _mm512_max_ps(m, _mm512_abs_ps(v[k]));
+        }
+        const float amax = _mm512_reduce_max_ps(m);
+        float d = 0.f, iscale = 0.f;
+        if (amax != 0.f) {
+            // The first value of largest magnitude, with its sign.
+            float max = amax;
+            for (int k = 0; k < 16; k++) {
+                const __mmask16 hit = _mm512_cmp_ps_mask(_mm512_abs_ps(v[k]), _mm512_set1_ps(amax), _CMP_EQ_OQ);
+                if (hit) { max = xs[16 * k + __builtin_ctz(hit)]; break; }
+            }
+            iscale = -127.f / max;
+            d = 1.f / iscale;
+        }
+        int sums[16];
+        for (int k = 0; k < 16; k++) {
+            __m512i qk = ck_round_to_int(_mm512_mul_ps(v[k], _mm512_set1_ps(iscale)));
+            qk = _mm512_min_epi32(qk, _mm512_set1_epi32(127));
+            _mm_storeu_si128((__m128i *)(q + 256 * s + 16 * k), _mm512_cvtepi32_epi8(qk));
+            sums[k] = _mm512_reduce_add_epi32(qk);
+        }
+        for (int gi = 0; gi < per; gi++) {
+            const int sum = per == 16 ? sums[gi] : sums[2 * gi] + sums[2 * gi + 1];
+            const int at = s * per + gi;
+            da[at] = d;
+            if (f->kind == CK_MIN) ((float *)corr)[at] = d * (float)sum;
+            else ((int32_t *)corr)[at] = -f->offset * sum;
+        }
+    }
+}
+
+// ---- Unpacking with whole-register shuffles ----
+
+// The 16 × 16 bytes at rows[i] + at, as four units: unit u holds bytes 4u…4u+3 of every row.
+CK_INLINE void ck_transpose16x4(const uint8_t *const *rows, size_t at, __m512i *units) {
+    __m512i a[4];
+    for (int k = 0; k < 4; k++) {
+        a[k] = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(rows[k] + at)));
+        a[k] = _mm512_inserti32x4(a[k], _mm_loadu_si128((const __m128i *)(rows[k + 4] + at)), 1);
+        a[k] = _mm512_inserti32x4(a[k], _mm_loadu_si128((const __m128i *)(rows[k + 8] + at)), 2);
+        a[k] = _mm512_inserti32x4(a[k], _mm_loadu_si128((const __m128i *)(rows[k + 12] + at)), 3);
+    }
+    // Lane L of a[k] is row 4L + k: a 4 × 4 transpose of dwords inside each lane.
+    const __m512i t0 = _mm512_unpacklo_epi32(a[0], a[1]), t1 = _mm512_unpackhi_epi32(a[0], a[1]);
+    const __m512i t2 = _mm512_unpacklo_epi32(a[2], a[3]), t3 = _mm512_unpackhi_epi32(a[2], a[3]);
+    units[0] = _mm512_unpacklo_epi64(t0, t2);
+    units[1] = _mm512_unpackhi_epi64(t0, t2);
+    units[2] = _mm512_unpacklo_epi64(t1, t3);
+    units[3] = _mm512_unpackhi_epi64(t1, t3);
+}
+
+CK_INLINE __m512i ck_row_offsets(const uint8_t *const *rows) {
+    int32_t o[16];
+    for (int i = 0; i < 16; i++) o[i] = (int32_t)(rows[i] - rows[0]);
+    return _mm512_loadu_si512(o);
+}
+
+CK_INLINE void ck_group_rows(const uint8_t *w, size_t row_bytes, int nrows, const uint8_t **rows) {
+    for (int i = 0; i < 16; i++) rows[i] = ck_group_row(w, row_bytes, nrows, i);
+}
+
+// One group of 32 values of 16 rows, unpacked into registers: 8 units, scales, mins. Q4_0 / Q4_1
+// hold 16 bytes of nibbles (byte j: value j low, value j + 16 high); Q8_0 32 signed bytes (q + 128).
+CK_INLINE void unpack_group_512(const int type, const uint8_t *const *r, __m512i offsets, int g, __m512i *w,
+                                __m512 *scale, __m512 *mins) {
+    const size_t block_bytes = type == CK_Q8_0 ? 34 : type == CK_Q4_1 ? 20 : 18, o = (size_t)g * block_bytes;
+    if (type == CK_Q8_0) {
+        const __m512i flip = _mm512_set1_epi8((char)0x80);
+        ck_transpose16x4(r, o + 2, w);
+        ck_transpose16x4(r, o + 18, w + 4);
+        for (int k = 0; k < 8; k++) w[k] = _mm512_xor_si512(w[k], flip);
+    } else {
+        const __m512i low = _mm512_set1_epi8(0x0F);
+        __m512i raw[4];
+        ck_transpose16x4(r, o + (type == CK_Q4_1 ? 4 : 2), raw);
+        for (int k = 0; k < 4; k++) {
+            w[k] = _mm512_and_si512(raw[k], low);
+            w[k + 4] = _mm512_and_si512(_mm512_srli_epi16(raw[k], 4), low);
+        }
+    }
+    // The f16 scale (and min) at each block's start, gathered for the 16 rows.
+    const __m512i pairs = _mm512_i32gather_epi32(offsets, (const void *)(r[0] + o), 1);
+    *scale = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(pairs));
+    *mins = type == CK_Q4_1 ? _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(pairs, 16))) : _mm512_setzero_ps();
+}
+
+CK_INLINE int ck_unpacks_in_registers(int type) { return type == CK_Q4_0 || type == CK_Q4_1 || type == CK_Q8_0; }
+
+// The 32 bytes at rows[i] + at as eight units (unit k: bytes 4k…4k+3 of every row).
+CK_INLINE void ck_transpose16x8(const uint8_t *const *rows, size_t at, __m512i *units) {
+    ck_transpose16x4(rows, at, units);
+    ck_transpose16x4(rows, at + 16, units + 4);
+}
+
+CK_INLINE __m512i ck_gather(const uint8_t *const *r, __m512i offsets, size_t at) {
+    return _mm512_i32gather_epi32(offsets, (const void *)(r[0] + at), 1);
+}
+
+// Byte `b` of every lane, as floats.
+CK_INLINE __m512 ck_byte_to_float(__m512i v, int b) {
+    return _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(v, 8 * b), _mm512_set1_epi32(0xFF)));
+}
+
+// Q4_K / Q5_K: per super-block of 256, scales and mins of its 8 sub-blocks decoded for 16 rows at
+// once (ggml's 6-bit packing), 32 bytes of nibbles per pair of sub-blocks, and for Q5_K a fifth
+// bit per value from 32 bytes of high bits.
+CK_INLINE void pack_k4_512(const int type, const uint8_t *const *r, __m512i offsets, int cols, uint8_t *panel) {
+    const size_t block_bytes = type == CK_Q5_K ? 176 : 144, nibbles = type == CK_Q5_K ? 48 : 16;
+    const __m512i low6 = _mm512_set1_epi32(0x3f3f3f3f), low4 = _mm512_set1_epi32(0x0f0f0f0f);
+    const __m512i top2 = _mm512_set1_epi32(0x03030303), low = _mm512_set1_epi8(0x0F), bit4 = _mm512_set1_epi8(0x10);
+    for (int sb = 0; sb < cols / 256; sb++) {
+        const size_t o = (size_t)sb * block_bytes;
+        const __m512i dd = ck_gather(r, offsets, o);
+        const __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(dd));
+        const __m512 dmin = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(dd, 16)));
+        const __m512i q0 = ck_gather(r, offsets, o + 4), q1 = ck_gather(r, offsets, o + 8), q2 = ck_gather(r, offsets, o + 12);
+        const __m512i scales[2] = {
+            _mm512_and_si512(q0, low6),
+            _mm512_or_si512(_mm512_and_si512(q2, low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q0, 6), top2), 4)),
+        };
+        const __m512i mins[2] = {
+            _mm512_and_si512(q1, low6),
+            _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(q2, 4), low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q1, 6), top2), 4)),
+        };
+        __m512i high[8];
+        if (type == CK_Q5_K) ck_transpose16x8(r, o + 16, high);
+        for (int j = 0; j < 4; j++) {
+            __m512i raw[8];
+            ck_transpose16x8(r, o + nibbles + 32 * (size_t)j, raw);
+            for (int half = 0; half < 2; half++) {
+                const int sub = 2 * j + half;
+                uint8_t *p = panel + (size_t)(8 * sb + sub) * 640;
+                for (int k = 0; k < 8; k++) {
+                    __m512i v = _mm512_and_si512(half ? _mm512_srli_epi16(raw[k], 4) : raw[k], low);
+                    if (type == CK_Q5_K) {
+                        const __m512i h = sub <= 4 ? _mm512_slli_epi16(high[k], 4 - sub) : _mm512_srli_epi16(high[k], sub - 4);
+                        v = _mm512_or_si512(v, _mm512_and_si512(h, bit4));
+                    }
+                    _mm512_store_si512(p + 64 * k, v);
+                }
+                _mm512_store_ps((float *)(p + 512), _mm512_mul_ps(d, ck_byte_to_float(scales[sub / 4], sub % 4)));
+                const __m512 min = _mm512_mul_ps(dmin, ck_byte_to_float(mins[sub / 4], sub % 4));
+                _mm512_store_ps((float *)(p + 576), _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(min), _mm512_set1_epi32((int)0x80000000u))));
+            }
+        }
+    }
+}
+
+// Q6_K: per super-block of 256, 16 signed scales (one per 16 values) and 6-bit values from 128
+// bytes of low nibbles and 64 bytes of 2-bit pairs, in two halves of 128 values.
+CK_INLINE void pack_q6k_512(const uint8_t *const *r, __m512i offsets, int cols, uint8_t *panel) {
+    const __m512i low = _mm512_set1_epi8(0x0F), pair = _mm512_set1_epi8(0x30);
+    for (int sb = 0; sb < cols / 256; sb++) {
+        const size_t o = (size_t)sb * 210;
+        // d is the last two bytes of the block: read the dword ending there.
+        const __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(ck_gather(r, offsets, o + 206), 16)));
+        for (int q = 0; q < 4; q++) {
+            const __m512i sc = ck_gather(r, offsets, o + 192 + 4 * (size_t)q);
+            for (int b = 0; b < 4; b++) {
+                const __m512 scale = _mm512_cvtepi32_ps(_mm512_srai_epi32(_mm512_slli_epi32(sc, 24 - 8 * b), 24));
+                _mm512_store_ps((float *)(panel + (size_t)(16 * sb + 4 * q + b) * 320 + 256), _mm512_mul_ps(d, scale));
+            }
+        }
+        for (int n = 0; n < 2; n++) {
+            __m512i a[8], b[8], h[8];
+            ck_transpose16x8(r, o + 64 * (size_t)n, a);
+            ck_transpose16x8(r, o + 64 * (size_t)n + 32, b);
+            ck_transpose16x8(r, o + 128 + 32 * (size_t)n, h);
+            for (int k = 0; k < 8; k++) {
+                // (x & 0x0F) | y, y already masked to bits 4–5.
+                #define CK_MERGE(x, y) _mm512_ternarylogic_epi32((x), (y), low, 0xEC)
+                const __m512i values[4] = {
+                    CK_MERGE(a[k], _mm512_and_si512(_mm512_slli_epi32(h[k], 4), pair)),
+                    CK_MERGE(b[k], _mm512_and_si512(_mm512_slli_epi32(h[k], 2), pair)),
+                    CK_MERGE(_mm512_srli_epi32(a[k], 4), _mm512_and_si512(h[k], pair)),
+                    CK_MERGE(_mm512_srli_epi32(b[k], 4), _mm512_and_si512(_mm512_srli_epi32(h[k], 2), pair)),
+                };
+                #undef CK_MERGE
+                for (int m = 0; m < 4; m++) {
+                    const int group = 16 * sb + 8 * n + 2 * m + k / 4;
+                    _mm512_store_si512(panel + (size_t)group * 320 + 64 * (k % 4), values[m]);
+                }
+            }
+        }
+    }
+}
+
+CK_INLINE void pack_avx512(const int type, const uint8_t *w, size_t row_bytes, int nrows, int cols, uint8_t *panel) {
+    const uint8_t *r[16];
+    ck_group_rows(w, row_bytes, nrows, r);
+    const __m512i offsets = ck_row_offsets(r);
+    switch (type) {
+    case CK_Q4_K: case CK_Q5_K: pack_k4_512(type, r, offsets, cols, panel); return;
+    case CK_Q6_K: pack_q6k_512(r, offsets, cols, panel); return;
+    case CK_Q4_0: case CK_Q4_1: case CK_Q8_0: break;
+    default: ck_pack(type, w, row_bytes, nrows, cols, panel); return;
+    }
+    ck_format f;
+    ck_format_of(type, &f);
+    const size_t stride = ck_panel_stride(&f);
+    for (int g = 0; g < cols / 32; g++) {
+        __m512i units[8];
+        __m512 scale, mins;
+        unpack_group_512(type, r, offsets, g, units, &scale, &mins);
+        uint8_t *p = panel + (size_t)g * stride;
+        for (int k = 0; k < 8; k++) _mm512_store_si512(p + 64 * k, units[k]);
+        _mm512_store_ps((float *)(p + 512), scale);
+        if (f.kind == CK_MIN) _mm512_store_ps((float *)(p + 576), mins);
+    }
+}
+
+// ---- The hot spot ----
+
+// Where a tile's weights come from: a panel, or (for a batch of at most one tile) the raw rows,
+// unpacked in registers as they are used.
+typedef struct {
+    const uint8_t *panel;
+    size_t stride;
+    const uint8_t *rows[16];
+    __m512i offsets;
+} ck_source;
+
+// A tile: 16 output rows × BT activation rows, accumulated in BT registers of 16 float lanes, one
+// per output row. Each unpacked weight vector is used for all BT activation rows; per activation
+// row and group of G values: G/4 vpdpbusd with the activation dword broadcast from memory, one
+// conversion, one scale multiply, one FMA (one more for mins). Every activation row goes through
+// the same arithmetic whatever BT and the source are, so a row's result does not depend on the
+// batch it came in. RAW is 0 for a panel, else the type unpacked from raw rows.
+CK_INLINE void tile512(const ck_source *src, int groups, const ck_acts *a, int b, float *y, size_t ldy, int nrows,
+                       const int G, const int KIND, const int RAW, const int BT) {
+    const int units = G / 4;
+    const size_t gs = a->groups;
+    const int8_t *q = a->q + (size_t)b * a->cols;
+    const float *da = a->da + (size_t)b * gs;
+    const int32_t *offsets = (const int32_t *)a->corr + (size_t)b * gs;
+    const float *sums = (const float *)a->corr + (size_t)b * gs;
+    // Independent dot chains: one per activation row, several for a row alone (vpdpbusd's latency
+    // would otherwise idle the units).
+    const int chains = BT >= 4 ? 1 : BT == 1 ? 4 : 2;
+    __m512 acc[CK_TILE_BATCH];
+    for (int j = 0; j < BT; j++) acc[j] = _mm512_setzero_ps();
+    for (int g = 0; g < groups; g++) {
+        __m512i w[8];
+        __m512 scale, mins;
+        if (RAW) {
+            unpack_group_512(RAW, src->rows, src->offsets, g, w, &scale, &mins);
+        } else {
+            const uint8_t *p = src->panel + (size_t)g * src->stride;
+            for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
+            scale = _mm512_load_ps((const float *)(p + 64 * units));
+            mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
+        }
+        __m512i dot[CK_TILE_BATCH][4];
+        for (int j = 0; j < BT; j++) {
+            dot[j][0] = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[(size_t)j * gs + g]) : _mm512_setzero_si512();
+            for (int c = 1; c < chains; c++) dot[j][c] = _mm512_setzero_si512();
+        }
+        for (int u = 0; u < units; u++) {
+            for (int j = 0; j < BT; j++) {
+                const uint8_t *x = (const uint8_t *)q + (size_t)j * a->cols + (size_t)g * G + 4 * u;
+                dot[j][u % chains] = _mm512_dpbusd_epi32(dot[j][u % chains], w[u], _mm512_set1_epi32((int)ck_load_u32(x)));
+            }
+        }
+        for (int j = 0; j < BT; j++) {
+            for (int c = 1; c < chains; c++) dot[j][0] = _mm512_add_epi32(dot[j][0], dot[j][c]);
+            const __m512 s = _mm512_mul_ps(scale, _mm512_set1_ps(da[(size_t)j * gs + g]));
+            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[j][0]), s, acc[j]);
+            if (KIND == CK_MIN) acc[j] = _mm512_fmadd_ps(mins, _mm512_set1_ps(sums[(size_t)j * gs + g]), acc[j]);
+        }
+    }
+    const __mmask16 keep = (__mmask16)((1u << nrows) - 1);
+    for (int j = 0; j < BT; j++) _mm512_mask_storeu_ps(y + (size_t)j * ldy, keep, acc[j]);
+}
+
+typedef void (*ck_tile_fn)(const ck_source *, int, const ck_acts *, int, float *, size_t, int);
+
+#define CK_DEFINE_TILE(G, KIND, RAW, BT)                                                                     \
+    static void tile512_##G##_##KIND##_##RAW##_##BT(const ck_source *src, int groups, const ck_acts *a, int b, \
+                                                    float *y, size_t ldy, int nrows) {                       \
+        tile512(src, groups, a, b, y, ldy, nrows, G, KIND, RAW, BT);                                          \
+    }
+#define CK_NAME_TILE(G, KIND, RAW, BT) tile512_##G##_##KIND##_##RAW##_##BT,
+
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 0)
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 1, 0)
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 16, 0, 0)
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 2)  // Q4_0 from raw rows
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 1, 3)  // Q4_1
+CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 8)  // Q8_0
+static const ck_tile_fn tiles_32_offset[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 0)};
+static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 1, 0)};
+static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 16, 0, 0)};
+static const ck_tile_fn tiles_raw_q4_0[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 2)};
+static const ck_tile_fn tiles_raw_q4_1[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 1, 3)};
+static const ck_tile_fn tiles_raw_q8_0[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 8)};
+
+static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
+                        float *y, size_t ldy, int nrows) {
+    const ck_tile_fn *table = f->g == 16 ? tiles_16_offset : f->kind == CK_MIN ? tiles_32_min : tiles_32_offset;
+    ck_source src;
+    src.panel = panel;
+    src.stride = ck_panel_stride(f);
+    table[bt - 1](&src, groups, a, b, y, ldy, nrows);
+}
+
+void ck_matmul_rows_avx512(const ck_format *f, const uint8_t *w, size_t row_bytes, int cols, int r0, int r1,
+                           const void *acts, int batch, float *y, size_t ldy, uint8_t *panel) {
+    if (batch <= CK_TILE_BATCH && ck_unpacks_in_registers(f->type)) {
+        // Decode-sized batch: one tile per row group, so unpack straight into registers.
+        const ck_tile_fn *table = f->type == CK_Q8_0 ? tiles_raw_q8_0 : f->type == CK_Q4_1 ? tiles_raw_q4_1 : tiles_raw_q4_0;
+        const ck_acts a = ck_acts_view(f, acts, batch, cols);
+        ck_source src;
+        for (int r = r0; r < r1; r += CK_PANEL_ROWS) {
+            const int nr = r1 - r < CK_PANEL_ROWS ? r1 - r : CK_PANEL_ROWS;
+            ck_group_rows(w + (size_t)r * row_bytes, row_bytes, nr, src.rows);
+            src.offsets = ck_row_offsets(src.rows);
+            table[batch - 1](&src, cols / 32, &a, 0, y + r, ldy, nr);
+        }
+        return;
+    }
+    CK_MATMUL_SWITCH(tile_avx512)
+}
+
+#pragma clang attribute pop
+#endif

@@ -1,0 +1,84 @@
+import CKernels
+
+/// One encoder block: pre-LN attention then pre-LN MLP.
+struct VisionLayer {
+    let norm1Weight: AlignedFloats
+    let norm1Bias: AlignedFloats
+    /// Q, K and V stacked, (3·hidden) × hidden, so one GEMM makes all three; the query rows and bias are
+    /// pre-scaled by 1/√headDim (llama.cpp scales Q before Q·Kᵀ).
+    let qkv: LinearLayer
+    let output: LinearLayer
+    let norm2Weight: AlignedFloats
+    let norm2Bias: AlignedFloats
+    /// hidden → FFN (the file's `ffn_down`).
+    let ffn1: LinearLayer
+    /// FFN → hidden (the file's `ffn_up`).
+    let ffn2: LinearLayer
+}
+
+/// The tower's weights as F32, matrices held as the chosen GEMM reads them.
+struct VisionWeights {
+    /// (hidden, 3·patch·patch): the patch convolution as a matrix over unfolded patches, columns in
+    /// (channel, row, column) order.
+    let patchEmbedding: LinearLayer
+    /// Added to every patch embedding (zeros when the file has no patch bias).
+    let patchBias: [Float]
+    let classEmbedding: [Float]
+    /// (positions, hidden)
+    let positionEmbedding: [Float]
+    let preNormWeight: AlignedFloats
+    let preNormBias: AlignedFloats
+    /// The `layersRun` blocks that LLaVA uses.
+    let layers: [VisionLayer]
+    let projector0: LinearLayer
+    let projector2: LinearLayer
+
+    init(gguf: GGUFFile, config c: VisionConfig, gemm: VisionGEMM) throws(GGUFError) {
+        let h = c.hidden
+        func vector(_ name: String, _ count: Int) throws(GGUFError) -> AlignedFloats {
+            AlignedFloats(try gguf.floats(name, shape: [count]))
+        }
+        func linear(_ weight: String, _ bias: String, inputs: Int, outputs: Int) throws(GGUFError) -> LinearLayer {
+            LinearLayer(rowMajor: try gguf.floats(weight, shape: [inputs, outputs]), outputs: outputs, inputs: inputs,
+                        bias: try gguf.floats(bias, shape: [outputs]), gemm: gemm)
+        }
+
+        let patch = try gguf.floats(ClipTensor.patchEmbedding, shape: [c.patchSize, c.patchSize, 3, h])
+        patchEmbedding = LinearLayer(rowMajor: patch, outputs: h, inputs: c.patchValues, bias: nil, gemm: gemm)
+        patchBias = gguf.tensorsByName[ClipTensor.patchEmbeddingBias] == nil
+            ? [Float](repeating: 0, count: h) : try gguf.floats(ClipTensor.patchEmbeddingBias, shape: [h])
+        classEmbedding = try gguf.floats(ClipTensor.classEmbedding, shape: [h])
+        positionEmbedding = try gguf.floats(ClipTensor.positionEmbedding, shape: [h, c.positions])
+        preNormWeight = try vector(ClipTensor.preNormWeight, h)
+        preNormBias = try vector(ClipTensor.preNormBias, h)
+
+        // Every block must be present, as llama.cpp requires, though the last one is not run.
+        for index in c.layersRun..<c.blockCount {
+            for name in ClipTensor.Block(index: index).allNames { _ = try gguf.tensor(name) }
+        }
+        var layers: [VisionLayer] = []
+        let queryScale = 1 / Float(c.headDim).squareRoot()
+        for index in 0..<c.layersRun {
+            let b = ClipTensor.Block(index: index)
+            var qkv = try gguf.floats(b.queryWeight, shape: [h, h]).map { $0 * queryScale }
+            qkv += try gguf.floats(b.keyWeight, shape: [h, h])
+            qkv += try gguf.floats(b.valueWeight, shape: [h, h])
+            var qkvBias = try gguf.floats(b.queryBias, shape: [h]).map { $0 * queryScale }
+            qkvBias += try gguf.floats(b.keyBias, shape: [h])
+            qkvBias += try gguf.floats(b.valueBias, shape: [h])
+            layers.append(VisionLayer(
+                norm1Weight: try vector(b.norm1Weight, h),
+                norm1Bias: try vector(b.norm1Bias, h),
+                qkv: LinearLayer(rowMajor: qkv, outputs: 3 * h, inputs: h, bias: qkvBias, gemm: gemm),
+                output: try linear(b.outputWeight, b.outputBias, inputs: h, outputs: h),
+                norm2Weight: try vector(b.norm2Weight, h),
+                norm2Bias: try vector(b.norm2Bias, h),
+                ffn1: try linear(b.ffnFirstWeight, b.ffnFirstBias, inputs: h, outputs: c.ffnDim),
+                ffn2: try linear(b.ffnSecondWeight, b.ffnSecondBias, inputs: c.ffnDim, outputs: h)))
+        }
+        self.layers = layers
+        projector0 = try linear(ClipTensor.projector0Weight, ClipTensor.projector0Bias, inputs: h, outputs: c.projectorHidden)
+        projector2 = try linear(ClipTensor.projector2Weight, ClipTensor.projector2Bias,
+                                inputs: c.projectorHidden, outputs: c.projectionDim)
+    }
+}

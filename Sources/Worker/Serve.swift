@@ -1,0 +1,57 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Engine
+import WorkerKit
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Loads a model, registers with a controller and serves requests with continuous batching.")
+
+    @Option(help: "The controller's worker endpoint.") var controller = "tcp://127.0.0.1:5560"
+    @Option(help: "Path to the language model GGUF file (default: the fetched SmolLM2).") var model: String?
+    @Option(help: "Path to the vision projector (mmproj) GGUF file, for image requests.") var mmproj: String?
+    @Option(help: "Name the model is served under (default: the file name up to its first dot).") var modelName: String?
+    @Option(help: "This worker's id, unique among the controller's workers (default: host-pid).") var id: String?
+    @Option(help: "Host name or address the controller shows for this worker (default: this host's name).") var advertise: String?
+    @Option(help: "Most sequences decoding at once.") var maxRunning = 32
+    @Option(help: "Bytes of memory for the KV cache; sets how many tokens all sequences hold together.") var kvBudget = 256 << 20
+    @Option(help: "Most prompt tokens one sequence feeds per step, so long prompts never stall running streams.") var prefillChunk = 256
+    @Option(help: "Compute threads.") var threads = 2
+    @Option(help: "Heartbeat interval in milliseconds (the controller's must match).") var heartbeatMs = 1000
+    @Option(help: "Missed heartbeats before the controller counts as gone and the worker reconnects.") var liveness = 3
+    @Option(help: "On SIGTERM or SIGINT, seconds to finish running requests before cancelling them.") var drainSeconds = 30
+    @Option(help: "Log level: trace, debug, info, warning, error.") var logLevel = "info"
+
+    func run() throws {
+        guard let modelPath = model ?? DefaultModel.path else {
+            throw ValidationError("no --model given and the default model is not fetched (scripts/fetch-model)")
+        }
+        var logger = Logger(label: "loom-worker")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var options = WorkerOptions(controller: controller, model: modelPath, workerID: id, advertise: advertise)
+        options.mmproj = mmproj
+        options.modelName = modelName
+        options.maxRunning = maxRunning
+        options.kvBudgetBytes = kvBudget
+        options.prefillChunk = prefillChunk
+        options.threads = threads
+        options.heartbeat = .milliseconds(heartbeatMs)
+        options.liveness = liveness
+        options.drain = .seconds(drainSeconds)
+        let service = try WorkerService(options: options, logger: logger)
+
+        let done = DispatchSemaphore(value: 0)
+        let signals = [SIGTERM, SIGINT].map { signo -> DispatchSourceSignal in
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+            source.setEventHandler { done.signal() }
+            source.resume()
+            return source
+        }
+        done.wait()
+        service.drainAndStop()
+        signals.forEach { $0.cancel() }
+    }
+}

@@ -1,0 +1,178 @@
+import Engine
+import Foundation
+import Logging
+import LoomProtocol
+import Synchronization
+
+/// The worker's compute thread: takes requests and cancels from the comms thread, runs the
+/// continuous-batching engine step after step while there is work, and hands every delta, finish and
+/// error back as encoded wire messages. It sleeps when idle and wakes on the next request.
+final class ComputeLoop: Sendable {
+    enum Command: Sendable {
+        case request(GenerationRequest)
+        case cancel(String)
+        /// Stop admitting; finish what runs by the deadline, then cancel the rest.
+        case drain(until: Date)
+    }
+
+    /// What the heartbeat reports, published after each step.
+    struct Load: Sendable {
+        var waiting = 0
+        var running = 0
+        var kvBlocksUsed = 0
+        var kvBlocksTotal = 0
+        var tokensPerSecond = 0.0
+        var preemptions = 0
+        var recentImages: [UInt64] = []
+    }
+
+    private let inbox = Mutex<[Command]>([])
+    private let wake = DispatchSemaphore(value: 0)
+    let load = Mutex(Load())
+    private let finished = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
+    /// Set once a drain is asked for: comms stops registering again.
+    let draining = Atomic<Bool>(false)
+
+    /// Starts the thread and builds the engine on it with `make` (the model lives on the thread that
+    /// runs it); throws what `make` threw. `send` is called on the thread with each message for the
+    /// controller.
+    init(logger: Logger, send: @escaping @Sendable ([[UInt8]]) -> Void,
+         make: @escaping @Sendable () throws -> (BatchEngine, RequestPreparer)) throws {
+        let ready = Mutex<(any Error)??>(nil)
+        let readySignal = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            let built: (BatchEngine, RequestPreparer)
+            do {
+                built = try make()
+                ready.withLock { $0 = .some(nil) }
+                readySignal.signal()
+            } catch {
+                ready.withLock { $0 = .some(error) }
+                readySignal.signal()
+                self.finished.signal()
+                return
+            }
+            var state = State(engine: built.0, preparer: built.1, logger: logger, send: send)
+            while !self.stopped.load(ordering: .acquiring) {
+                let commands = self.inbox.withLock { q in defer { q.removeAll() }; return q }
+                for command in commands { state.apply(command) }
+                if state.engine.hasWork {
+                    state.step()
+                    self.load.withLock { $0 = state.load }
+                } else {
+                    self.load.withLock { $0 = state.load }
+                    if state.drainDeadline != nil { break }
+                    _ = self.wake.wait(timeout: .now() + .milliseconds(200))
+                }
+            }
+            self.finished.signal()
+        }
+        thread.name = "loom-compute"
+        thread.stackSize = 8 << 20
+        thread.start()
+        readySignal.wait()
+        if let error = ready.withLock({ $0 ?? nil }) { throw error }
+    }
+
+    func submit(_ command: Command) {
+        if case .drain = command { draining.store(true, ordering: .releasing) }
+        inbox.withLock { $0.append(command) }
+        wake.signal()
+    }
+
+    /// Waits until the loop has drained (after `.drain`) or `timeout` passes.
+    func waitUntilFinished(timeout: Duration) -> Bool {
+        finished.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000))) == .success
+    }
+
+    func stop() {
+        stopped.store(true, ordering: .releasing)
+        wake.signal()
+    }
+
+    /// Everything the loop owns, touched only on its thread.
+    private struct State {
+        let engine: BatchEngine
+        let preparer: RequestPreparer
+        let logger: Logger
+        let send: @Sendable ([[UInt8]]) -> Void
+        var wireIDs: [RequestID: String] = [:]
+        var engineIDs: [String: RequestID] = [:]
+        var nextID: UInt64 = 1
+        var drainDeadline: Date?
+
+        var load: Load {
+            Load(waiting: engine.scheduler.waitingCount, running: engine.scheduler.runningCount,
+                 kvBlocksUsed: engine.kvBlocksUsed, kvBlocksTotal: engine.kvBlocksTotal,
+                 tokensPerSecond: engine.recentTokensPerSecond(), preemptions: engine.scheduler.preemptionCount,
+                 recentImages: preparer.builder.images?.recentImages() ?? [])
+        }
+
+        mutating func apply(_ command: Command) {
+            switch command {
+            case .request(let request):
+                guard drainDeadline == nil else {
+                    return fail(request.id, .cancelled, "this worker is shutting down")
+                }
+                guard engineIDs[request.id] == nil else {
+                    return fail(request.id, .badRequest, "request id \(request.id) is already running here")
+                }
+                let id = RequestID(nextID)
+                nextID += 1
+                do {
+                    let prepared = try preparer.prepare(request, id: id)
+                    wireIDs[id] = request.id
+                    engineIDs[request.id] = id
+                    if let refusal = engine.submit(prepared) { handle(refusal) }
+                    logger.debug("request \(request.id) queued: \(prepared.prompt.count) prompt positions")
+                } catch {
+                    fail(request.id, error.code, error.message)
+                }
+            case .cancel(let wireID):
+                if let id = engineIDs[wireID], let event = engine.cancel(id) { handle(event) }
+            case .drain(let until):
+                drainDeadline = until
+            }
+        }
+
+        mutating func step() {
+            if let deadline = drainDeadline, Date() >= deadline {
+                for id in Array(wireIDs.keys) {
+                    if let wireID = wireIDs[id] { fail(wireID, .cancelled, "the worker shut down before this request finished") }
+                    _ = engine.cancel(id)
+                    forget(id)
+                }
+                return
+            }
+            for event in engine.step() { handle(event) }
+        }
+
+        mutating func handle(_ event: BatchEngine.Event) {
+            switch event {
+            case .delta(let id, let text, let tokens, let count):
+                guard let wireID = wireIDs[id] else { return }
+                send(WorkerMessage.partial(Partial(requestId: wireID, completionTokens: count, tokens: tokens, text: text)).encode())
+            case .finished(let id, let reason, let usage, let timings):
+                guard let wireID = wireIDs[id] else { return }
+                send(WorkerMessage.final(Final(requestId: wireID, finishReason: .init(reason), usage: .init(usage), timings: .init(timings))).encode())
+                logger.info("request \(wireID): \(reason.rawValue), \(usage.promptTokens)+\(usage.imageTokens) prompt, \(usage.completionTokens) generated, queue \(Int(timings.queueMs)) ms, first token \(Int(timings.timeToFirstTokenMs)) ms, \(String(format: "%.1f", timings.decodeTokensPerSecond)) tokens/s")
+                forget(id)
+            case .refused(let id, let why):
+                guard let wireID = wireIDs[id] else { return }
+                let (code, message) = why.wireError
+                fail(wireID, code, message)
+                forget(id)
+            }
+        }
+
+        func fail(_ wireID: String, _ code: ErrorCode, _ message: String) {
+            logger.info("request \(wireID): \(code.name): \(message)")
+            send(WorkerMessage.error(RequestError(requestId: wireID, code: code, message: message)).encode())
+        }
+
+        mutating func forget(_ id: RequestID) {
+            if let wireID = wireIDs.removeValue(forKey: id) { engineIDs[wireID] = nil }
+        }
+    }
+}

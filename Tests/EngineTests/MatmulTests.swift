@@ -1,0 +1,132 @@
+import Engine
+import Testing
+
+@Suite struct MatmulTests {
+    static let quantized: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
+    static let isas = KernelISA.allCases.filter(\.isSupported)
+    static let pool = ComputePool(threads: 2)
+
+    /// (rows, cols) per block size: rows not a multiple of 8, and several blocks per row.
+    static func shapes(_ type: GGMLType) -> [(Int, Int)] {
+        type.blockSize == 256 ? [(37, 512), (8, 256), (64, 768)] : [(37, 96), (8, 32), (64, 576)]
+    }
+
+    func product(_ context: MatmulContext, _ w: WeightMatrix, _ x: [Float], batch: Int, path: MatmulPath) -> [Float] {
+        var y = [Float](repeating: .nan, count: batch * w.rows)
+        context.multiply(w, x, batch: batch, into: &y, path: path)
+        return y
+    }
+
+    /// Against the float product (dequantized weights × float x): only the 8-bit rounding of x differs,
+    /// which costs 0.5–1.5% of the size of the terms on these random weights (a bug costs ~100%). The
+    /// exact check is `int8PathFollowsGGMLAndIsBatchInvariant`.
+    @Test(arguments: quantized, isas)
+    func int8PathMatchesFloatReference(type: GGMLType, isa: KernelISA) {
+        let context = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: isa)
+        for (index, (rows, cols)) in Self.shapes(type).enumerated() {
+            let w = QuantTestSupport.randomMatrix(type, rows: rows, cols: cols, seed: UInt64(index + 1))
+            for batch in [1, 3, 8, 33] {
+                let x = QuantTestSupport.randomActivations(batch: batch, cols: cols, seed: UInt64(100 + index))
+                let y = product(context, w, x, batch: batch, path: .int8)
+                let reference = QuantTestSupport.reference(w, x, batch: batch)
+                for b in 0..<batch {
+                    let error = QuantTestSupport.relativeError(y, reference.y, row: b, n: rows, scale: reference.scale[b])
+                    #expect(error < 2e-2, "\(type) \(isa) \(rows)×\(cols) batch \(batch) row \(b): relative error \(error)")
+                }
+            }
+        }
+    }
+
+    /// Against ggml's arithmetic (x quantized as ggml quantizes it, products in double), on rows with
+    /// an outlier; and every row of a batch equal to the bit to the same row computed alone.
+    @Test(arguments: quantized, isas)
+    func int8PathFollowsGGMLAndIsBatchInvariant(type: GGMLType, isa: KernelISA) {
+        let context = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: isa)
+        for (index, (rows, cols)) in Self.shapes(type).enumerated() {
+            let w = QuantTestSupport.randomMatrix(type, rows: rows, cols: cols, seed: UInt64(index + 11))
+            let x = QuantTestSupport.randomActivations(batch: 33, cols: cols, seed: UInt64(200 + index), outlier: true)
+            let emulated = QuantTestSupport.emulatedProduct(w, x, batch: 33)
+            let singles = (0..<33).flatMap { b in
+                product(context, w, Array(x[b * cols..<(b + 1) * cols]), batch: 1, path: .int8)
+            }
+            for b in 0..<33 {
+                let error = QuantTestSupport.relativeError(singles, emulated, row: b, n: rows)
+                #expect(error < 1e-5, "\(type) \(isa) \(rows)×\(cols) row \(b): relative error \(error) against ggml's arithmetic")
+            }
+            for batch in [3, 8, 33] {
+                let y = product(context, w, Array(x[0..<batch * cols]), batch: batch, path: .int8)
+                let differing = (0..<batch * rows).filter { y[$0].bitPattern != singles[$0].bitPattern }
+                #expect(differing.isEmpty, "\(type) \(isa) \(rows)×\(cols) batch \(batch): \(differing.count) values differ from single-row products")
+            }
+        }
+    }
+
+    @Test(arguments: [GGMLType.f32, .f16, .bf16, .q4_1, .q6_K])
+    func sgemmPathMatchesNaiveLoop(type: GGMLType) {
+        let context = MatmulContext(pool: Self.pool, maxBatch: 40, maxCols: 512)
+        let (rows, cols) = (300, type.blockSize == 256 ? 512 : 160)
+        let w = QuantTestSupport.randomMatrix(type, rows: rows, cols: cols, seed: 7)
+        for batch in [1, 5, 40] {
+            let x = QuantTestSupport.randomActivations(batch: batch, cols: cols, seed: 8)
+            let y = product(context, w, x, batch: batch, path: .sgemm)
+            let reference = QuantTestSupport.reference(w, x, batch: batch)
+            for b in 0..<batch {
+                let error = QuantTestSupport.relativeError(y, reference.y, row: b, n: rows)
+                #expect(error < 1e-5, "\(type) batch \(batch) row \(b): relative error \(error)")
+            }
+        }
+    }
+
+    @Test func stridedInputAndOutputWriteOnlyTheirSlice() {
+        let context = MatmulContext(pool: Self.pool, maxBatch: 4, maxCols: 64)
+        let w = QuantTestSupport.randomMatrix(.q8_0, rows: 20, cols: 64, seed: 3)
+        let x = QuantTestSupport.randomActivations(batch: 3, cols: 64, seed: 4)
+        let dense = [MatmulPath.int8: product(context, w, x, batch: 3, path: .int8), .sgemm: product(context, w, x, batch: 3, path: .sgemm)]
+        // x rows 70 floats apart; y written into columns 5..<25 of a (3, 30) matrix.
+        var wideX = [Float](repeating: 1e30, count: 3 * 70)
+        for b in 0..<3 { for k in 0..<64 { wideX[b * 70 + k] = x[b * 64 + k] } }
+        for path in [MatmulPath.int8, .sgemm] {
+            var wide = [Float](repeating: -7, count: 3 * 30)
+            wide.withUnsafeMutableBufferPointer { out in
+                context.multiply(w, wideX, batch: 3, into: out.baseAddress! + 5, ldx: 70, ldy: 30, path: path)
+            }
+            for b in 0..<3 {
+                for c in 0..<30 {
+                    let value = wide[b * 30 + c]
+                    if (5..<25).contains(c) {
+                        let expected = dense[path]![b * 20 + c - 5]
+                        #expect(abs(value - expected) <= 1e-5 * abs(expected), "\(path) at (\(b), \(c)): \(value) vs \(expected)")
+                    } else {
+                        #expect(value == -7, "\(path) wrote outside its slice at (\(b), \(c))")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Products of one input in one call (mixed types: some share quantized activations, one takes
+    /// sgemm) give what separate calls give.
+    @Test(arguments: [1, 12])
+    func groupedProductsMatchSeparateOnes(batch: Int) {
+        let context = MatmulContext(pool: Self.pool, maxBatch: 12, maxCols: 512)
+        let types: [GGMLType] = [.q4_K, .q5_K, .q6_K, .f16, .q4_1, .q5_1, .q8_0]
+        let weights = types.enumerated().map { QuantTestSupport.randomMatrix($1, rows: 8 * $0 + 13, cols: 512, seed: UInt64($0)) }
+        let x = QuantTestSupport.randomActivations(batch: batch, cols: 512, seed: 5)
+        let outputs = weights.map { UnsafeMutablePointer<Float>.allocate(capacity: batch * $0.rows) }
+        defer { outputs.forEach { $0.deallocate() } }
+        context.multiply(x, batch: batch, into: zip(weights, outputs).map { MatmulTarget($0, into: $1) })
+        for (w, output) in zip(weights, outputs) {
+            let alone = product(context, w, x, batch: batch, path: .automatic)
+            let differing = (0..<batch * w.rows).filter { output[$0].bitPattern != alone[$0].bitPattern }
+            #expect(differing.isEmpty, "\(w.type): \(differing.count) values differ")
+        }
+    }
+
+    @Test func automaticPathPicksByTypeAndBatch() {
+        let context = MatmulContext(pool: Self.pool, maxBatch: 8, maxCols: 32, sgemmBatch: 64)
+        #expect(context.resolve(.automatic, .q4_1, 1) == .int8)
+        #expect(context.resolve(.automatic, .q4_1, 64) == .sgemm)
+        #expect(context.resolve(.automatic, .f16, 1) == .sgemm)
+        #expect(context.resolve(.int8, .bf16, 1) == .sgemm)
+    }
+}
