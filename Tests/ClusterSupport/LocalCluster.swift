@@ -69,6 +69,16 @@ public final class LocalCluster: Sendable {
         })
     }
 
+    /// `loom_generation_tokens_total` from `/metrics`: tokens relayed since the controller started.
+    public func generatedTokens() -> Int {
+        guard let address = try? ControllerAddress.http(http),
+            let response = try? HTTPResponse.fetch(.get("/metrics"), host: address.host, port: address.port, timeout: .seconds(2))
+        else { return 0 }
+        let line = String(decoding: response.body, as: UTF8.self).split(separator: "\n")
+            .first { $0.hasPrefix("loom_generation_tokens_total ") }
+        return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+    }
+
     /// Waits until every one of `ids` is live; whether they all came.
     public func waitForWorkers(_ ids: Set<String>, within timeout: Duration = .seconds(30)) async -> Bool {
         await Waiting.until(within: timeout) { ids.isSubset(of: self.liveWorkers()) }
