@@ -28,7 +28,7 @@ public final class ZeroMQGenerationClient: GenerationClient {
 
     public func generate(_ request: BenchRequest, model: String) async -> RequestRecord {
         let id = "bench-\(nextId.add(1, ordering: .relaxed).newValue)"
-        let deadline = Date().addingTimeInterval(Double(timeout.components.seconds))
+        let deadline = Date().addingTimeInterval(timeout.milliseconds / 1000)
         let message = ClientMessage.request(GenerationRequest(
             id: id, model: model, deadlineUnixMs: Int(deadline.timeIntervalSince1970 * 1000),
             prompt: .chat([ChatMessage(role: .user, parts: request.images.indices.map { .image($0) } + [.text(request.prompt)])]),

@@ -25,8 +25,9 @@ public final class StatusClient {
             guard try socket.send(ClientMessage.status.encode(), blocking: false) else {
                 throw StatusError.unreachable(address)
             }
-            while case let left = ContinuousClock.now.duration(to: deadline), left > .zero {
-                guard let frames = try socket.receive(timeout: left) else { break }
+            // Anything else that arrives (a reply to an earlier client, say) is skipped.
+            while ContinuousClock.now < deadline {
+                guard let frames = try socket.receive(timeout: ContinuousClock.now.duration(to: deadline)) else { break }
                 if case .statusReply(let status) = try? ClientMessage.decode(frames) { return status }
             }
             throw StatusError.unreachable(address)

@@ -13,11 +13,14 @@ public enum Dashboard {
         do {
             state.record(try source.fetch(), at: 0)
         } catch {
-            state.recordFailure(String(describing: error), at: 0)
+            state.recordFailure(String(describing: error))
             ok = false
         }
         let lines = DashboardRenderer.render(state.frame(at: 0), size: size, glyphs: glyphs)
-        return (lines.map { $0.rendered(colour: false) }.joined(separator: "\n") + "\n", ok)
+        let text = lines.map { line in
+            String(line.plain.reversed().drop { $0 == " " }.reversed())
+        }
+        return (text.joined(separator: "\n") + "\n", ok)
     }
 
     /// The live view until `q`, Ctrl-C, SIGINT, SIGTERM or SIGHUP; the terminal is restored on
@@ -47,7 +50,7 @@ public enum Dashboard {
             for (result, time) in fetcher.take() {
                 switch result {
                 case .answer(let status): state.record(status, at: seconds(time))
-                case .failure(let reason): state.recordFailure(reason, at: seconds(time))
+                case .failure(let reason): state.recordFailure(reason)
                 }
             }
         }

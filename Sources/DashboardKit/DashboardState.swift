@@ -26,7 +26,7 @@ public struct DashboardState: Sendable {
     }
 
     /// A poll that failed: the last answer stays on screen under a warning.
-    public mutating func recordFailure(_ reason: String, at time: Double) {
+    public mutating func recordFailure(_ reason: String) {
         failure = reason
     }
 

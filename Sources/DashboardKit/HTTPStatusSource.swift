@@ -12,9 +12,6 @@ public final class HTTPStatusSource: StatusSource {
     private let start = ContinuousClock.now
     public let description: String
 
-    /// Outcomes of `loom_requests_total` that are not errors sent to the client.
-    private static let cleanOutcomes: Set<String> = ["stop", "length", "cancelled"]
-
     public init(address: ControllerAddress, timeout: Duration) {
         host = address.host
         port = address.port
@@ -25,17 +22,19 @@ public final class HTTPStatusSource: StatusSource {
     public func fetch() throws -> DashboardStatus {
         let workers = try JSONDecoder().decode(WorkerListDocument.self, from: Data(try get("/v1/workers"))).workers
         let samples = PrometheusSample.parse(String(decoding: try get("/metrics"), as: UTF8.self))
+        let ended = { (outcomes: Set<String>) in
+            samples.total("loom_requests_total") { outcomes.contains($0["outcome"] ?? "") }
+        }
         let requests = samples.total("loom_requests_total")
-        let errors = samples.total("loom_requests_total") { !Self.cleanOutcomes.contains($0["outcome"] ?? "") }
+        let completed = ended(["stop", "length"]), cancelled = ended(["cancelled"]), timedOut = ended(["timeout"])
+        // Every other outcome is an ERROR sent to the client, as STATUS counts them.
+        let errors = requests - completed - cancelled
         let tokens = samples.total("loom_generation_tokens_total")
         counters.add(
             CounterHistory.Totals(requests: requests, tokens: tokens, errors: errors),
             at: start.duration(to: .now).seconds)
         let totals = Counters(
-            completed: Int(samples.total("loom_requests_total") { ["stop", "length"].contains($0["outcome"] ?? "") }),
-            cancelled: Int(samples.total("loom_requests_total") { $0["outcome"] == "cancelled" }),
-            timedOut: Int(samples.total("loom_requests_total") { $0["outcome"] == "timeout" }),
-            failed: Int(errors - samples.total("loom_requests_total") { $0["outcome"] == "timeout" }),
+            completed: Int(completed), cancelled: Int(cancelled), timedOut: Int(timedOut), failed: Int(errors - timedOut),
             tokensGenerated: Int(tokens), requestsPerSecond: counters.requestsPerSecond,
             tokensPerSecond: counters.tokensPerSecond, inFlight: Int(samples.total("loom_requests_in_flight")),
             queueLength: Int(samples.total("loom_queue_length")), errorsLastMinute: counters.errorsLastMinute)

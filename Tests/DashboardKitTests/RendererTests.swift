@@ -69,7 +69,7 @@ struct RendererTests {
 
     @Test func anUnreachableControllerIsSaidAndTheLastRowsStay() {
         var state = Samples.state(polling: workers)
-        state.recordFailure("no answer from tcp://127.0.0.1:5559", at: 101)
+        state.recordFailure("no answer from tcp://127.0.0.1:5559")
         let lines = Samples.render(state, at: 112)
         let warning = lines.drop { !$0.hasPrefix("controller unreachable") }.prefix(2).joined(separator: " ")
         #expect(warning.hasPrefix("controller unreachable: no answer from tcp://127.0.0.1:5559"))
@@ -81,7 +81,7 @@ struct RendererTests {
 
     @Test func neverAnsweredSaysSoWithoutRows() {
         var state = DashboardState(source: "http://127.0.0.1:8080", intervalMs: 500)
-        state.recordFailure("connection refused", at: 0)
+        state.recordFailure("connection refused")
         let lines = Samples.render(state, at: 1)
         #expect(lines.contains("controller unreachable: connection refused (retrying every 500ms)"))
         #expect(lines.contains("no workers registered"))
