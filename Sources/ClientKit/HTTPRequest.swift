@@ -1,5 +1,5 @@
 /// A request to send over a new connection (which the server is asked to close after answering).
-public struct HTTPRequest: Sendable, Equatable {
+public struct HTTPRequest: Sendable {
     public var method: String
     /// Path and query, starting with `/`.
     public var path: String
@@ -29,10 +29,5 @@ public struct HTTPRequest: Sendable, Equatable {
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         return Array((head + "\r\n").utf8) + body
-    }
-
-    public static func == (left: HTTPRequest, right: HTTPRequest) -> Bool {
-        left.method == right.method && left.path == right.path && left.body == right.body
-            && left.headers.map { [$0.0, $0.1] } == right.headers.map { [$0.0, $0.1] }
     }
 }

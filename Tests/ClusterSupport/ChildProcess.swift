@@ -37,7 +37,6 @@ public final class ChildProcess: Sendable {
     public var isRunning: Bool { process.isRunning }
     /// Everything written so far.
     public var output: String { collected.text.withLock { $0 } }
-    public var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
 
     public func send(_ signal: Int32) {
         if process.isRunning { Foundation.kill(pid, signal) }
@@ -48,11 +47,6 @@ public final class ChildProcess: Sendable {
         guard process.isRunning else { return }
         Foundation.kill(pid, SIGKILL)
         process.waitUntilExit()
-    }
-
-    /// Waits up to `timeout` for it to exit on its own; whether it did.
-    public func waitForExit(within timeout: Duration) async -> Bool {
-        await Waiting.until(within: timeout) { !self.isRunning }
     }
 }
 

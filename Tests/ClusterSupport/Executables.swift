@@ -27,8 +27,6 @@ public enum Executables {
     public static let tinyModel = fixtures.appendingPathComponent("tiny-llava/tiny-llama-f32.gguf")
     public static let tinyProjector = fixtures.appendingPathComponent("tiny-llava/tiny-mmproj-f32.gguf")
     public static let tinyImage = fixtures.appendingPathComponent("tiny-llava/tiny_56.png")
-    /// The name the worker serves the tiny model under.
-    public static let tinyModelName = "tiny-llama-f32"
 
     /// Why the cluster tests cannot run here, or `nil` when they can.
     public static var clusterUnavailable: String? {

@@ -15,14 +15,14 @@ public final class LocalCluster: Sendable {
     private let workers = Mutex<[String: ChildProcess]>([:])
 
     /// Starts the controller and waits until it says where it listens.
-    public init(heartbeatMs: Int = 200, liveness: Int = 3, extraArguments: [String] = []) async throws {
+    public init(heartbeatMs: Int = 200, liveness: Int = 3) async throws {
         self.heartbeatMs = heartbeatMs
         controller = try ChildProcess(
             Executables.url("loom-controller"),
             [
                 "--workers", "tcp://127.0.0.1:*", "--clients", "tcp://127.0.0.1:*", "--http", "127.0.0.1:0",
                 "--heartbeat-ms", String(heartbeatMs), "--liveness", String(liveness),
-            ] + extraArguments,
+            ],
             name: "loom-controller")
         let controller = self.controller
         guard await Waiting.until(within: .seconds(20), { controller.output.contains("loom-controller running") }),

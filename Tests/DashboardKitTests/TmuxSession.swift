@@ -19,7 +19,7 @@ final class TmuxSession {
         try run(["new-session", "-d", "-s", "main", "-x", String(columns), "-y", String(rows), command], capture: false)
     }
 
-    deinit { try? run(["kill-server"]) }
+    deinit { _ = try? run(["kill-server"]) }
 
     /// The screen as text, one string per row.
     func screen() -> [String] {
