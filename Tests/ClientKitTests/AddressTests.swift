@@ -26,7 +26,8 @@ struct AddressTests {
     }
 
     @Test func aSilentControllerIsUnreachableInTime() throws {
-        let port = try ScriptedServer.closedPort()
+        let refusing = try RefusingPort()
+        let port = refusing.port
         let client = try StatusClient(address: "tcp://127.0.0.1:\(port)")
         #expect(throws: StatusError.unreachable("tcp://127.0.0.1:\(port)")) { try client.fetch(timeout: .milliseconds(200)) }
         // And again: the socket is made anew after a timeout.

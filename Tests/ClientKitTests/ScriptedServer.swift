@@ -8,19 +8,9 @@ final class ScriptedServer: Sendable {
     private let listener: Int32
 
     init(writes: [[UInt8]], hold: Duration = .zero) throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.listener = listener
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && listen(listener, 1) == 0 && getsockname(listener, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try Self.bindLoopback()
+        guard listen(listener, 1) == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
+        let listener = listener
         Thread {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
@@ -42,9 +32,34 @@ final class ScriptedServer: Sendable {
 
     deinit { close(listener) }
 
-    /// A port nothing listens on: bound, then closed.
-    static func closedPort() throws -> Int {
-        let server = try ScriptedServer(writes: [])
-        return server.port
+    /// A TCP socket bound to 127.0.0.1 on a port the system picks.
+    static func bindLoopback() throws -> (Int32, Int) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        guard bound else {
+            close(descriptor)
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
+}
+
+/// A loopback port that refuses connections: bound (so no one else gets it) but not listening.
+final class RefusingPort: Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        (descriptor, port) = try ScriptedServer.bindLoopback()
+    }
+
+    deinit { close(descriptor) }
 }
