@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
         // Already in the graph through hummingbird: runs the HTTP server and the controller as one service group.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // loom-bench's latency percentiles.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         // MARK: System libraries (Debian packages)
@@ -53,6 +55,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
+        // What loom-top and loom-bench share: controller addresses, a small blocking HTTP/1.1 client, STATUS over ZeroMQ.
+        .target(name: "ClientKit", dependencies: ["LoomProtocol", "ZeroMQ"]),
+        .target(name: "DashboardKit", dependencies: ["ClientKit", "LoomProtocol"]),
+        .target(
+            name: "BenchKit",
+            dependencies: ["ClientKit", "LoomProtocol", "ZeroMQ", .product(name: "Histogram", package: "hdrhistogram-swift")]),
 
         // MARK: Executables: argument parsing and wiring only.
         .executableTarget(
@@ -63,10 +71,10 @@ let package = Package(
             dependencies: ["ControllerKit", "LoomProtocol", "ZeroMQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "Dashboard",
-            dependencies: ["LoomProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["DashboardKit", "ClientKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "Bench",
-            dependencies: ["LoomProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["BenchKit", "ClientKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -80,6 +88,11 @@ let package = Package(
         .testTarget(
             name: "DeployTests",
             dependencies: ["ControllerKit", "WorkerKit", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
+        // Real controller and worker processes on loopback, for the loom-top and loom-bench tests.
+        .target(name: "ClusterSupport", dependencies: ["ClientKit"], path: "Tests/ClusterSupport"),
+        .testTarget(name: "ClientKitTests", dependencies: ["ClientKit", "LoomProtocol"]),
+        .testTarget(name: "DashboardKitTests", dependencies: ["DashboardKit", "ClientKit", "ClusterSupport", "LoomProtocol"]),
+        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "ClientKit", "ClusterSupport", "LoomProtocol"]),
         .testTarget(
             name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG", "TestSupport"], exclude: ["Data"], swiftSettings: optimised),
     ],

@@ -1,0 +1,60 @@
+import ClientKit
+
+/// A checked loom-bench run: what to hit, how hard, for how long, with which requests.
+public struct BenchConfiguration: Sendable {
+    /// How requests are issued.
+    public enum Load: Sendable, Equatable {
+        /// `concurrency` streams, each sending its next request when the last one ends.
+        case closed(concurrency: Int)
+        /// Arrivals at `rate` per second, spaced by a gamma distribution of shape `burstiness`
+        /// (1: Poisson), whatever is in flight (vLLM's benchmark_serving).
+        case open(rate: Double, burstiness: Double)
+    }
+
+    /// When the run stops issuing requests (those in flight are waited for).
+    public enum Stop: Sendable, Equatable {
+        case requests(Int)
+        case duration(Duration)
+    }
+
+    /// Where prompts come from.
+    public enum Prompts: Sendable, Equatable {
+        /// JSONL lines `{"prompt": …, "images": [paths]}`.
+        case file(String)
+        /// Random words, about `inputTokens` tokens each.
+        case synthetic(inputTokens: Int)
+    }
+
+    public var target: ControllerAddress
+    /// `nil`: the first model the controller serves.
+    public var model: String?
+    public var load: Load
+    public var stop: Stop
+    public var prompts: Prompts
+    /// Image files attached to every request.
+    public var images: [String]
+    public var maxTokens: Int
+    public var warmup: Int
+    public var seed: UInt64
+    public var jsonPath: String?
+    /// Every request ends within this, with an answer or a `timeout` failure.
+    public var requestTimeout: Duration
+
+    public init(
+        target: ControllerAddress, model: String? = nil, load: Load, stop: Stop,
+        prompts: Prompts = .synthetic(inputTokens: 128), images: [String] = [], maxTokens: Int = 128, warmup: Int = 0,
+        seed: UInt64 = 0, jsonPath: String? = nil, requestTimeout: Duration = .seconds(300)
+    ) {
+        self.target = target
+        self.model = model
+        self.load = load
+        self.stop = stop
+        self.prompts = prompts
+        self.images = images
+        self.maxTokens = maxTokens
+        self.warmup = warmup
+        self.seed = seed
+        self.jsonPath = jsonPath
+        self.requestTimeout = requestTimeout
+    }
+}

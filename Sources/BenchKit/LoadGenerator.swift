@@ -1,0 +1,100 @@
+import Synchronization
+
+/// Issues a run's requests, closed or open loop, until its request count or duration, and waits
+/// for those in flight. Requests are awaited on the cooperative pool; the clients do their
+/// blocking work on threads of their own.
+public struct LoadGenerator: Sendable {
+    public let load: BenchConfiguration.Load
+    public let stop: BenchConfiguration.Stop
+    public let seed: UInt64
+
+    public init(load: BenchConfiguration.Load, stop: BenchConfiguration.Stop, seed: UInt64) {
+        self.load = load
+        self.stop = stop
+        self.seed = seed
+    }
+
+    public struct Run: Sendable {
+        /// In the order they ended.
+        public var records: [RequestRecord]
+        /// From the first request sent to the last one ended.
+        public var duration: Duration
+        public var peakConcurrency: Int
+    }
+
+    public func run(
+        client: some GenerationClient, model: String, source: RequestSource, progress: RunProgress = RunProgress()
+    ) async -> Run {
+        let start = ContinuousClock.now
+        let budget = RequestBudget(stop: stop, start: start)
+        let records = Records()
+        let send: @Sendable (Int) async -> Void = { index in
+            progress.started()
+            let record = await client.generate(source.request(index), model: model)
+            if case .failure = record { progress.ended(failed: true) } else { progress.ended(failed: false) }
+            records.append(record)
+        }
+        switch load {
+        case .closed(let concurrency):
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<concurrency {
+                    group.addTask {
+                        while let index = budget.take(at: .now) { await send(index) }
+                    }
+                }
+            }
+        case .open(let rate, let burstiness):
+            var schedule = ArrivalSchedule(rate: rate, burstiness: burstiness, seed: seed)
+            await withTaskGroup(of: Void.self) { group in
+                var arrival = start
+                while true {
+                    arrival += .milliseconds(schedule.nextGap() * 1000)
+                    guard budget.allows(arrival) else { break }
+                    try? await Task.sleep(until: arrival, clock: .continuous)
+                    guard let index = budget.take(at: arrival) else { break }
+                    group.addTask { await send(index) }
+                }
+            }
+        }
+        return Run(records: records.all, duration: start.duration(to: .now), peakConcurrency: progress.peakInFlight)
+    }
+}
+
+/// Hands out request indices until the count is reached or the time is up.
+final class RequestBudget: Sendable {
+    private let stop: BenchConfiguration.Stop
+    private let start: ContinuousClock.Instant
+    private let issued = Mutex(0)
+
+    init(stop: BenchConfiguration.Stop, start: ContinuousClock.Instant) {
+        self.stop = stop
+        self.start = start
+    }
+
+    /// Whether a request may still be sent at `time` (ignoring the count).
+    func allows(_ time: ContinuousClock.Instant) -> Bool {
+        if case .duration(let duration) = stop { return start.duration(to: time) < duration }
+        return true
+    }
+
+    /// The next index, or `nil` once the run is over.
+    func take(at time: ContinuousClock.Instant) -> Int? {
+        guard allows(time) else { return nil }
+        return issued.withLock { issued in
+            if case .requests(let count) = stop, issued >= count { return nil }
+            defer { issued += 1 }
+            return issued
+        }
+    }
+}
+
+/// Records as requests end, from many tasks.
+private final class Records: Sendable {
+    private let records = Mutex<[RequestRecord]>([])
+
+    func append(_ record: RequestRecord) {
+        records.withLock { $0.append(record) }
+    }
+
+    var all: [RequestRecord] { records.withLock { $0 } }
+}

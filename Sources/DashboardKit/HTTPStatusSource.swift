@@ -1,0 +1,65 @@
+import ClientKit
+import Foundation
+import LoomProtocol
+
+/// `GET /v1/workers` for the rows and `GET /metrics` for the header. The API gives totals, not
+/// rates, so rates come from successive polls; it gives no uptime.
+public final class HTTPStatusSource: StatusSource {
+    private let host: String
+    private let port: Int
+    private let timeout: Duration
+    private var counters = CounterHistory()
+    private let start = ContinuousClock.now
+    public let description: String
+
+    public init(address: ControllerAddress, timeout: Duration) {
+        host = address.host
+        port = address.port
+        self.timeout = timeout
+        description = address.description
+    }
+
+    public func fetch() throws -> DashboardStatus {
+        let workers = try JSONDecoder().decode(WorkerListDocument.self, from: Data(try get("/v1/workers"))).workers
+        let samples = PrometheusSample.parse(String(decoding: try get("/metrics"), as: UTF8.self))
+        let ended = { (outcomes: Set<String>) in
+            samples.total("loom_requests_total") { outcomes.contains($0["outcome"] ?? "") }
+        }
+        let requests = samples.total("loom_requests_total")
+        let completed = ended(["stop", "length"]), cancelled = ended(["cancelled"]), timedOut = ended(["timeout"])
+        // Every other outcome is an ERROR sent to the client, as STATUS counts them.
+        let errors = requests - completed - cancelled
+        let tokens = samples.total("loom_generation_tokens_total")
+        counters.add(
+            CounterHistory.Totals(requests: requests, tokens: tokens, errors: errors),
+            at: start.duration(to: .now).seconds)
+        let totals = Counters(
+            completed: Int(completed), cancelled: Int(cancelled), timedOut: Int(timedOut), failed: Int(errors - timedOut),
+            tokensGenerated: Int(tokens), requestsPerSecond: counters.requestsPerSecond,
+            tokensPerSecond: counters.tokensPerSecond, inFlight: Int(samples.total("loom_requests_in_flight")),
+            queueLength: Int(samples.total("loom_queue_length")), errorsLastMinute: counters.errorsLastMinute)
+        return DashboardStatus(uptimeMs: nil, counters: totals, workers: workers)
+    }
+
+    private func get(_ path: String) throws -> [UInt8] {
+        let response = try HTTPResponse.fetch(.get(path), host: host, port: port, timeout: timeout)
+        guard response.status == 200 else { throw HTTPStatusError(path: path, status: response.status) }
+        return response.body
+    }
+}
+
+/// The controller answered a dashboard GET with something other than 200 (a missing API key, say).
+public struct HTTPStatusError: Error, CustomStringConvertible {
+    public let path: String
+    public let status: Int
+
+    public var description: String { "GET \(path) answered HTTP \(status)" }
+}
+
+extension Duration {
+    /// In seconds, as a `Double`.
+    var seconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) * 1e-18
+    }
+}

@@ -1,0 +1,59 @@
+import LoomProtocol
+
+/// What the dashboard remembers between polls: each worker's tokens/s over the last minute (for
+/// its sparkline), and workers that have dropped out of the controller's registry, kept a few
+/// seconds as gone so the operator sees them go. Time is passed in (seconds on a monotonic
+/// clock), so this is tested without waiting.
+public struct WorkerHistory: Sendable {
+    public struct Sample: Sendable, Equatable {
+        public var time: Double
+        public var tokensPerSecond: Double
+    }
+
+    /// Seconds of samples kept.
+    public static let window: Double = 60
+    /// Seconds a vanished worker stays on screen as gone.
+    public let goneRetention: Double
+    public private(set) var samples: [String: [Sample]] = [:]
+    /// Workers no longer listed, as last seen, and when they vanished.
+    private var vanished: [String: (last: WorkerStatus, since: Double)] = [:]
+    /// The workers of the last poll.
+    private var current: [String: WorkerStatus] = [:]
+
+    public init(goneRetention: Double = 5) {
+        self.goneRetention = goneRetention
+    }
+
+    /// Takes in one poll's workers.
+    public mutating func record(_ workers: [WorkerStatus], at time: Double) {
+        let listed = Dictionary(workers.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        for (id, worker) in current where listed[id] == nil && vanished[id] == nil {
+            vanished[id] = (worker, time)
+        }
+        for id in listed.keys { vanished[id] = nil }
+        current = listed
+        for worker in workers {
+            samples[worker.id, default: []].append(Sample(time: time, tokensPerSecond: worker.load.tokensPerSecond))
+        }
+        vanished = vanished.filter { time - $0.value.since < goneRetention }
+        let shown = Set(listed.keys).union(vanished.keys)
+        samples = samples.filter { shown.contains($0.key) }.mapValues { $0.filter { time - $0.time <= Self.window } }
+    }
+
+    /// The workers to show at `time`: those of the last poll, then the vanished ones as gone,
+    /// their heartbeat age still growing.
+    public func workers(at time: Double) -> [WorkerStatus] {
+        let gone = vanished.map { id, entry in
+            var worker = entry.last
+            worker.state = .gone
+            worker.heartbeatAgeMs += Int((time - entry.since) * 1000)
+            return worker
+        }
+        return Array(current.values) + gone
+    }
+
+    /// Tokens/s samples of worker `id` within the last minute, oldest first.
+    public func throughput(of id: String) -> [Sample] {
+        samples[id] ?? []
+    }
+}
