@@ -77,6 +77,8 @@ let package = Package(
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine", "LoomProtocol", "ZeroMQ"]),
         .testTarget(
             name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "CTurboJPEG"], exclude: ["Data"], swiftSettings: optimised),
+        // Starts the built loom-controller and loom-worker as child processes: run `swift build --build-tests` first.
+        .testTarget(name: "IntegrationTests", dependencies: ["Engine"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )
