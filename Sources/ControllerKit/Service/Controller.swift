@@ -72,8 +72,18 @@ public final class Controller: Sendable {
         let stream = streams.makeStream(for: requestId) {
             _ = outbox.send(ControlMessage.fromHTTP(ClientMessage.cancel(requestId: requestId).encode()).frames, on: ControllerHandler.Index.outbox)
         }
-        let message = ControlMessage.fromHTTP(ClientMessage.request(request).encode())
-        if !outbox.send(message.frames, on: ControllerHandler.Index.outbox) {
+        let frames = ClientMessage.request(request).encode()
+        // The socket thread decodes the message within the wire's limits, and a refusal there cannot
+        // name this stream: a request past them (a prompt over 1 MiB, a 300-byte model name) would
+        // get no answer at all. Refuse it here instead.
+        do {
+            _ = try ClientMessage.decode(frames, limits: configuration.limits)
+        } catch {
+            let refusal = RequestError(requestId: requestId, code: .badRequest, message: "the request exceeds the wire protocol's limits: \(error)")
+            _ = streams.deliver(ClientMessage.error(refusal).encode(), to: requestId, ends: true)
+            return GenerationStream(stream, requestId: requestId)
+        }
+        if !outbox.send(ControlMessage.fromHTTP(frames).frames, on: ControllerHandler.Index.outbox) {
             let error = RequestError(requestId: requestId, code: .overloaded, message: "the controller's inbox is full; retry later")
             _ = streams.deliver(ClientMessage.error(error).encode(), to: requestId, ends: true)
         }

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+extension Integration {
+    @Suite("The official openai Python client")
+    struct OpenAIClientTests {
+        /// `openai` is installed by scripts/setup; without it there is nothing to run.
+        static let openAIInstalled: Bool = {
+            let installed = (try? PythonScript.run(["-c", "import openai"]))?.status == 0
+            if !installed { print("skipping the openai client test: `python3 -c 'import openai'` fails (scripts/setup installs it)") }
+            return installed
+        }()
+
+        /// The client streams a chat completion with an image (a JPEG data URL) from the tiny LLaVA
+        /// through Loom, as it would from OpenAI.
+        @Test(.enabled(if: openAIInstalled)) func streamsAChatCompletionWithAnImage() async throws {
+            let cluster = try Cluster("openai")
+            defer { cluster.stopAll() }
+            let controller = try await cluster.startController()
+            _ = try cluster.startWorker("w-a", .tinyLLaVA, controller: controller)
+            #expect(await controller.waitForWorkers(["w-a"]), "\(cluster.logs)")
+
+            let script = Paths.packageRoot.appendingPathComponent("Tests/IntegrationTests/Scripts/openai_stream.py").path
+            let run = try await offThePool {
+                try PythonScript.run([script, "http://\(controller.endpoints.http)/v1", WorkerModel.tinyLLaVA.name, Paths.image("tiny_56.jpg").path])
+            }
+            #expect(run.status == 0, "the script failed: \(run.output)\n\(cluster.logs)")
+            let lastLine = run.output.split(separator: "\n").last.map(String.init) ?? ""
+            let answer = try #require(try JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any], "\(run.output)")
+            #expect((answer["chunks"] as? Int ?? 0) > 0)
+            #expect(!(answer["text"] as? String ?? "").isEmpty)
+            #expect(["length", "stop"].contains(answer["finish_reason"] as? String))
+            let usage = try #require(answer["usage"] as? [String: Any], "usage comes in a last chunk of its own")
+            // The tiny projector gives 16 image positions: they count as prompt tokens.
+            #expect((usage["prompt_tokens"] as? Int ?? 0) > 16)
+            #expect((1...16).contains(usage["completion_tokens"] as? Int ?? 0))
+        }
+    }
+}
