@@ -17,9 +17,7 @@ struct BenchProcess: Sendable {
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("loom-bench-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: report) }
         let executable = Executables.url("loom-bench").path
-        let result = try await Task.detached {
-            try Command.run(executable, arguments + ["--json", report.path], timeout: timeout)
-        }.value
+        let result = try await Command.run(executable, arguments + ["--json", report.path], timeout: timeout)
         return BenchProcess(
             status: result.status, stdout: result.stdout, stderr: result.stderr,
             report: FileManager.default.contents(atPath: report.path))

@@ -17,8 +17,8 @@ struct CommandLineTests {
         (["--url", "http://127.0.0.1:8080", "--concurrency", "2", "--requests", "5", "--frobnicate"], "Unknown option '--frobnicate'"),
         (["--controller", "127.0.0.1:5559", "--concurrency", "2", "--requests", "5"], "--controller takes tcp://HOST:PORT"),
     ])
-    func badOptionsGiveOneLine(arguments: [String], expected: String) throws {
-        let result = try Command.run(Executables.url("loom-bench").path, arguments, timeout: .seconds(30))
+    func badOptionsGiveOneLine(arguments: [String], expected: String) async throws {
+        let result = try await Command.run(Executables.url("loom-bench").path, arguments, timeout: .seconds(30))
         #expect(result.status != 0)
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n")
@@ -27,8 +27,8 @@ struct CommandLineTests {
     }
 
     @Test(.enabled(if: built, "loom-bench is not built"))
-    func anUnreachableControllerIsOneLineToo() throws {
-        let result = try Command.run(
+    func anUnreachableControllerIsOneLineToo() async throws {
+        let result = try await Command.run(
             Executables.url("loom-bench").path, ["--url", "http://127.0.0.1:1", "--concurrency", "1", "--requests", "1"],
             timeout: .seconds(30))
         #expect(result.status == 1)

@@ -66,9 +66,14 @@ struct EndToEndTests {
                 "--request-timeout", "30",
             ])
         }
-        let tokensFlow = await Waiting.until(within: .seconds(30)) { cluster.generatedTokens() > 0 }
-        #expect(tokensFlow, "\(cluster.logs)")
-        cluster.worker("doomed")?.kill()
+        // Watched and killed from a thread of its own, so the kill lands while tokens flow however
+        // busy the cooperative pool is.
+        let killedMidStream = try await offThePool {
+            let flowing = Waiting.poll(within: .seconds(30)) { cluster.generatedTokens() > 0 }
+            cluster.worker("doomed")?.kill()
+            return flowing
+        }
+        #expect(killedMidStream, "\(cluster.logs)")
         let result = try await bench.value
 
         #expect(result.status == 0, "\(result.stderr)")

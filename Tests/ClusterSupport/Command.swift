@@ -12,10 +12,17 @@ public enum Command {
         public var stderr: String
     }
 
-    /// Runs `executable` with `arguments`; after `timeout` it is killed (status then 128 + 9).
-    /// With `capture` false, its output goes to /dev/null, so nothing it leaves running holds a
-    /// pipe of ours.
+    /// Runs `executable` with `arguments` on a thread of its own; after `timeout` it is killed
+    /// (status then 128 + 9). With `capture` false, its output goes to /dev/null, so nothing it
+    /// leaves running holds a pipe of ours.
     public static func run(
+        _ executable: String, _ arguments: [String], capture: Bool = true, timeout: Duration = .seconds(30)
+    ) async throws -> Result {
+        try await offThePool { try runBlocking(executable, arguments, capture: capture, timeout: timeout) }
+    }
+
+    /// The same, on the calling thread: only where waiting cannot be avoided (a `deinit`).
+    public static func runBlocking(
         _ executable: String, _ arguments: [String], capture: Bool = true, timeout: Duration = .seconds(30)
     ) throws -> Result {
         var actions = posix_spawn_file_actions_t()

@@ -57,10 +57,9 @@ public final class LocalCluster: Sendable {
         workers.withLock { $0[id] }
     }
 
-    /// The ids `GET /v1/workers` lists as ready or busy.
+    /// The ids `GET /v1/workers` lists as ready or busy. Blocking.
     public func liveWorkers() -> Set<String> {
-        guard let address = try? ControllerAddress.http(http),
-            let response = try? HTTPResponse.fetch(.get("/v1/workers"), host: address.host, port: address.port, timeout: .seconds(2)),
+        guard let response = get("/v1/workers"),
             let document = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
             let data = document["data"] as? [[String: Any]]
         else { return [] }
@@ -69,11 +68,9 @@ public final class LocalCluster: Sendable {
         })
     }
 
-    /// `loom_generation_tokens_total` from `/metrics`: tokens relayed since the controller started.
+    /// `loom_generation_tokens_total` from `/metrics`: tokens relayed since the controller started. Blocking.
     public func generatedTokens() -> Int {
-        guard let address = try? ControllerAddress.http(http),
-            let response = try? HTTPResponse.fetch(.get("/metrics"), host: address.host, port: address.port, timeout: .seconds(2))
-        else { return 0 }
+        guard let response = get("/metrics") else { return 0 }
         let line = String(decoding: response.body, as: UTF8.self).split(separator: "\n")
             .first { $0.hasPrefix("loom_generation_tokens_total ") }
         return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
@@ -82,6 +79,12 @@ public final class LocalCluster: Sendable {
     /// Waits until every one of `ids` is live; whether they all came.
     public func waitForWorkers(_ ids: Set<String>, within timeout: Duration = .seconds(30)) async -> Bool {
         await Waiting.until(within: timeout) { ids.isSubset(of: self.liveWorkers()) }
+    }
+
+    /// One GET to the HTTP API; `nil` if it failed. Blocking.
+    private func get(_ path: String) -> HTTPResponse? {
+        guard let address = try? ControllerAddress.http(http) else { return nil }
+        return try? HTTPResponse.fetch(.get(path), host: address.host, port: address.port, timeout: .seconds(2))
     }
 
     /// Kills the workers and the controller.

@@ -11,6 +11,18 @@ struct LiveViewTests {
         return Executables.clusterUnavailable
     }()
 
+    /// Shell: the terminal's settings after loom-top, written whole before the file appears.
+    static func settings(into path: String) -> String {
+        "stty -a > \(path).part && mv \(path).part \(path)"
+    }
+
+    /// The terminal settings files say the same, or the test says which lines differ.
+    static func expectSameSettings(_ before: String, _ after: String) throws {
+        let first = try String(contentsOfFile: before, encoding: .utf8).split(separator: "\n")
+        let second = try String(contentsOfFile: after, encoding: .utf8).split(separator: "\n")
+        #expect(first == second, "before: \(first.filter { !second.contains($0) }), after: \(second.filter { !first.contains($0) })")
+    }
+
     /// On loopback a SIGKILLed worker is noticed at once (the controller's next send to it is
     /// refused), so it goes straight to gone. A worker that is alive but silent is what turns
     /// stale: SIGSTOP first, then SIGKILL.
@@ -30,40 +42,47 @@ struct LiveViewTests {
         let after = directory.appendingPathComponent("stty.after").path
         let exit = directory.appendingPathComponent("exit").path
         let top = Executables.url("loom-top").path
-        let session = try TmuxSession(
-            "stty -a > \(before); \(top) --controller \(cluster.clients) --interval 100; echo $? > \(exit); stty -a > \(after); sleep 30",
+        let session = try await TmuxSession(
+            "stty -a > \(before); \(top) --controller \(cluster.clients) --interval 100; echo $? > \(exit); \(Self.settings(into: after)); sleep 30",
             columns: 100, rows: 30)
 
-        func row(_ id: String) -> String? { session.screen().first { $0.hasPrefix(id + " ") } }
-        func waitFor(_ what: String, _ condition: @escaping () -> Bool) async {
-            let seen = await Waiting.until(within: .seconds(15)) { condition() }
-            #expect(seen, "\(what); screen:\n\(session.screen().joined(separator: "\n"))")
+        @Sendable func row(_ id: String, on screen: [String]) -> String? { screen.first { $0.hasPrefix(id + " ") } }
+        /// Waits for a screen that satisfies `condition`; on failure the message shows the last screen.
+        func waitFor(_ what: String, _ condition: @escaping @Sendable ([String]) -> Bool) async {
+            let last = Locked<[String]>([])
+            let seen = await Waiting.until(within: .seconds(15)) {
+                let screen = session.screen()
+                last.set(screen)
+                return condition(screen)
+            }
+            #expect(seen, "\(what); screen:\n\(last.value.joined(separator: "\n"))")
         }
 
-        await waitFor("both workers ready") {
-            row("w-alpha")?.contains(" ready ") == true && row("w-beta")?.contains(" ready ") == true
+        await waitFor("both workers ready") { screen in
+            row("w-alpha", on: screen)?.contains(" ready ") == true && row("w-beta", on: screen)?.contains(" ready ") == true
+                && screen.contains { $0.contains("2 live") } && screen.allSatisfy { $0.count <= 100 }
         }
-        #expect(session.screen().contains { $0.contains("2 live") })
-        #expect(session.screen().allSatisfy { $0.count <= 100 })
 
         let beta = try #require(cluster.worker("w-beta"))
         beta.send(SIGSTOP)
-        await waitFor("w-beta stale") { row("w-beta")?.contains(" stale ") == true }
-        #expect(session.screen().contains { $0.contains("1 live") && $0.contains("1 stale") })
+        await waitFor("w-beta stale, and counted so") { screen in
+            row("w-beta", on: screen)?.contains(" stale ") == true && screen.contains { $0.contains("1 stale") }
+        }
         beta.kill()
-        await waitFor("w-beta gone from the screen") { row("w-beta") == nil && row("w-alpha") != nil }
-        #expect(row("w-alpha")?.contains(" ready ") == true)
+        await waitFor("w-beta gone from the screen") { screen in
+            row("w-beta", on: screen) == nil && row("w-alpha", on: screen) != nil
+        }
 
-        try session.send("s")
-        await waitFor("the sort changed") { session.screen().contains { $0.contains("sort (id)") } }
-        try session.send("h")
-        await waitFor("the help") { session.screen().contains("Keys") }
-        try session.send("q")
-        await waitFor("loom-top exited") { FileManager.default.fileExists(atPath: after) }
+        try await session.send("s")
+        await waitFor("the sort changed") { $0.contains { $0.contains("sort (id)") } }
+        try await session.send("h")
+        await waitFor("the help") { $0.contains("Keys") }
+        try await session.send("q")
+        #expect(await Waiting.until(within: .seconds(15)) { FileManager.default.fileExists(atPath: after) }, "loom-top did not exit")
         let status = try String(contentsOfFile: exit, encoding: .utf8)
         #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         // Raw mode undone: the terminal settings are what they were before.
-        #expect(try String(contentsOfFile: before, encoding: .utf8) == String(contentsOfFile: after, encoding: .utf8))
+        try Self.expectSameSettings(before, after)
     }
 
     @Test(.enabled(if: unavailable == nil, "\(unavailable ?? "")"), .timeLimit(.minutes(1)))
@@ -75,15 +94,15 @@ struct LiveViewTests {
         let before = directory.appendingPathComponent("stty.before").path
         let top = Executables.url("loom-top").path
         // Port 1 on loopback: nothing listens there.
-        let session = try TmuxSession(
-            "stty -a > \(before); \(top) --url http://127.0.0.1:1 --interval 200; stty -a > \(after); sleep 30",
+        let session = try await TmuxSession(
+            "stty -a > \(before); \(top) --url http://127.0.0.1:1 --interval 200; \(Self.settings(into: after)); sleep 30",
             columns: 80, rows: 24)
         let shown = await Waiting.until(within: .seconds(10)) {
             session.screen().contains { $0.hasPrefix("controller unreachable: connection refused") }
         }
-        #expect(shown, "\(session.screen().joined(separator: "\n"))")
-        try session.send("C-c")
+        #expect(shown, "the warning did not show")
+        try await session.send("C-c")
         #expect(await Waiting.until(within: .seconds(10)) { FileManager.default.fileExists(atPath: after) })
-        #expect(try String(contentsOfFile: before, encoding: .utf8) == String(contentsOfFile: after, encoding: .utf8))
+        try Self.expectSameSettings(before, after)
     }
 }
