@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 extension Integration {
-    @Suite("A worker killed mid-load")
+    @Suite("Workers that die or freeze")
     struct WorkerFailureTests {
         /// Two workers running two sequences each with two more queued, eight long streams in all; one
         /// worker is killed with SIGKILL while its streams run. Its streamed requests end with
@@ -73,6 +73,31 @@ extension Integration {
             #expect(modelLeft && modelLeftAfter <= Cluster.expiry + Cluster.slack, "the model was listed for \(modelLeftAfter)")
             let refused = try await controller.client.chat(request)
             #expect(refused.status == 503 && refused.errorCode == "no_live_worker", "\(refused.status) \(refused.text)")
+        }
+
+        /// A worker frozen with SIGSTOP keeps its connection open: only its silence tells. It leaves
+        /// the listings within the liveness period, and once resumed it registers again and serves.
+        @Test func frozenWorkerLeavesByHeartbeatAndComesBack() async throws {
+            let cluster = try Cluster("freeze")
+            defer { cluster.stopAll() }
+            let controller = try await cluster.startController()
+            let worker = try cluster.startWorker("w-a", .tinyLLaVA, controller: controller)
+            #expect(await controller.waitForWorkers(["w-a"]), "\(cluster.logs)")
+
+            let frozenAt = ContinuousClock.now
+            kill(worker.pid, SIGSTOP)
+            let left = await eventually(within: .seconds(10), every: .milliseconds(10)) {
+                let (workers, models) = (await controller.workers(), await controller.models())
+                return workers.isEmpty && models.isEmpty
+            }
+            let leftAfter = ContinuousClock.now - frozenAt
+            print("the frozen worker left /v1/workers and /v1/models after \(leftAfter)")
+            #expect(left && leftAfter <= Cluster.expiry + Cluster.slack, "the frozen worker was listed for \(leftAfter)")
+
+            kill(worker.pid, SIGCONT)
+            #expect(await controller.waitForWorkers(["w-a"], within: .seconds(10)), "\(cluster.logs)")
+            let result = try await controller.client.stream(ChatRequest(model: WorkerModel.tinyLLaVA.name, text: "Awake?"))
+            #expect(result.completed, "\(result)")
         }
     }
 }

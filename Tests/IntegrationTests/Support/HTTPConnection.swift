@@ -2,8 +2,8 @@ import Foundation
 import Glibc
 
 /// One HTTP/1.1 exchange over a POSIX socket on loopback, read incrementally so a test can follow a
-/// stream as it arrives and hang up in the middle. Every read waits at most `readTimeout`, so no test
-/// can hang on a silent server. Blocking: run it with `offThePool`.
+/// stream as it arrives and hang up in the middle. Every read and send waits at most `timeout`, so no
+/// test can hang on a silent server. Blocking: run it with `offThePool`.
 final class HTTPConnection {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
@@ -23,10 +23,12 @@ final class HTTPConnection {
         }
     }
 
-    init(port: Int, readTimeout: Duration = .seconds(30)) throws {
+    init(port: Int, timeout: Duration = .seconds(30)) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var timeout = timeval(tv_sec: Int(readTimeout.components.seconds), tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
+        for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
+            setsockopt(descriptor, SOL_SOCKET, option, &limit, socklen_t(MemoryLayout<timeval>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
