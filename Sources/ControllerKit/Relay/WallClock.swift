@@ -11,8 +11,11 @@ public struct WallClock: Sendable {
         self.originUnixMs = originUnixMs
     }
 
+    /// In whole milliseconds counted exactly (a Double's 0.299 × 1000 truncates to 298), so that a
+    /// client's deadline comes back unchanged from `instant(atUnixMs:)`.
     public func unixMs(at instant: ContinuousClock.Instant) -> Int {
-        originUnixMs + Int(origin.duration(to: instant).seconds * 1000)
+        let elapsed = origin.duration(to: instant).components
+        return originUnixMs + Int(elapsed.seconds) * 1000 + Int(elapsed.attoseconds / 1_000_000_000_000_000)
     }
 
     public func instant(atUnixMs unixMs: Int) -> ContinuousClock.Instant {

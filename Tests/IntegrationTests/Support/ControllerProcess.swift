@@ -59,14 +59,12 @@ struct WorkerEntry: Sendable {
     let id: String
     let state: String
     let running: Int
-    let waiting: Int
 
     init(_ object: [String: Any]) {
         id = object["id"] as? String ?? ""
         state = object["state"] as? String ?? ""
         let load = object["load"] as? [String: Any]
         running = load?["running"] as? Int ?? 0
-        waiting = load?["waiting"] as? Int ?? 0
     }
 
     var isLive: Bool { state == "ready" || state == "busy" }
