@@ -1,96 +1,243 @@
-// Grouped-query attention for decoding over the paged half-precision KV cache (see loom_attention.h).
-// In C for F16C/AVX-512 conversions and to keep a head's output in registers across positions;
-// AVX-512 chosen at run time, portable C otherwise.
+// Grouped-query attention over the paged half-precision KV cache, with llama.cpp's arithmetic (see
+// loom_attention.h). In C for F16C/AVX-512 conversions and to keep heads' sums in registers across
+// positions; AVX-512 chosen at run time, portable C (same bits) otherwise.
+//
+// The two summation orders, for Σ x[i]·y[i] over n values whose products are exact in float:
+// - DOT (ggml_vec_dot_f16): value i goes to accumulator (i mod 64) / 16, lane i mod 16, for i below
+//   n rounded down to 64; the four accumulators fold as (a0 + a2) + (a1 + a3), the lanes add up in
+//   _mm512_reduce_add_ps's order, and the remaining values are added one by one in double. For the
+//   weighted sum of values n is llama.cpp's padded KV length: `length` rounded up to 32.
+// - TILED (tinyBLAS): value i goes to lane i mod 16 of one accumulator, then the lanes add up.
 #include "loom_attention.h"
-#include "loom_f16.h"
-#include <immintrin.h>
-#include <math.h>
+#include "ckernels.h"
+#include "ck_internal.h"
+#include "ggml_math.h"
+#include <stdlib.h>
 
 #define MAX_HEAD_DIM 256
+// Sums kept for several heads at once: at most 16 registers of 16 floats.
+#define MAX_WIDTH 256
 
-static inline const uint16_t *row_at(const uint16_t *kv, const int32_t *table, long block_stride, long offset,
-                                     int block_size, int row_stride, int p) {
-    return kv + (long)table[p / block_size] * block_stride + offset + (long)(p % block_size) * row_stride;
+typedef struct {
+    const uint16_t *kv;
+    const int32_t *table;
+    long block_stride;
+    int block_size, row_stride;
+} kv_rows;
+
+static inline const uint16_t *kv_row(const kv_rows *c, long offset, int p) {
+    return c->kv + (long)c->table[p / c->block_size] * c->block_stride + offset + (long)(p % c->block_size) * c->row_stride;
 }
 
-/// Softmax of each head's scores in place, then rounded to half precision.
-static void softmax_rows(float *scores, int heads, int length) {
+/// llama.cpp's KV length for a sequence of `length` positions: padded to 32 cells.
+static inline int padded_length(int length) { return (length + 31) & ~31; }
+
+// ---- portable ----
+
+static float dot_in_order(const float *x, const float *y, int n, int order) {
+    if (order == LOOM_ORDER_TILED) {
+        float acc[16] = {0};
+        for (int i = 0; i < n; i++) acc[i % 16] = fmaf(x[i], y[i], acc[i % 16]);
+        return ggml_sum16(acc);
+    }
+    const int np = n & ~63;
+    float acc[4][16] = {{0}}, folded[16];
+    for (int i = 0; i < np; i++) acc[i % 64 / 16][i % 16] = fmaf(x[i], y[i], acc[i % 64 / 16][i % 16]);
+    for (int l = 0; l < 16; l++) folded[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
+    double sum = ggml_sum16(folded);
+    for (int i = np; i < n; i++) sum += (double)(x[i] * y[i]);
+    return (float)sum;
+}
+
+static inline float round_to_half(float x) { return ck_half_to_float(ck_float_to_half(x)); }
+
+/// ggml's soft_max: exp over chunks of 16, each chunk's sum added in double, then one reciprocal;
+/// the weights come out rounded to half precision, as llama.cpp converts them for the product with V.
+static void softmax_portable(float *s, int length) {
+    float max = -INFINITY;
+    for (int p = 0; p < length; p++) max = s[p] > max ? s[p] : max;
+    double sum = 0;
+    for (int c = 0; c < length; c += 16) {
+        float e[16] = {0};
+        for (int l = 0; l < 16 && c + l < length; l++) e[l] = s[c + l] = ggml_exp(s[c + l] - max);
+        sum += ggml_sum16(e);
+    }
+    const float inv = (float)(1.0 / sum);
+    for (int p = 0; p < length; p++) s[p] = round_to_half(s[p] * inv);
+}
+
+void loom_attention_group_portable(const float *q, int heads, int q_stride, int head_dim, const uint16_t *kv,
+                                   const int32_t *table, long block_stride, long k_offset, long v_offset,
+                                   int block_size, int row_stride, int length, float scale, int order,
+                                   float *scores, float *out, int out_stride) {
+    const kv_rows c = {kv, table, block_stride, block_size, row_stride};
+    float k[MAX_HEAD_DIM];
+    for (int p = 0; p < length; p++) {
+        const uint16_t *row = kv_row(&c, k_offset, p);
+        for (int i = 0; i < head_dim; i++) k[i] = ck_half_to_float(row[i]);
+        for (int h = 0; h < heads; h++) scores[(long)h * length + p] = dot_in_order(k, q + (long)h * q_stride, head_dim, order) * scale;
+    }
+    for (int h = 0; h < heads; h++) softmax_portable(scores + (long)h * length, length);
+    // Σ weight · v per output value: a column of V against the weights, both zero past `length`.
+    const int n = order == LOOM_ORDER_DOT ? padded_length(length) : length;
+    float *column = calloc((size_t)n, sizeof(float)), *weights = calloc((size_t)n, sizeof(float));
     for (int h = 0; h < heads; h++) {
-        float *s = scores + (long)h * length, max = -INFINITY, sum = 0;
-        for (int p = 0; p < length; p++) max = s[p] > max ? s[p] : max;
-        for (int p = 0; p < length; p++) { s[p] = expf(s[p] - max); sum += s[p]; }
-        const float inv = 1.0f / sum;
-        for (int p = 0; p < length; p++) s[p] *= inv;
-        loom_round_to_f16(s, length);
+        for (int p = 0; p < length; p++) weights[p] = scores[(long)h * length + p];
+        for (int i = 0; i < head_dim; i++) {
+            for (int p = 0; p < length; p++) column[p] = ck_half_to_float(kv_row(&c, v_offset, p)[i]);
+            out[(long)h * out_stride + i] = dot_in_order(column, weights, n, order);
+        }
     }
+    free(column);
+    free(weights);
 }
 
-static void attention_scalar(const float *q, int heads, int q_stride, int head_dim, const uint16_t *kv,
-                             const int32_t *table, long block_stride, long k_offset, long v_offset, int block_size,
-                             int row_stride, int length, float scale, float *scores, float *out, int out_stride) {
-    for (int p = 0; p < length; p++) {
-        const uint16_t *k = row_at(kv, table, block_stride, k_offset, block_size, row_stride, p);
-        for (int h = 0; h < heads; h++) scores[(long)h * length + p] = loom_dot_f16_f32(k, q + (long)h * q_stride, head_dim) * scale;
-    }
-    softmax_rows(scores, heads, length);
-    for (int h = 0; h < heads; h++)
-        for (int i = 0; i < head_dim; i++) out[(long)h * out_stride + i] = 0;
-    for (int p = 0; p < length; p++) {
-        const uint16_t *v = row_at(kv, table, block_stride, v_offset, block_size, row_stride, p);
-        for (int h = 0; h < heads; h++) loom_axpy_f16(scores[(long)h * length + p], v, out + (long)h * out_stride, head_dim);
-    }
-}
+// ---- AVX-512 ----
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512dq,avx2,fma,f16c"))), apply_to = function)
 
-__attribute__((target("avx512f")))
-static void attention_avx512(const float *q, int heads, int q_stride, int head_dim, const uint16_t *kv,
-                             const int32_t *table, long block_stride, long k_offset, long v_offset, int block_size,
-                             int row_stride, int length, float scale, float *scores, float *out, int out_stride) {
-    const int chunks = head_dim / 16;
-    // Scores: each K row widened once, dotted with every head's query.
+static inline __m512 widen(const uint16_t *h) { return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)h)); }
+
+static void scores_avx512(const kv_rows *c, long k_offset, const float *q, int heads, int q_stride, int head_dim,
+                          int length, float scale, int order, float *scores) {
+    const int chunks = head_dim / 16, steps = head_dim / 64;
     for (int p = 0; p < length; p++) {
-        const uint16_t *k = row_at(kv, table, block_stride, k_offset, block_size, row_stride, p);
-        __m512 kr[MAX_HEAD_DIM / 16];
-        for (int c = 0; c < chunks; c++) kr[c] = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(k + 16 * c)));
+        const uint16_t *row = kv_row(c, k_offset, p);
+        __m512 k[MAX_HEAD_DIM / 16];
+        for (int i = 0; i < chunks; i++) k[i] = widen(row + 16 * i);
         for (int h = 0; h < heads; h++) {
             const float *qh = q + (long)h * q_stride;
-            __m512 acc = _mm512_mul_ps(kr[0], _mm512_loadu_ps(qh));
-            for (int c = 1; c < chunks; c++) acc = _mm512_fmadd_ps(kr[c], _mm512_loadu_ps(qh + 16 * c), acc);
-            scores[(long)h * length + p] = _mm512_reduce_add_ps(acc) * scale;
-        }
-    }
-    softmax_rows(scores, heads, length);
-    // Values: each V row widened once; every head's output accumulates in registers.
-    __m512 acc[4][MAX_HEAD_DIM / 16];
-    for (int h0 = 0; h0 < heads; h0 += 4) {
-        const int hn = heads - h0 < 4 ? heads - h0 : 4;
-        for (int h = 0; h < hn; h++)
-            for (int c = 0; c < chunks; c++) acc[h][c] = _mm512_setzero_ps();
-        for (int p = 0; p < length; p++) {
-            const uint16_t *v = row_at(kv, table, block_stride, v_offset, block_size, row_stride, p);
-            for (int c = 0; c < chunks; c++) {
-                const __m512 vr = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(v + 16 * c)));
-                for (int h = 0; h < hn; h++)
-                    acc[h][c] = _mm512_fmadd_ps(_mm512_set1_ps(scores[(long)(h0 + h) * length + p]), vr, acc[h][c]);
+            float r;
+            if (order == LOOM_ORDER_TILED) {
+                __m512 acc = _mm512_setzero_ps();
+                for (int i = 0; i < chunks; i++) acc = _mm512_fmadd_ps(k[i], _mm512_loadu_ps(qh + 16 * i), acc);
+                r = _mm512_reduce_add_ps(acc);
+            } else {
+                __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+                for (int s = 0; s < steps; s++)
+                    for (int j = 0; j < 4; j++)
+                        acc[j] = _mm512_fmadd_ps(k[4 * s + j], _mm512_loadu_ps(qh + 64 * s + 16 * j), acc[j]);
+                double sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[2]), _mm512_add_ps(acc[1], acc[3])));
+                for (int i = 64 * steps; i < head_dim; i++) sum += (double)(ck_half_to_float(row[i]) * qh[i]);
+                r = (float)sum;
             }
+            scores[(long)h * length + p] = r * scale;
         }
-        for (int h = 0; h < hn; h++)
-            for (int c = 0; c < chunks; c++) _mm512_storeu_ps(out + (long)(h0 + h) * out_stride + 16 * c, acc[h][c]);
     }
 }
 
-static int has_avx512;
-__attribute__((constructor)) static void loom_attention_init(void) {
-    __builtin_cpu_init();
-    has_avx512 = __builtin_cpu_supports("avx512f");
+static void softmax_avx512(float *s, int length) {
+    __m512 m = _mm512_set1_ps(-INFINITY);
+    for (int p = 0; p < length; p += 16) {
+        const __mmask16 in = length - p >= 16 ? 0xffff : (__mmask16)((1u << (length - p)) - 1);
+        m = _mm512_max_ps(m, _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), in, s + p));
+    }
+    const __m512 max = _mm512_set1_ps(_mm512_reduce_max_ps(m));
+    double sum = 0;
+    for (int p = 0; p < length; p += 16) {
+        const __mmask16 in = length - p >= 16 ? 0xffff : (__mmask16)((1u << (length - p)) - 1);
+        const __m512 e = _mm512_maskz_mov_ps(in, ggml_exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(in, s + p), max)));
+        _mm512_mask_storeu_ps(s + p, in, e);
+        sum += _mm512_reduce_add_ps(e);
+    }
+    const __m512 inv = _mm512_set1_ps((float)(1.0 / sum));
+    for (int p = 0; p < length; p += 16) {
+        const __mmask16 in = length - p >= 16 ? 0xffff : (__mmask16)((1u << (length - p)) - 1);
+        const __m512 w = _mm512_mul_ps(_mm512_maskz_loadu_ps(in, s + p), inv);
+        _mm512_mask_storeu_ps(s + p, in, _mm512_cvtph_ps(_mm512_cvtps_ph(w, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)));
+    }
 }
+
+/// Per head of [h0, h0 + hn) and output value: the sum over positions p ≡ first (mod stride), p < end,
+/// of weight · v in position order, into sums (hn × head_dim floats). hn · head_dim / 16 ≤ 16.
+static void strided_sums(const kv_rows *c, long v_offset, const float *scores, int length, int h0, int hn,
+                         int head_dim, int first, int stride, int end, float *sums) {
+    const int chunks = head_dim / 16;
+    __m512 acc[16];
+    for (int a = 0; a < hn * chunks; a++) acc[a] = _mm512_setzero_ps();
+    for (int p = first; p < end; p += stride) {
+        const uint16_t *row = kv_row(c, v_offset, p);
+        for (int i = 0; i < chunks; i++) {
+            const __m512 v = widen(row + 16 * i);
+            for (int h = 0; h < hn; h++)
+                acc[h * chunks + i] = _mm512_fmadd_ps(v, _mm512_set1_ps(scores[(long)(h0 + h) * length + p]), acc[h * chunks + i]);
+        }
+    }
+    for (int a = 0; a < hn * chunks; a++) _mm512_storeu_ps(sums + 16 * a, acc[a]);
+}
+
+static inline void add_rows(float *a, const float *b, int n) {
+    for (int i = 0; i < n; i += 16) _mm512_storeu_ps(a + i, _mm512_add_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i)));
+}
+
+/// Σ weight · v for heads [h0, h0 + hn): lane sums over positions by residue, folded as the order says.
+static void values_avx512(const kv_rows *c, long v_offset, const float *scores, int length, int h0, int hn,
+                          int head_dim, int order, float *out, int out_stride) {
+    const int width = hn * head_dim;
+    // lanes[l]: the sums of lane l (positions ≡ l mod 16), one row of `width` values per lane.
+    static _Thread_local float lanes[16][MAX_WIDTH], part[4][MAX_WIDTH];
+    int vector_end = length;
+    if (order == LOOM_ORDER_TILED) {
+        for (int l = 0; l < 16; l++) strided_sums(c, v_offset, scores, length, h0, hn, head_dim, l, 16, length, lanes[l]);
+    } else {
+        const int np = padded_length(length) & ~63;
+        vector_end = np < length ? np : length;
+        for (int l = 0; l < 16; l++) {
+            for (int j = 0; j < 4; j++) strided_sums(c, v_offset, scores, length, h0, hn, head_dim, 16 * j + l, 64, vector_end, part[j]);
+            add_rows(part[0], part[2], width);
+            add_rows(part[1], part[3], width);
+            add_rows(part[0], part[1], width);
+            for (int i = 0; i < width; i++) lanes[l][i] = part[0][i];
+        }
+    }
+    for (int half = 8; half >= 1; half /= 2)
+        for (int l = 0; l < half; l++) add_rows(lanes[l], lanes[l + half], width);
+    for (int h = 0; h < hn; h++) {
+        float *o = out + (long)(h0 + h) * out_stride;
+        const float *sum = lanes[0] + h * head_dim;
+        if (vector_end == length) {
+            for (int i = 0; i < head_dim; i += 16) _mm512_storeu_ps(o + i, _mm512_loadu_ps(sum + i));
+            continue;
+        }
+        // DOT's tail: the positions past the last 64, one by one in double.
+        for (int i = 0; i < head_dim; i += 16) {
+            const __m512 r = _mm512_loadu_ps(sum + i);
+            __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(r));
+            __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(r), 1)));
+            for (int p = vector_end; p < length; p++) {
+                const __m512 product = _mm512_mul_ps(widen(kv_row(c, v_offset, p) + i), _mm512_set1_ps(scores[(long)(h0 + h) * length + p]));
+                lo = _mm512_add_pd(lo, _mm512_cvtps_pd(_mm512_castps512_ps256(product)));
+                hi = _mm512_add_pd(hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(product), 1))));
+            }
+            _mm256_storeu_ps(o + i, _mm512_cvtpd_ps(lo));
+            _mm256_storeu_ps(o + i + 8, _mm512_cvtpd_ps(hi));
+        }
+    }
+}
+
+static void attention_avx512(const float *q, int heads, int q_stride, int head_dim, const kv_rows *c, long k_offset,
+                             long v_offset, int length, float scale, int order, float *scores, float *out, int out_stride) {
+    scores_avx512(c, k_offset, q, heads, q_stride, head_dim, length, scale, order, scores);
+    for (int h = 0; h < heads; h++) softmax_avx512(scores + (long)h * length, length);
+    // As many heads at once as keep their sums in 16 registers.
+    const int per = 16 / (head_dim / 16) < 4 ? 16 / (head_dim / 16) : 4;
+    for (int h0 = 0; h0 < heads; h0 += per)
+        values_avx512(c, v_offset, scores, length, h0, heads - h0 < per ? heads - h0 : per, head_dim, order, out, out_stride);
+}
+
+#pragma clang attribute pop
+#endif
 
 void loom_attention_group(const float *q, int heads, int q_stride, int head_dim, const uint16_t *kv,
                           const int32_t *table, long block_stride, long k_offset, long v_offset, int block_size,
-                          int row_stride, int length, float scale, float *scores, float *out, int out_stride) {
-    if (has_avx512 && head_dim % 16 == 0 && head_dim <= MAX_HEAD_DIM)
-        attention_avx512(q, heads, q_stride, head_dim, kv, table, block_stride, k_offset, v_offset, block_size,
-                         row_stride, length, scale, scores, out, out_stride);
-    else
-        attention_scalar(q, heads, q_stride, head_dim, kv, table, block_stride, k_offset, v_offset, block_size,
-                         row_stride, length, scale, scores, out, out_stride);
+                          int row_stride, int length, float scale, int order, float *scores, float *out, int out_stride) {
+#if defined(__x86_64__)
+    if (ck_best_isa() >= CK_ISA_AVX512 && head_dim % 16 == 0 && head_dim <= MAX_HEAD_DIM) {
+        const kv_rows c = {kv, table, block_stride, block_size, row_stride};
+        attention_avx512(q, heads, q_stride, head_dim, &c, k_offset, v_offset, length, scale, order, scores, out, out_stride);
+        return;
+    }
+#endif
+    loom_attention_group_portable(q, heads, q_stride, head_dim, kv, table, block_stride, k_offset, v_offset, block_size,
+                                  row_stride, length, scale, order, scores, out, out_stride);
 }

@@ -45,16 +45,6 @@ static uint16_t float_to_half(float f) {
     return (uint16_t)half;
 }
 
-static float dot_scalar(const uint16_t *a, const float *b, int n) {
-    float s = 0;
-    for (int i = 0; i < n; i++) s += half_to_float(a[i]) * b[i];
-    return s;
-}
-
-static void axpy_scalar(float alpha, const uint16_t *x, float *y, int n) {
-    for (int i = 0; i < n; i++) y[i] += alpha * half_to_float(x[i]);
-}
-
 static void to_f16_scalar(const float *src, uint16_t *dst, int n) {
     for (int i = 0; i < n; i++) dst[i] = float_to_half(src[i]);
 }
@@ -64,29 +54,6 @@ static void to_f32_scalar(const uint16_t *src, float *dst, int n) {
 }
 
 // ---- AVX2 + F16C ----
-
-__attribute__((target("avx2,fma,f16c")))
-static float dot_avx2(const uint16_t *a, const float *b, int n) {
-    __m256 acc = _mm256_setzero_ps();
-    int i = 0;
-    for (; i + 8 <= n; i += 8)
-        acc = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i))), _mm256_loadu_ps(b + i), acc);
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-    s = _mm_hadd_ps(s, s);
-    s = _mm_hadd_ps(s, s);
-    float r = _mm_cvtss_f32(s);
-    for (; i < n; i++) r += _cvtsh_ss(a[i]) * b[i];
-    return r;
-}
-
-__attribute__((target("avx2,fma,f16c")))
-static void axpy_avx2(float alpha, const uint16_t *x, float *y, int n) {
-    __m256 va = _mm256_set1_ps(alpha);
-    int i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i))), _mm256_loadu_ps(y + i)));
-    for (; i < n; i++) y[i] += alpha * _cvtsh_ss(x[i]);
-}
 
 __attribute__((target("avx2,f16c")))
 static void to_f16_avx2(const float *src, uint16_t *dst, int n) {
@@ -105,52 +72,23 @@ static void to_f32_avx2(const uint16_t *src, float *dst, int n) {
 
 // ---- AVX-512 ----
 
-__attribute__((target("avx512f")))
-static float dot_avx512(const uint16_t *a, const float *b, int n) {
-    __m512 acc = _mm512_setzero_ps();
-    int i = 0;
-    for (; i + 16 <= n; i += 16)
-        acc = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(a + i))), _mm512_loadu_ps(b + i), acc);
-    float r = _mm512_reduce_add_ps(acc);
-    for (; i < n; i++) r += _cvtsh_ss(a[i]) * b[i];
-    return r;
-}
-
-__attribute__((target("avx512f")))
-static void axpy_avx512(float alpha, const uint16_t *x, float *y, int n) {
-    __m512 va = _mm512_set1_ps(alpha);
-    int i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm512_storeu_ps(y + i, _mm512_fmadd_ps(va, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(x + i))), _mm512_loadu_ps(y + i)));
-    for (; i < n; i++) y[i] += alpha * _cvtsh_ss(x[i]);
-}
-
 // ---- dispatch, resolved on first use ----
 
-typedef float (*dot_fn)(const uint16_t *, const float *, int);
-typedef void (*axpy_fn)(float, const uint16_t *, float *, int);
 typedef void (*to_f16_fn)(const float *, uint16_t *, int);
 typedef void (*to_f32_fn)(const uint16_t *, float *, int);
 
-static dot_fn dot_impl;
-static axpy_fn axpy_impl;
 static to_f16_fn to_f16_impl;
 static to_f32_fn to_f32_impl;
 
 static void resolve(void) {
     __builtin_cpu_init();
     int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-    int avx512 = avx2 && __builtin_cpu_supports("avx512f");
     to_f16_impl = avx2 ? to_f16_avx2 : to_f16_scalar;
     to_f32_impl = avx2 ? to_f32_avx2 : to_f32_scalar;
-    axpy_impl = avx512 ? axpy_avx512 : avx2 ? axpy_avx2 : axpy_scalar;
-    dot_impl = avx512 ? dot_avx512 : avx2 ? dot_avx2 : dot_scalar;
 }
 
 __attribute__((constructor)) static void loom_f16_init(void) { resolve(); }
 
-float loom_dot_f16_f32(const uint16_t *a, const float *b, int n) { return dot_impl(a, b, n); }
-void loom_axpy_f16(float alpha, const uint16_t *x, float *y, int n) { axpy_impl(alpha, x, y, n); }
 void loom_f32_to_f16(const float *src, uint16_t *dst, int n) { to_f16_impl(src, dst, n); }
 void loom_f16_to_f32(const uint16_t *src, float *dst, int n) { to_f32_impl(src, dst, n); }
 

@@ -11,6 +11,8 @@ struct LlamaReferenceTests {
         let tokens: [Int32]
         /// Gap between the top two log-probabilities at each step.
         let gaps: [Double]
+        /// The reference's top-1 log-probability at each step (nil where it reports none).
+        let topLogprobs: [Double?]
     }
 
     static func cases() throws -> [Case] {
@@ -20,24 +22,27 @@ struct LlamaReferenceTests {
         // llama-server reports one step per piece of text: tokens that end inside a UTF-8 character are
         // folded into the step of the token that completes it. Each step is matched to the next token with
         // its id; tokens without a step of their own carry no gap (infinity: they must match).
-        func gaps(_ tokens: [Int32], _ v: Any?) -> [Double] {
+        func steps(_ tokens: [Int32], _ v: Any?) -> (gaps: [Double], top: [Double?]) {
             var gaps = [Double](repeating: .infinity, count: tokens.count)
+            var top = [Double?](repeating: nil, count: tokens.count)
             var next = 0
             for step in v as? [[String: Any]] ?? [] {
-                guard let id = step["id"] as? Int, let top = step["top2"] as? [[Double]], top.count == 2,
+                guard let id = step["id"] as? Int, let top2 = step["top2"] as? [[Double]], top2.count == 2,
                       let j = tokens[next...].firstIndex(of: Int32(id)) else { continue }
-                gaps[j] = top[0][1] - top[1][1]
+                gaps[j] = top2[0][1] - top2[1][1]
+                top[j] = top2[0][1]
                 next = j + 1
             }
-            return gaps
+            return (gaps, top)
         }
         var cases: [Case] = []
         for (i, p) in prompts.enumerated() {
             let plain = p["plain"] as? [String: Any], chat = p["chat"] as? [String: Any]
             for (kind, part, prompt) in [("plain", plain, p["llama_tokenize_ids"]), ("chat", chat, chat?["templated_prompt_ids"])] {
                 let tokens = ints(part?["token_ids"])
+                let reference = steps(tokens, part?["steps_top2_logprob"])
                 cases.append(Case(name: "\(kind) \(i)", prompt: ints(prompt), tokens: tokens,
-                                  gaps: gaps(tokens, part?["steps_top2_logprob"])))
+                                  gaps: reference.gaps, topLogprobs: reference.top))
             }
         }
         return cases
@@ -64,6 +69,7 @@ struct LlamaReferenceTests {
         let kv = KVCache(config: model.config, budgetBytes: 64 << 20, slots: 1)
         var batch = DecoderBatch()
         var checked = 0, matched = 0
+        var deviations: [Double] = []
         for c in try Self.cases() {
             #expect(!c.tokens.isEmpty && c.tokens.count == c.gaps.count, "\(c.name): malformed reference")
             kv.release(slot: 0)
@@ -73,6 +79,7 @@ struct LlamaReferenceTests {
             var logits = model.forward(batch, kv: kv)
             for (step, expected) in c.tokens.enumerated() {
                 let gap = c.gaps[step], got = argmax(logits)
+                if let top = c.topLogprobs[step] { deviations.append(abs(logSoftmaxMax(logits) - top)) }
                 if gap > Self.tolerance {
                     checked += 1
                     if got == expected { matched += 1 }
@@ -90,6 +97,8 @@ struct LlamaReferenceTests {
             }
         }
         print("teacher-forced: \(matched) of \(checked) steps with a reference gap above \(Self.tolerance) match llama.cpp")
+        deviations.sort()
+        print("top-1 log-probability vs llama.cpp: median \(deviations[deviations.count / 2]), max \(deviations.last ?? 0) over \(deviations.count) steps")
     }
 
     /// Free-running greedy generation reproduces the reference up to its first step decided by less
@@ -184,6 +193,12 @@ struct LlamaReferenceTests {
             }
         }
     }
+}
+
+/// The largest log-probability of a row of logits (log-softmax in double).
+func logSoftmaxMax<C: Collection>(_ logits: C) -> Double where C.Element == Float {
+    let max = Double(logits.max() ?? 0)
+    return -log(logits.reduce(0.0) { $0 + exp(Double($1) - max) })
 }
 
 func relativeError(_ a: [Float], _ b: [Float]) -> Double {

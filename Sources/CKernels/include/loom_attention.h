@@ -2,8 +2,8 @@
 #define LOOM_ATTENTION_H
 #include <stdint.h>
 
-// Decode-time attention over a paged half-precision KV cache, for the query heads that share one
-// KV head (grouped-query attention): each K and V row is read and widened once for all of them.
+// Attention of one token over its sequence's paged half-precision KV cache, for the query heads that
+// share one KV head (grouped-query attention): each K and V row is read and widened once for all of them.
 //
 // The cache is a pool of blocks; block b's K rows for this layer and KV head start at
 // `kv + b * block_stride + k_offset`, its V rows at `kv + b * block_stride + v_offset`; rows within a
@@ -12,10 +12,26 @@
 // For each of the `heads` queries (q + h * q_stride, head_dim floats, already rounded to half
 // precision), over positions 0..<length: scores = q·k × scale, softmax, weights rounded to half
 // precision, out (out + h * out_stride) = Σ weight × v. `scores` is scratch for heads × length floats.
-// The arithmetic is llama.cpp's without flash attention: half-precision K, Q, V and weights, f32 sums.
+//
+// The arithmetic is llama.cpp's CPU attention without flash attention, float operation for float
+// operation, so that greedy tokens match it. llama.cpp sums the products q·k and weight·v in one of
+// two orders, by the number of tokens its batch holds; Loom picks the order per sequence, by the
+// number of tokens the sequence has in the step, so that one sequence's numbers never depend on the
+// others in the batch:
+enum {
+    LOOM_ORDER_DOT = 0,    // one token (a decode step): ggml_vec_dot_f16, 4 × 16 lanes, tail in double
+    LOOM_ORDER_TILED = 1,  // two or more (a prompt chunk): tinyBLAS, 16 lanes
+};
+
 void loom_attention_group(const float *q, int heads, int q_stride, int head_dim,
                           const uint16_t *kv, const int32_t *table, long block_stride, long k_offset, long v_offset,
-                          int block_size, int row_stride, int length, float scale, float *scores,
+                          int block_size, int row_stride, int length, float scale, int order, float *scores,
                           float *out, int out_stride);
+
+/// The same with the portable code, whatever the CPU (for tests: both must agree to the bit).
+void loom_attention_group_portable(const float *q, int heads, int q_stride, int head_dim,
+                                   const uint16_t *kv, const int32_t *table, long block_stride, long k_offset,
+                                   long v_offset, int block_size, int row_stride, int length, float scale, int order,
+                                   float *scores, float *out, int out_stride);
 
 #endif

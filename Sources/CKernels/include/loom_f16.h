@@ -5,10 +5,6 @@
 // Half-precision rows for the KV cache. Swift has Float16, but without F16C enabled for the whole
 // target its conversions are library calls; these pick F16C/AVX-512 at run time with a portable fallback.
 
-/// Σ f32(a[i]) · b[i] over n values.
-float loom_dot_f16_f32(const uint16_t *a, const float *b, int n);
-/// y[i] += alpha · f32(x[i]).
-void loom_axpy_f16(float alpha, const uint16_t *x, float *y, int n);
 /// dst[i] = f16(src[i]), round to nearest even.
 void loom_f32_to_f16(const float *src, uint16_t *dst, int n);
 /// dst[i] = f32(src[i]).

@@ -51,6 +51,8 @@ public final class LlamaModel {
         }
 
         let cache = kv.view
+        for slot in batch.slots { cache.stepTokens[Int(slot)] = 0 }
+        for slot in batch.slots { cache.stepTokens[Int(slot)] += 1 }
         for (l, layer) in weights.layers.enumerated() {
             // Attention block
             for i in 0..<n { rmsNorm(s.x + i * dim, layer.attentionNorm, s.xb + i * dim, n: dim, eps: c.rmsEpsilon) }
@@ -73,7 +75,7 @@ public final class LlamaModel {
             // Feed-forward block (SwiGLU)
             for i in 0..<n { rmsNorm(s.x + i * dim, layer.ffnNorm, s.xb + i * dim, n: dim, eps: c.rmsEpsilon) }
             matmul.multiply(s.xb, batch: n, into: [MatmulTarget(layer.gate, into: s.gate), MatmulTarget(layer.up, into: s.up)])
-            siluMultiply(s.gate, s.up, n: n * c.ffnDim)
+            pool.parallelFor(n) { i in loom_silu_mul(s.gate + i * c.ffnDim, s.up + i * c.ffnDim, Int32(c.ffnDim)) }
             matmul.multiply(layer.down, s.gate, batch: n, into: s.xb)
             for i in 0..<n { add(s.x + i * dim, s.xb + i * dim, n: dim) }
         }
@@ -100,13 +102,15 @@ public final class LlamaModel {
                 let positions = SendablePointer(positions.baseAddress!), slots = SendablePointer(slots.baseAddress!)
                 pool.parallelFor(batch.count * c.kvHeads) { task, thread in
                     let i = task / c.kvHeads, group = task % c.kvHeads
+                    // A sequence's tokens sum as llama.cpp would sum them running that sequence alone.
+                    let order = cache.stepTokens[Int(slots.pointer[i])] > 1 ? Int32(LOOM_ORDER_TILED) : Int32(LOOM_ORDER_DOT)
                     let firstHead = i * c.dim + group * c.groupSize * c.headDim
                     let kOffset = layer * 2 * panel + group * c.headDim
                     loom_attention_group(
                         s.q + firstHead, Int32(c.groupSize), Int32(c.headDim), Int32(c.headDim),
                         cache.storage, cache.tables + Int(slots.pointer[i]) * cache.maxBlocksPerSlot,
                         cache.layers * 2 * panel, kOffset, kOffset + panel, Int32(cache.blockSize), Int32(cache.kvDim),
-                        positions.pointer[i] + 1, scale, s.scores + thread * c.groupSize * c.contextLength,
+                        positions.pointer[i] + 1, scale, order, s.scores + thread * c.groupSize * c.contextLength,
                         s.attention + firstHead, Int32(c.headDim))
                 }
             }

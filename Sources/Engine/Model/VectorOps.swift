@@ -17,15 +17,6 @@ func rmsNorm(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ out: U
     for i in 0..<n { out[i] = x[i] * scale * weight[i] }
 }
 
-/// out[i] = silu(gate[i]) · up[i], in place over `gate`.
-@inline(__always)
-func siluMultiply(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, n: Int) {
-    for i in 0..<n {
-        let g = gate[i]
-        gate[i] = g / (1 + expf(-g)) * up[i]
-    }
-}
-
 @inline(__always)
 func add(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, n: Int) {
     for i in 0..<n { x[i] += y[i] }
