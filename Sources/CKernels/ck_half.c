@@ -27,6 +27,15 @@ void ck_halfs_to_floats(const uint16_t *src, float *dst, size_t n) {
     for (size_t i = 0; i < n; i++) dst[i] = ck_half_to_float(src[i]);
 }
 
+void ck_round_to_halfs(float *x, size_t n) {
+    uint16_t h[256];
+    for (size_t i = 0; i < n; i += 256) {
+        const size_t m = n - i < 256 ? n - i : 256;
+        ck_floats_to_halfs(x + i, h, m);
+        ck_halfs_to_floats(h, x + i, m);
+    }
+}
+
 void ck_floats_to_halfs(const float *src, uint16_t *dst, size_t n) {
 #if defined(__x86_64__)
     if (ck_best_isa() >= CK_ISA_AVX2) { floats_to_halfs_f16c(src, dst, n); return; }

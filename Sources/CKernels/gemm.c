@@ -9,7 +9,7 @@
 // each panel fetches the next panel's slice into L2 as it goes (two lines a step), so panels arrive from
 // L3 ahead of use; each tile fetches the rows of C it will add to before it starts.
 #include "loom_gemm.h"
-#include "loom_f16.h"
+#include "ckernels.h"
 #include <immintrin.h>
 #include <math.h>
 #include <pthread.h>
@@ -47,8 +47,8 @@ static float gelu_quick_reference(float x) { return x * (1.0f / (1.0f + expf(-1.
 static void fill_table(float *table, float (*f)(float), const float *inputs, float *scratch, uint16_t *halves) {
     const int n = 1 << 16;
     for (int i = 0; i < n; i++) scratch[i] = f(inputs[i]);
-    loom_f32_to_f16(scratch, halves, n);
-    loom_f16_to_f32(halves, table, n);
+    ck_floats_to_halfs(scratch, halves, n);
+    ck_halfs_to_floats(halves, table, n);
 }
 
 static void build_tables(void) {
@@ -56,7 +56,7 @@ static void build_tables(void) {
     uint16_t *halves = malloc(sizeof(uint16_t) * n);
     float *inputs = malloc(sizeof(float) * n), *scratch = malloc(sizeof(float) * n);
     for (int i = 0; i < n; i++) halves[i] = (uint16_t)i;
-    loom_f16_to_f32(halves, inputs, n);
+    ck_halfs_to_floats(halves, inputs, n);
     fill_table(gelu_table, gelu_reference, inputs, scratch, halves);
     fill_table(gelu_quick_table, gelu_quick_reference, inputs, scratch, halves);
     free(halves);
@@ -82,7 +82,7 @@ static void activate_row_scalar(float *x, int n, loom_activation activation) {
     const float *table = activation == LOOM_ACT_GELU ? gelu_table : gelu_quick_table;
     for (int i0 = 0; i0 < n; i0 += 256) {
         int count = n - i0 < 256 ? n - i0 : 256;
-        loom_f32_to_f16(x + i0, halves, count);
+        ck_floats_to_halfs(x + i0, halves, count);
         for (int i = 0; i < count; i++) {
             float v = x[i0 + i];
             if (activation == LOOM_ACT_GELU && v <= -10.0f) x[i0 + i] = 0.0f;

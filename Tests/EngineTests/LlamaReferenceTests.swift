@@ -75,7 +75,7 @@ struct LlamaReferenceTests {
             kv.release(slot: 0)
             #expect(kv.reserve(slot: 0, tokens: c.prompt.count + c.tokens.count))
             batch.removeAll()
-            for (i, t) in c.prompt.enumerated() { batch.append(token: t, position: i, slot: 0, logits: i == c.prompt.count - 1) }
+            for (i, t) in c.prompt.enumerated() { batch.append(token: t, position: i, slot: 0, promptLength: c.prompt.count, logits: i == c.prompt.count - 1) }
             var logits = model.forward(batch, kv: kv)
             for (step, expected) in c.tokens.enumerated() {
                 let gap = c.gaps[step], got = argmax(logits)
@@ -92,7 +92,7 @@ struct LlamaReferenceTests {
                     }
                 }
                 batch.removeAll()
-                batch.append(token: expected, position: c.prompt.count + step, slot: 0, logits: true)
+                batch.append(token: expected, position: c.prompt.count + step, slot: 0, promptLength: c.prompt.count, logits: true)
                 logits = model.forward(batch, kv: kv)
             }
         }
@@ -145,11 +145,11 @@ struct LlamaReferenceTests {
             _ = kv.reserve(slot: 0, tokens: promptLength + decodeSteps)
             var steps: [[Float]] = []
             batch.removeAll()
-            for (i, t) in prompts[s].enumerated() { batch.append(token: t, position: i, slot: 0, logits: i == promptLength - 1) }
+            for (i, t) in prompts[s].enumerated() { batch.append(token: t, position: i, slot: 0, promptLength: promptLength, logits: i == promptLength - 1) }
             steps.append(Array(model.forward(batch, kv: kv)))
             for (k, t) in continuations[s].enumerated() {
                 batch.removeAll()
-                batch.append(token: t, position: promptLength + k, slot: 0, logits: true)
+                batch.append(token: t, position: promptLength + k, slot: 0, promptLength: promptLength, logits: true)
                 steps.append(Array(model.forward(batch, kv: kv)))
             }
             alone.append(steps)
@@ -169,12 +169,12 @@ struct LlamaReferenceTests {
                 _ = kv.reserve(slot: s, tokens: promptLength + decodeSteps)
                 if next[s] < promptLength {
                     let end = min(promptLength, next[s] + 10)
-                    for p in next[s]..<end { batch.append(token: prompts[s][p], position: p, slot: s, logits: p == promptLength - 1) }
+                    for p in next[s]..<end { batch.append(token: prompts[s][p], position: p, slot: s, promptLength: promptLength, logits: p == promptLength - 1) }
                     if end == promptLength { owners.append(s) }
                     next[s] = end
                 } else {
                     let k = next[s] - promptLength
-                    batch.append(token: continuations[s][k], position: next[s], slot: s, logits: true)
+                    batch.append(token: continuations[s][k], position: next[s], slot: s, promptLength: promptLength, logits: true)
                     owners.append(s)
                     next[s] += 1
                 }

@@ -49,6 +49,8 @@ void ck_matmul_rows(int isa, int type, const void *w, size_t row_bytes, int cols
 void ck_halfs_to_floats(const uint16_t *src, float *dst, size_t n);
 /// dst[i] = f16(src[i]), rounding to nearest even.
 void ck_floats_to_halfs(const float *src, uint16_t *dst, size_t n);
+/// x[i] = f32(f16(x[i])): rounds a row to half precision in place, as computing in f16 would.
+void ck_round_to_halfs(float *x, size_t n);
 
 // ---- synchronisation for the compute pool ----
 // A job is published as one 64-bit word: generation << 32 | count << 16 | next index. Threads claim

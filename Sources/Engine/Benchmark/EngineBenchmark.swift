@@ -50,7 +50,7 @@ public struct EngineBenchmark {
             while start < tokens.count {
                 let end = min(tokens.count, start + model.maxBatchTokens)
                 batch.removeAll()
-                for p in start..<end { batch.append(token: tokens[p], position: p, slot: slot, logits: p == tokens.count - 1) }
+                for p in start..<end { batch.append(token: tokens[p], position: p, slot: slot, promptLength: tokens.count, logits: p == tokens.count - 1) }
                 _ = model.forward(batch, kv: kv)
                 start = end
             }
@@ -72,7 +72,7 @@ public struct EngineBenchmark {
             let start = Date()
             for step in 0..<decodeSteps {
                 batch.removeAll()
-                for s in 0..<b { batch.append(token: next[s], position: decodePromptLength + step, slot: s, logits: true) }
+                for s in 0..<b { batch.append(token: next[s], position: decodePromptLength + step, slot: s, promptLength: decodePromptLength, logits: true) }
                 let logits = model.forward(batch, kv: kv)
                 let v = model.config.vocabSize
                 for s in 0..<b { next[s] = argmax(UnsafeBufferPointer(rebasing: logits[s * v..<(s + 1) * v])) }

@@ -72,7 +72,7 @@ public final class Generator {
             }
             if result.tokens.count == maxTokens { break }
             batch.removeAll()
-            batch.append(token: token, position: prompt.count + result.tokens.count - 1, slot: 0, logits: true)
+            batch.append(token: token, position: prompt.count + result.tokens.count - 1, slot: 0, promptLength: prompt.count, logits: true)
             logits = model.forward(batch, kv: kv)
         }
         emit(stops.feed(detokenizer.flush()).emittedText + stops.flush(), &result, onText)
@@ -95,8 +95,8 @@ public final class Generator {
             batch.removeAll()
             for p in start..<end {
                 switch prompt[p] {
-                case .token(let t): batch.append(token: t, position: p, slot: 0, logits: p == prompt.count - 1)
-                case .embedding(let row): batch.append(embedding: row, position: p, slot: 0, logits: p == prompt.count - 1)
+                case .token(let t): batch.append(token: t, position: p, slot: 0, promptLength: prompt.count, logits: p == prompt.count - 1)
+                case .embedding(let row): batch.append(embedding: row, position: p, slot: 0, promptLength: prompt.count, logits: p == prompt.count - 1)
                 }
             }
             logits = model.forward(batch, kv: kv)

@@ -9,6 +9,11 @@ public struct DecoderBatch: Sendable {
     public private(set) var positions: [Int32] = []
     /// KV-cache sequence slot of each entry.
     public private(set) var slots: [Int32] = []
+    /// Prompt length of each entry's sequence. It decides how the entry's attention sums, as llama.cpp
+    /// would running the sequence alone: the positions of a prompt of two or more tokens as one batch,
+    /// the others one token at a time. So a sequence's numbers are the same however its prompt is
+    /// chunked, whatever else is in the batch, and when it is recomputed after preemption.
+    public private(set) var promptLengths: [Int32] = []
     /// Entries whose logits are wanted, in the order the logits come back.
     public private(set) var logitEntries: [Int32] = []
     /// Input embeddings for image positions: (rows, dim), row-major.
@@ -23,25 +28,30 @@ public struct DecoderBatch: Sendable {
         inputs.removeAll(keepingCapacity: true)
         positions.removeAll(keepingCapacity: true)
         slots.removeAll(keepingCapacity: true)
+        promptLengths.removeAll(keepingCapacity: true)
         logitEntries.removeAll(keepingCapacity: true)
         embeddings.removeAll(keepingCapacity: true)
     }
 
-    public mutating func append(token: Int32, position: Int, slot: Int, logits: Bool = false) {
+    public mutating func append(token: Int32, position: Int, slot: Int, promptLength: Int, logits: Bool = false) {
         if logits { logitEntries.append(Int32(inputs.count)) }
         inputs.append(token)
-        positions.append(Int32(position))
-        slots.append(Int32(slot))
+        appendPlace(position: position, slot: slot, promptLength: promptLength)
     }
 
     /// Appends one position whose input is an embedding row (of the model's width) instead of a token.
-    public mutating func append<C: Collection>(embedding: C, position: Int, slot: Int, logits: Bool = false)
+    public mutating func append<C: Collection>(embedding: C, position: Int, slot: Int, promptLength: Int, logits: Bool = false)
     where C.Element == Float {
         let row = embeddings.count / max(embedding.count, 1)
         embeddings.append(contentsOf: embedding)
         if logits { logitEntries.append(Int32(inputs.count)) }
         inputs.append(-1 - Int32(row))
+        appendPlace(position: position, slot: slot, promptLength: promptLength)
+    }
+
+    private mutating func appendPlace(position: Int, slot: Int, promptLength: Int) {
         positions.append(Int32(position))
         slots.append(Int32(slot))
+        promptLengths.append(Int32(promptLength))
     }
 }

@@ -17,8 +17,6 @@ public final class KVCache {
     private let storage: UnsafeMutablePointer<UInt16>
     /// (slotCount, maxBlocksPerSlot) block indices, row-major; `blocksHeld[slot]` of each row are valid.
     private let tables: UnsafeMutablePointer<Int32>
-    /// Per slot, how many tokens the step being run has for it (scratch of the forward pass).
-    private let stepTokens: UnsafeMutablePointer<Int32>
     public private(set) var blocksHeld: [Int]
     private var freeBlocks: [Int32]
 
@@ -36,7 +34,6 @@ public final class KVCache {
         blockCount = max(1, budgetBytes / (Self.bytesPerToken(config) * blockSize))
         storage = .allocate(capacity: blockCount * layers * 2 * blockSize * kvDim)
         tables = .allocate(capacity: slots * maxBlocksPerSlot)
-        stepTokens = .allocate(capacity: slots)
         blocksHeld = Array(repeating: 0, count: slots)
         freeBlocks = (0..<Int32(blockCount)).reversed()
     }
@@ -44,7 +41,6 @@ public final class KVCache {
     deinit {
         storage.deallocate()
         tables.deallocate()
-        stepTokens.deallocate()
     }
 
     public var freeBlockCount: Int { freeBlocks.count }
@@ -75,7 +71,7 @@ public final class KVCache {
     }
 
     var view: View {
-        View(storage: storage, tables: tables, stepTokens: stepTokens, maxBlocksPerSlot: maxBlocksPerSlot,
+        View(storage: storage, tables: tables, maxBlocksPerSlot: maxBlocksPerSlot,
              blockSize: blockSize, layers: layers, kvDim: kvDim)
     }
 
@@ -83,7 +79,6 @@ public final class KVCache {
     struct View: @unchecked Sendable {  // raw pointers into memory the KVCache owns for the pass
         let storage: UnsafeMutablePointer<UInt16>
         let tables: UnsafeMutablePointer<Int32>
-        let stepTokens: UnsafeMutablePointer<Int32>
         let maxBlocksPerSlot: Int
         let blockSize: Int
         let layers: Int

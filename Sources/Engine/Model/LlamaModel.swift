@@ -51,8 +51,6 @@ public final class LlamaModel {
         }
 
         let cache = kv.view
-        for slot in batch.slots { cache.stepTokens[Int(slot)] = 0 }
-        for slot in batch.slots { cache.stepTokens[Int(slot)] += 1 }
         for (l, layer) in weights.layers.enumerated() {
             // Attention block
             for i in 0..<n { rmsNorm(s.x + i * dim, layer.attentionNorm, s.xb + i * dim, n: dim, eps: c.rmsEpsilon) }
@@ -63,10 +61,10 @@ public final class LlamaModel {
                 let slot = Int(batch.slots[i]), position = Int(batch.positions[i])
                 rotary.apply(s.q + i * dim, heads: c.heads, headDim: c.headDim, position: position)
                 rotary.apply(s.k + i * kvDim, heads: c.kvHeads, headDim: c.headDim, position: position)
-                loom_f32_to_f16(s.k + i * kvDim, cache.row(slot: slot, position: position, layer: l, kind: 0), Int32(kvDim))
-                loom_f32_to_f16(s.v + i * kvDim, cache.row(slot: slot, position: position, layer: l, kind: 1), Int32(kvDim))
+                ck_floats_to_halfs(s.k + i * kvDim, cache.row(slot: slot, position: position, layer: l, kind: 0), kvDim)
+                ck_floats_to_halfs(s.v + i * kvDim, cache.row(slot: slot, position: position, layer: l, kind: 1), kvDim)
                 // Queries meet half-precision keys in half precision, as in llama.cpp.
-                loom_round_to_f16(s.q + i * dim, Int32(dim))
+                ck_round_to_halfs(s.q + i * dim, dim)
             }
             attention(batch, layer: l, cache: cache)
             matmul.multiply(layer.output, s.attention, batch: n, into: s.xb)
@@ -99,19 +97,22 @@ public final class LlamaModel {
         let panel = cache.blockSize * cache.kvDim
         batch.positions.withUnsafeBufferPointer { positions in
             batch.slots.withUnsafeBufferPointer { slots in
-                let positions = SendablePointer(positions.baseAddress!), slots = SendablePointer(slots.baseAddress!)
-                pool.parallelFor(batch.count * c.kvHeads) { task, thread in
-                    let i = task / c.kvHeads, group = task % c.kvHeads
-                    // A sequence's tokens sum as llama.cpp would sum them running that sequence alone.
-                    let order = cache.stepTokens[Int(slots.pointer[i])] > 1 ? Int32(LOOM_ORDER_TILED) : Int32(LOOM_ORDER_DOT)
-                    let firstHead = i * c.dim + group * c.groupSize * c.headDim
-                    let kOffset = layer * 2 * panel + group * c.headDim
-                    loom_attention_group(
-                        s.q + firstHead, Int32(c.groupSize), Int32(c.headDim), Int32(c.headDim),
-                        cache.storage, cache.tables + Int(slots.pointer[i]) * cache.maxBlocksPerSlot,
-                        cache.layers * 2 * panel, kOffset, kOffset + panel, Int32(cache.blockSize), Int32(cache.kvDim),
-                        positions.pointer[i] + 1, scale, order, s.scores + thread * c.groupSize * c.contextLength,
-                        s.attention + firstHead, Int32(c.headDim))
+                batch.promptLengths.withUnsafeBufferPointer { promptLengths in
+                    let positions = SendablePointer(positions.baseAddress!), slots = SendablePointer(slots.baseAddress!)
+                    let promptLengths = SendablePointer(promptLengths.baseAddress!)
+                    pool.parallelFor(batch.count * c.kvHeads) { task, thread in
+                        let i = task / c.kvHeads, group = task % c.kvHeads
+                        let position = positions.pointer[i], promptLength = promptLengths.pointer[i]
+                        let order = position < promptLength && promptLength > 1 ? LOOM_ORDER_TILED : LOOM_ORDER_DOT
+                        let firstHead = i * c.dim + group * c.groupSize * c.headDim
+                        let kOffset = layer * 2 * panel + group * c.headDim
+                        loom_attention_group(
+                            s.q + firstHead, Int32(c.groupSize), Int32(c.headDim), Int32(c.headDim),
+                            cache.storage, cache.tables + Int(slots.pointer[i]) * cache.maxBlocksPerSlot,
+                            cache.layers * 2 * panel, kOffset, kOffset + panel, Int32(cache.blockSize), Int32(cache.kvDim),
+                            position + 1, scale, Int32(order), s.scores + thread * c.groupSize * c.contextLength,
+                            s.attention + firstHead, Int32(c.headDim))
+                    }
                 }
             }
         }

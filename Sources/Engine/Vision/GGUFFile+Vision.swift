@@ -16,7 +16,7 @@ extension GGUFFile {
             values.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: source, count: n * 4)) }
         case .f16:
             values.withUnsafeMutableBufferPointer {
-                loom_f16_to_f32(source.assumingMemoryBound(to: UInt16.self), $0.baseAddress!, Int32(n))
+                ck_halfs_to_floats(source.assumingMemoryBound(to: UInt16.self), $0.baseAddress!, n)
             }
         case .bf16:
             for i in 0..<n {

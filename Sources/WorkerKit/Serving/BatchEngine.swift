@@ -133,11 +133,12 @@ public final class BatchEngine {
         logitOwners.removeAll(keepingCapacity: true)
         for entry in plan.entries {
             guard let s = sequences[entry.id] else { continue }
+            let promptLength = s.request.prompt.count
             for i in entry.items {
                 let wants = entry.wantsLogits && i == entry.items.upperBound - 1
                 switch s.items[i] {
-                case .token(let t): batch.append(token: t, position: i, slot: entry.slot, logits: wants)
-                case .embedding(let row): batch.append(embedding: row, position: i, slot: entry.slot, logits: wants)
+                case .token(let t): batch.append(token: t, position: i, slot: entry.slot, promptLength: promptLength, logits: wants)
+                case .embedding(let row): batch.append(embedding: row, position: i, slot: entry.slot, promptLength: promptLength, logits: wants)
                 }
             }
             if entry.wantsLogits { logitOwners.append(entry.id) }
