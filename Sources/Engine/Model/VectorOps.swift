@@ -101,8 +101,10 @@ struct RotaryTable {
                     let v = x + h * headDim
                     for i in 0..<half {
                         let x0 = v[2 * i], x1 = v[2 * i + 1]
-                        v[2 * i] = x0 * c[i] - x1 * s[i]
-                        v[2 * i + 1] = x0 * s[i] + x1 * c[i]
+                        // One product rounded, the other fused: what llama.cpp's build makes of
+                        // x0·cos − x1·sin (gcc contracts it into an FMA).
+                        v[2 * i] = (-(x1 * s[i])).addingProduct(x0, c[i])
+                        v[2 * i + 1] = (x1 * c[i]).addingProduct(x0, s[i])
                     }
                 }
             }
