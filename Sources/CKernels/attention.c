@@ -98,11 +98,34 @@ void loom_attention_group_portable(const float *q, int heads, int q_stride, int 
 
 static inline __m512 widen(const uint16_t *h) { return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)h)); }
 
-static void scores_avx512(const kv_rows *c, long k_offset, const float *q, int heads, int q_stride, int head_dim,
+/// Where each position's K row lies (its V row is `v_offset - k_offset` further), walked block by
+/// block: a per-thread table, grown as needed, so the loops below neither divide nor chase the table.
+static const uint16_t **k_rows(const kv_rows *c, long k_offset, int length) {
+    static _Thread_local const uint16_t **rows;
+    static _Thread_local int capacity;
+    if (length > capacity) {
+        free(rows);
+        capacity = length < 1024 ? 1024 : 2 * length;
+        rows = malloc((size_t)capacity * sizeof *rows);
+    }
+    for (int p = 0; p < length; p += c->block_size) {
+        const uint16_t *block = c->kv + (long)c->table[p / c->block_size] * c->block_stride + k_offset;
+        for (int r = 0; r < c->block_size && p + r < length; r++) rows[p + r] = block + (long)r * c->row_stride;
+    }
+    return rows;
+}
+
+/// A row of head_dim halfs is 2–4 cache lines: ask for all of them ahead of use.
+static inline void prefetch_row(const uint16_t *row, int head_dim) {
+    for (int b = 0; b < 2 * head_dim; b += 64) _mm_prefetch((const char *)row + b, _MM_HINT_T0);
+}
+
+static void scores_avx512(const uint16_t *const *rows, const float *q, int heads, int q_stride, int head_dim,
                           int length, float scale, int order, float *scores) {
     const int chunks = head_dim / 16, steps = head_dim / 64;
     for (int p = 0; p < length; p++) {
-        const uint16_t *row = kv_row(c, k_offset, p);
+        const uint16_t *row = rows[p];
+        if (p + 4 < length) prefetch_row(rows[p + 4], head_dim);
         __m512 k[MAX_HEAD_DIM / 16];
         for (int i = 0; i < chunks; i++) k[i] = widen(row + 16 * i);
         for (int h = 0; h < heads; h++) {
@@ -150,13 +173,14 @@ static void softmax_avx512(float *s, int length) {
 
 /// Per head of [h0, h0 + hn) and output value: the sum over positions p ≡ first (mod stride), p < end,
 /// of weight · v in position order, into sums (hn × head_dim floats). hn · head_dim / 16 ≤ 16.
-static void strided_sums(const kv_rows *c, long v_offset, const float *scores, int length, int h0, int hn,
+static void strided_sums(const uint16_t *const *rows, long v_delta, const float *scores, int length, int h0, int hn,
                          int head_dim, int first, int stride, int end, float *sums) {
     const int chunks = head_dim / 16;
     __m512 acc[16];
     for (int a = 0; a < hn * chunks; a++) acc[a] = _mm512_setzero_ps();
     for (int p = first; p < end; p += stride) {
-        const uint16_t *row = kv_row(c, v_offset, p);
+        const uint16_t *row = rows[p] + v_delta;
+        if (p + 2 * stride < end) prefetch_row(rows[p + 2 * stride] + v_delta, head_dim);
         for (int i = 0; i < chunks; i++) {
             const __m512 v = widen(row + 16 * i);
             for (int h = 0; h < hn; h++)
@@ -171,19 +195,23 @@ static inline void add_rows(float *a, const float *b, int n) {
 }
 
 /// Σ weight · v for heads [h0, h0 + hn): lane sums over positions by residue, folded as the order says.
-static void values_avx512(const kv_rows *c, long v_offset, const float *scores, int length, int h0, int hn,
+static void values_avx512(const uint16_t *const *rows, long v_delta, const float *scores, int length, int h0, int hn,
                           int head_dim, int order, float *out, int out_stride) {
     const int width = hn * head_dim;
     // lanes[l]: the sums of lane l (positions ≡ l mod 16), one row of `width` values per lane.
     static _Thread_local float lanes[16][MAX_WIDTH], part[4][MAX_WIDTH];
     int vector_end = length;
     if (order == LOOM_ORDER_TILED) {
-        for (int l = 0; l < 16; l++) strided_sums(c, v_offset, scores, length, h0, hn, head_dim, l, 16, length, lanes[l]);
+        for (int l = 0; l < 16; l++) strided_sums(rows, v_delta, scores, length, h0, hn, head_dim, l, 16, length, lanes[l]);
     } else {
         const int np = padded_length(length) & ~63;
         vector_end = np < length ? np : length;
         for (int l = 0; l < 16; l++) {
-            for (int j = 0; j < 4; j++) strided_sums(c, v_offset, scores, length, h0, hn, head_dim, 16 * j + l, 64, vector_end, part[j]);
+            if (l >= vector_end) {  // lanes no position reaches
+                for (int i = 0; i < width; i++) lanes[l][i] = 0;
+                continue;
+            }
+            for (int j = 0; j < 4; j++) strided_sums(rows, v_delta, scores, length, h0, hn, head_dim, 16 * j + l, 64, vector_end, part[j]);
             add_rows(part[0], part[2], width);
             add_rows(part[1], part[3], width);
             add_rows(part[0], part[1], width);
@@ -205,7 +233,7 @@ static void values_avx512(const kv_rows *c, long v_offset, const float *scores, 
             __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(r));
             __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(r), 1)));
             for (int p = vector_end; p < length; p++) {
-                const __m512 product = _mm512_mul_ps(widen(kv_row(c, v_offset, p) + i), _mm512_set1_ps(scores[(long)(h0 + h) * length + p]));
+                const __m512 product = _mm512_mul_ps(widen(rows[p] + v_delta + i), _mm512_set1_ps(scores[(long)(h0 + h) * length + p]));
                 lo = _mm512_add_pd(lo, _mm512_cvtps_pd(_mm512_castps512_ps256(product)));
                 hi = _mm512_add_pd(hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(product), 1))));
             }
@@ -217,12 +245,13 @@ static void values_avx512(const kv_rows *c, long v_offset, const float *scores, 
 
 static void attention_avx512(const float *q, int heads, int q_stride, int head_dim, const kv_rows *c, long k_offset,
                              long v_offset, int length, float scale, int order, float *scores, float *out, int out_stride) {
-    scores_avx512(c, k_offset, q, heads, q_stride, head_dim, length, scale, order, scores);
+    const uint16_t *const *rows = k_rows(c, k_offset, length);
+    scores_avx512(rows, q, heads, q_stride, head_dim, length, scale, order, scores);
     for (int h = 0; h < heads; h++) softmax_avx512(scores + (long)h * length, length);
     // As many heads at once as keep their sums in 16 registers.
     const int per = 16 / (head_dim / 16) < 4 ? 16 / (head_dim / 16) : 4;
     for (int h0 = 0; h0 < heads; h0 += per)
-        values_avx512(c, v_offset, scores, length, h0, heads - h0 < per ? heads - h0 : per, head_dim, order, out, out_stride);
+        values_avx512(rows, v_offset - k_offset, scores, length, h0, heads - h0 < per ? heads - h0 : per, head_dim, order, out, out_stride);
 }
 
 #pragma clang attribute pop
