@@ -51,6 +51,18 @@ CK_INLINE __m512i ck_round_to_int(__m512 v) {
         (out) = r_[0];                                                                                \
     } while (0)
 
+// Stores a block's 32 values (q0: values 0–15, q1: 16–31) at q; with per-unit corrections
+// (r->n == 8), −offset · the sum of each unit of 4 values into corrections[0…7].
+CK_INLINE void store_block_512(const ck_format *f, const ck_act_row *r, __m512i q0, __m512i q1, int8_t *q,
+                               uint32_t *corrections) {
+    const __m256i bytes = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm512_cvtepi32_epi8(q0)), _mm512_cvtepi32_epi8(q1), 1);
+    _mm256_storeu_si256((__m256i *)q, bytes);
+    if (r->n == 8) {
+        const __m256i units = _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_set1_epi8(1), bytes);
+        _mm256_storeu_si256((__m256i *)corrections, _mm256_mullo_epi32(units, _mm256_set1_epi32(-f->offset)));
+    }
+}
+
 // One block of 32 (ggml's AVX quantize_row_q8_0 / q8_1 arithmetic), group k of the row.
 CK_INLINE void quantize_block_512(const ck_format *f, const float *x, const ck_act_row *r, int k) {
     const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
@@ -58,11 +70,13 @@ CK_INLINE void quantize_block_512(const ck_format *f, const float *x, const ck_a
     const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
     const __m512i q0 = ck_round_to_int(_mm512_mul_ps(x0, _mm512_set1_ps(id)));
     const __m512i q1 = ck_round_to_int(_mm512_mul_ps(x1, _mm512_set1_ps(id)));
-    int8_t *q = r->q + (size_t)k * r->qstride;
-    _mm_storeu_si128((__m128i *)q, _mm512_cvtepi32_epi8(q0));
-    _mm_storeu_si128((__m128i *)(q + 16), _mm512_cvtepi32_epi8(q1));
-    const int sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
-    ck_put_group(r, k, ck_round_to_half_f16c(d), ck_correction(f, ck_round_to_half_f16c(d * (float)sum), sum));
+    uint32_t corrections[8];
+    store_block_512(f, r, q0, q1, r->q + (size_t)k * r->qstride, corrections);
+    if (r->n == 1) {
+        const int sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+        corrections[0] = ck_correction(f, ck_round_to_half_f16c(d * (float)sum), sum);
+    }
+    ck_put_group(r, k, ck_round_to_half_f16c(d), corrections);
 }
 
 CK_INLINE __m512 ck_round_to_half_512(__m512 v) {
@@ -85,23 +99,26 @@ CK_INLINE void quantize_32_512(const ck_format *f, const float *x, int cols, con
         float ids[16];
         _mm512_storeu_ps(ids, id);
         __m512i sums[16];
+        uint32_t corrections[16][8];
         for (int i = 0; i < 16; i++) {
             const __m512i q0 = ck_round_to_int(_mm512_mul_ps(_mm512_loadu_ps(xs + 32 * i), _mm512_set1_ps(ids[i])));
             const __m512i q1 = ck_round_to_int(_mm512_mul_ps(_mm512_loadu_ps(xs + 32 * i + 16), _mm512_set1_ps(ids[i])));
-            int8_t *q = r->q + (size_t)(g + i) * r->qstride;
-            _mm_storeu_si128((__m128i *)q, _mm512_cvtepi32_epi8(q0));
-            _mm_storeu_si128((__m128i *)(q + 16), _mm512_cvtepi32_epi8(q1));
+            store_block_512(f, r, q0, q1, r->q + (size_t)(g + i) * r->qstride, corrections[i]);
             sums[i] = _mm512_add_epi32(q0, q1);
         }
-        __m512i sum;
-        CK_REDUCE16(__m512i, _mm512_permutex2var_epi32, _mm512_add_epi32, sums, sum);
         float scales[16];
-        uint32_t corrections[16];
         _mm512_storeu_ps(scales, ck_round_to_half_512(d));
-        if (f->kind == CK_MIN)
-            _mm512_storeu_ps(corrections, ck_round_to_half_512(_mm512_mul_ps(d, _mm512_cvtepi32_ps(sum))));
-        else
-            _mm512_storeu_si512(corrections, _mm512_mullo_epi32(sum, _mm512_set1_epi32(-f->offset)));
+        if (r->n == 1) {
+            // One correction per block: ggml's s for mins, −offset·Σq else.
+            __m512i sum;
+            CK_REDUCE16(__m512i, _mm512_permutex2var_epi32, _mm512_add_epi32, sums, sum);
+            uint32_t block[16];
+            if (f->kind == CK_MIN)
+                _mm512_storeu_ps(block, ck_round_to_half_512(_mm512_mul_ps(d, _mm512_cvtepi32_ps(sum))));
+            else
+                _mm512_storeu_si512(block, _mm512_mullo_epi32(sum, _mm512_set1_epi32(-f->offset)));
+            for (int i = 0; i < 16; i++) corrections[i][0] = block[i];
+        }
         for (int i = 0; i < 16; i++) ck_put_group(r, g + i, scales[i], corrections[i]);
     }
     for (; g < groups; g++) quantize_block_512(f, x + 32 * g, r, g);
@@ -141,7 +158,8 @@ CK_INLINE void quantize_256_512(const ck_format *f, const float *x, int cols, co
         _mm512_storeu_si512(sums, sum16);
         for (int gi = 0; gi < per; gi++) {
             const int sum = per == 16 ? sums[gi] : sums[2 * gi] + sums[2 * gi + 1];
-            ck_put_group(r, s * per + gi, d, ck_correction(f, d * (float)sum, sum));
+            const uint32_t correction = ck_correction(f, d * (float)sum, sum);
+            ck_put_group(r, s * per + gi, d, &correction);
         }
     }
 }
@@ -328,8 +346,11 @@ CK_INLINE void pack_avx512(const int type, const uint8_t *w, size_t row_bytes, i
 
 // ---- The hot spot ----
 
-// Batches up to this size unpack Q4_0 / Q4_1 / Q8_0 in registers instead of through a panel.
-#define CK_RAW_BATCH 8
+// Batches up to this size unpack Q4_0 / Q4_1 / Q8_0 in registers instead of through a panel: one
+// tile then covers the whole batch, so each block is unpacked once.
+#define CK_RAW_BATCH 2
+// Activation rows per tile of the 32-value blocks: 8 (9) accumulators each, beside 8 weight vectors.
+#define CK_UNITS_BATCH 2
 
 // Where a tile's weights come from: a panel, or (for a batch of at most one tile) the raw rows,
 // unpacked in registers as they are used.
@@ -340,14 +361,63 @@ typedef struct {
     __m512i offsets;
 } ck_source;
 
-// A tile: 16 output rows × BT activation rows (up to 16), accumulated in BT registers of 16 float
-// lanes, one per output row. Each unpacked weight vector is used for all BT activation rows; per activation
-// row and group of G values: G/4 vpdpbusd with the activation dword broadcast from memory, one
-// conversion, one scale multiply, one FMA (one more for mins). Every activation row goes through
-// the same arithmetic whatever BT and the source are, so a row's result does not depend on the
-// batch it came in. RAW is 0 for a panel, else the type unpacked from raw rows.
-CK_INLINE void tile512(const ck_source *src, int groups, const ck_acts *a, int b, float *y, size_t ldy, int nrows,
-                       const int G, const int KIND, const int RAW, const int BT) {
+// A tile of the 32-value blocks (ck_per_unit): 16 output rows × BT activation rows, with per
+// activation row 8 accumulators of 16 float lanes (accumulator u, lane r: row r's ggml acc[u]) and
+// for mins one sum of m·s. Per block and activation row: 8 vpdpbusd, each unit into its own
+// register (started from the unit's offset correction), 8 conversions, one multiply d_w·d_a, 8
+// FMAs (one more for mins). The end is ck_hsum8 as 7 vertical adds. RAW is 0 for a panel, else
+// the type unpacked from raw rows. Every activation row goes through the same arithmetic whatever
+// BT and the source are, so a row's result does not depend on the batch it came in.
+CK_INLINE void tile512_units(const ck_source *src, int groups, const ck_acts *a, int b, float *y, size_t ldy, int nrows,
+                             const int KIND, const int RAW, const int BT) {
+    const int32_t *offsets = (const int32_t *)a->corr;
+    const float *sums = (const float *)a->corr;
+    __m512 acc[CK_UNITS_BATCH][8], summs[CK_UNITS_BATCH];
+    for (int j = 0; j < BT; j++) {
+        for (int u = 0; u < 8; u++) acc[j][u] = _mm512_setzero_ps();
+        summs[j] = _mm512_setzero_ps();
+    }
+    for (int g = 0; g < groups; g++) {
+        __m512i w[8];
+        __m512 scale, mins;
+        if (RAW) {
+            unpack_group_512(RAW, src->rows, src->offsets, g, w, &scale, &mins);
+        } else {
+            const uint8_t *p = src->panel + (size_t)g * src->stride;
+            for (int u = 0; u < 8; u++) w[u] = _mm512_load_si512(p + 64 * u);
+            scale = _mm512_load_ps((const float *)(p + 512));
+            mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 576)) : _mm512_setzero_ps();
+        }
+        // The group's activations, scales and corrections of rows b… lie side by side.
+        const size_t at = (size_t)g * a->batch + (size_t)b;
+        const uint8_t *xg = (const uint8_t *)a->q + at * 32;
+        for (int j = 0; j < BT; j++) {
+            const uint8_t *x = xg + 32 * (size_t)j;
+            const __m512 dd = _mm512_mul_ps(scale, _mm512_set1_ps(a->da[at + j]));
+            for (int u = 0; u < 8; u++) {
+                __m512i lane = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[8 * (at + j) + (size_t)u]) : _mm512_setzero_si512();
+                lane = _mm512_dpbusd_epi32(lane, w[u], _mm512_set1_epi32((int)ck_load_u32(x + 4 * u)));
+                acc[j][u] = _mm512_fmadd_ps(dd, _mm512_cvtepi32_ps(lane), acc[j][u]);
+            }
+            if (KIND == CK_MIN) summs[j] = _mm512_fmadd_ps(mins, _mm512_set1_ps(sums[at + j]), summs[j]);
+        }
+    }
+    const __mmask16 keep = (__mmask16)((1u << nrows) - 1);
+    for (int j = 0; j < BT; j++) {
+        const __m512 *c = acc[j];
+        __m512 out = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(c[0], c[4]), _mm512_add_ps(c[2], c[6])),
+                                   _mm512_add_ps(_mm512_add_ps(c[1], c[5]), _mm512_add_ps(c[3], c[7])));
+        if (KIND == CK_MIN) out = _mm512_add_ps(out, summs[j]);
+        _mm512_mask_storeu_ps(y + (size_t)j * ldy, keep, out);
+    }
+}
+
+// A tile of the K-quants: 16 output rows × BT activation rows (up to 16) from a panel, accumulated
+// in BT registers of 16 float lanes, one per output row. Each weight vector is used for all BT
+// activation rows; per activation row and group of G values: G/4 vpdpbusd with the activation
+// dword broadcast from memory, one conversion, one scale multiply, one FMA (one more for mins).
+CK_INLINE void tile512_groups(const ck_source *src, int groups, const ck_acts *a, int b, float *y, size_t ldy, int nrows,
+                              const int G, const int KIND, const int BT) {
     const int units = G / 4;
     const int32_t *offsets = (const int32_t *)a->corr;
     const float *sums = (const float *)a->corr;
@@ -357,16 +427,10 @@ CK_INLINE void tile512(const ck_source *src, int groups, const ck_acts *a, int b
     for (int j = 0; j < BT; j++) acc[j] = _mm512_setzero_ps();
     for (int g = 0; g < groups; g++) {
         __m512i w[8];
-        __m512 scale, mins;
-        if (RAW) {
-            unpack_group_512(RAW, src->rows, src->offsets, g, w, &scale, &mins);
-        } else {
-            const uint8_t *p = src->panel + (size_t)g * src->stride;
-            for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
-            scale = _mm512_load_ps((const float *)(p + 64 * units));
-            mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
-        }
-        // The group's activations, scales and corrections of rows b… lie side by side.
+        const uint8_t *p = src->panel + (size_t)g * src->stride;
+        for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
+        const __m512 scale = _mm512_load_ps((const float *)(p + 64 * units));
+        const __m512 mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
         const size_t at = (size_t)g * a->batch + (size_t)b;
         const uint8_t *xg = (const uint8_t *)a->q + at * G;
         for (int j = 0; j < BT; j++) {
@@ -388,32 +452,49 @@ CK_INLINE void tile512(const ck_source *src, int groups, const ck_acts *a, int b
 
 typedef void (*ck_tile_fn)(const ck_source *, int, const ck_acts *, int, float *, size_t, int);
 
-#define CK_DEFINE_TILE(G, KIND, RAW, BT)                                                                     \
-    static void tile512_##G##_##KIND##_##RAW##_##BT(const ck_source *src, int groups, const ck_acts *a, int b, \
-                                                    float *y, size_t ldy, int nrows) {                       \
-        tile512(src, groups, a, b, y, ldy, nrows, G, KIND, RAW, BT);                                          \
+#define CK_DEFINE_UNITS(KIND, RAW, BT)                                                                         \
+    static void tile512_units_##KIND##_##RAW##_##BT(const ck_source *src, int groups, const ck_acts *a, int b, \
+                                                    float *y, size_t ldy, int nrows) {                         \
+        tile512_units(src, groups, a, b, y, ldy, nrows, KIND, RAW, BT);                                        \
     }
-#define CK_NAME_TILE(G, KIND, RAW, BT) tile512_##G##_##KIND##_##RAW##_##BT,
+#define CK_UNITS(KIND, RAW) CK_DEFINE_UNITS(KIND, RAW, 1) CK_DEFINE_UNITS(KIND, RAW, 2)
+#define CK_NAME_UNITS(KIND, RAW) {tile512_units_##KIND##_##RAW##_1, tile512_units_##KIND##_##RAW##_2}
+CK_UNITS(0, 0)  // Q4_0, Q5_0, Q8_0 from a panel
+CK_UNITS(1, 0)  // Q4_1, Q5_1
+CK_UNITS(0, 2)  // Q4_0 from raw rows
+CK_UNITS(1, 3)  // Q4_1
+CK_UNITS(0, 8)  // Q8_0
+static const ck_tile_fn units_offset[] = CK_NAME_UNITS(0, 0);
+static const ck_tile_fn units_min[] = CK_NAME_UNITS(1, 0);
+static const ck_tile_fn units_raw_q4_0[] = CK_NAME_UNITS(0, 2);
+static const ck_tile_fn units_raw_q4_1[] = CK_NAME_UNITS(1, 3);
+static const ck_tile_fn units_raw_q8_0[] = CK_NAME_UNITS(0, 8);
 
-CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 32, 0, 0)
-CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 32, 1, 0)
-CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 16, 0, 0)
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 2)  // Q4_0 from raw rows
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 1, 3)  // Q4_1
-CK_FOR_TILE_BATCH(CK_DEFINE_TILE, 32, 0, 8)  // Q8_0
-static const ck_tile_fn tiles_32_offset[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 32, 0, 0)};
-static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 32, 1, 0)};
-static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 16, 0, 0)};
-static const ck_tile_fn tiles_raw_q4_0[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 2)};
-static const ck_tile_fn tiles_raw_q4_1[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 1, 3)};
-static const ck_tile_fn tiles_raw_q8_0[] = {CK_FOR_TILE_BATCH(CK_NAME_TILE, 32, 0, 8)};
+#define CK_DEFINE_TILE(G, KIND, BT)                                                                        \
+    static void tile512_##G##_##KIND##_##BT(const ck_source *src, int groups, const ck_acts *a, int b,     \
+                                            float *y, size_t ldy, int nrows) {                             \
+        tile512_groups(src, groups, a, b, y, ldy, nrows, G, KIND, BT);                                     \
+    }
+#define CK_NAME_TILE(G, KIND, BT) tile512_##G##_##KIND##_##BT,
+CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 32, 1)  // Q4_K, Q5_K
+CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 16, 0)  // Q6_K
+static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 32, 1)};
+static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 16, 0)};
 
 static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
                         float *y, size_t ldy, int nrows) {
-    const ck_tile_fn *table = f->g == 16 ? tiles_16_offset : f->kind == CK_MIN ? tiles_32_min : tiles_32_offset;
     ck_source src;
     src.panel = panel;
     src.stride = ck_panel_stride(f);
+    if (ck_per_unit(f)) {
+        const ck_tile_fn *table = f->kind == CK_MIN ? units_min : units_offset;
+        for (int j = 0; j < bt; j += CK_UNITS_BATCH) {
+            const int n = bt - j < CK_UNITS_BATCH ? bt - j : CK_UNITS_BATCH;
+            table[n - 1](&src, groups, a, b + j, y + (size_t)j * ldy, ldy, nrows);
+        }
+        return;
+    }
+    const ck_tile_fn *table = f->g == 16 ? tiles_16_offset : tiles_32_min;
     table[bt - 1](&src, groups, a, b, y, ldy, nrows);
 }
 
@@ -421,7 +502,7 @@ void ck_matmul_rows_avx512(const ck_format *f, const uint8_t *w, size_t row_byte
                            const void *acts, int batch, float *y, size_t ldy, uint8_t *panel) {
     if (batch <= CK_RAW_BATCH && ck_unpacks_in_registers(f->type)) {
         // Decode-sized batch: one tile per row group, so unpack straight into registers.
-        const ck_tile_fn *table = f->type == CK_Q8_0 ? tiles_raw_q8_0 : f->type == CK_Q4_1 ? tiles_raw_q4_1 : tiles_raw_q4_0;
+        const ck_tile_fn *table = f->type == CK_Q8_0 ? units_raw_q8_0 : f->type == CK_Q4_1 ? units_raw_q4_1 : units_raw_q4_0;
         const ck_acts a = ck_acts_view(f, acts, batch, cols);
         ck_source src;
         for (int r = r0; r < r1; r += CK_PANEL_ROWS) {

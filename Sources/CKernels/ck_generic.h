@@ -20,19 +20,20 @@ CK_INLINE float ck_abs_max(const float *x, int n) {
 }
 
 // Where a row's quantized groups go: group k at q + k·qstride, its scale at da[k·stride] and its
-// correction at corr[k·stride] (4 bytes each).
+// n corrections (4 bytes each) from corr + 4·n·k·stride.
 typedef struct ck_act_row {
     int8_t *q;
     size_t qstride;
     float *da;
     uint8_t *corr;
     size_t stride;
+    int n;
 } ck_act_row;
 
-// Stores group k's scale and correction (an int32 or a float, by its bits).
-CK_INLINE void ck_put_group(const ck_act_row *r, int k, float d, uint32_t correction) {
+// Stores group k's scale and corrections (int32 or float, by their bits).
+CK_INLINE void ck_put_group(const ck_act_row *r, int k, float d, const uint32_t *corrections) {
     r->da[(size_t)k * r->stride] = d;
-    memcpy(r->corr + 4 * (size_t)k * r->stride, &correction, 4);
+    memcpy(r->corr + 4 * (size_t)r->n * (size_t)k * r->stride, corrections, 4 * (size_t)r->n);
 }
 
 // The correction of a group whose values sum to `sum`: ggml's s = d·Σq for mins, −offset·Σq else.
@@ -47,13 +48,19 @@ CK_INLINE void ck_quantize_32(const ck_format *f, const float *x, int cols, cons
         int8_t *qs = r->q + (size_t)g * r->qstride;
         const float amax = ck_abs_max(xs, 32);
         const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
-        int sum = 0;
+        int sum = 0, units[8] = {0};
         for (int j = 0; j < 32; j++) {
             const int v = (int)__builtin_rintf(xs[j] * id);
             qs[j] = (int8_t)v;
             sum += v;
+            units[j / 4] += v;
         }
-        ck_put_group(r, g, ck_round_to_half(d), ck_correction(f, ck_round_to_half(d * (float)sum), sum));
+        uint32_t corrections[8];
+        if (r->n == 8)
+            for (int u = 0; u < 8; u++) corrections[u] = (uint32_t)(-f->offset * units[u]);
+        else
+            corrections[0] = ck_correction(f, ck_round_to_half(d * (float)sum), sum);
+        ck_put_group(r, g, ck_round_to_half(d), corrections);
     }
 }
 
@@ -81,7 +88,8 @@ CK_INLINE void ck_quantize_256(const ck_format *f, const float *x, int cols, con
                 qs[j] = (int8_t)(v > 127 ? 127 : v);
                 sum += qs[j];
             }
-            ck_put_group(r, s * per + gi, d, ck_correction(f, d * (float)sum, sum));
+            const uint32_t correction = ck_correction(f, d * (float)sum, sum);
+            ck_put_group(r, s * per + gi, d, &correction);
         }
     }
 }
@@ -99,8 +107,9 @@ void CK_SUFFIX(ck_quantize_acts)(const ck_format *f, const float *x, size_t ldx,
     ck_acts_layout(f, batch, cols, &da_at, &corr_at);
     uint8_t *base = (uint8_t *)acts;
     for (int b = b0; b < b1; b++) {
+        const int n = ck_corrections(f);
         const ck_act_row r = {(int8_t *)base + (size_t)b * (size_t)f->g, (size_t)batch * (size_t)f->g,
-                              (float *)(base + da_at) + b, base + corr_at + 4 * (size_t)b, (size_t)batch};
+                              (float *)(base + da_at) + b, base + corr_at + 4 * (size_t)n * (size_t)b, (size_t)batch, n};
         if (f->act == CK_ACT_Q8_K) CK_QUANTIZE_256(f, x + (size_t)b * ldx, cols, &r);
         else CK_QUANTIZE_32(f, x + (size_t)b * ldx, cols, &r);
     }
@@ -276,11 +285,8 @@ CK_INLINE int ck_batch_chunk(int cols, int batch) {
     }
 
 // Instantiates a tile kernel for every batch size 1...8 (4, 16) and names them in a table.
-#define CK_FOR_TILE_BATCH(M, G, KIND, EXTRA) \
-    M(G, KIND, EXTRA, 1) M(G, KIND, EXTRA, 2) M(G, KIND, EXTRA, 3) M(G, KIND, EXTRA, 4) \
-    M(G, KIND, EXTRA, 5) M(G, KIND, EXTRA, 6) M(G, KIND, EXTRA, 7) M(G, KIND, EXTRA, 8)
-#define CK_FOR_TILE_BATCH16(M, G, KIND, EXTRA) CK_FOR_TILE_BATCH(M, G, KIND, EXTRA) \
-    M(G, KIND, EXTRA, 9) M(G, KIND, EXTRA, 10) M(G, KIND, EXTRA, 11) M(G, KIND, EXTRA, 12) \
-    M(G, KIND, EXTRA, 13) M(G, KIND, EXTRA, 14) M(G, KIND, EXTRA, 15) M(G, KIND, EXTRA, 16)
-#define CK_FOR_TILE_BATCH4(M, G, KIND, EXTRA) \
-    M(G, KIND, EXTRA, 1) M(G, KIND, EXTRA, 2) M(G, KIND, EXTRA, 3) M(G, KIND, EXTRA, 4)
+#define CK_FOR_TILE_BATCH(M, G, KIND) \
+    M(G, KIND, 1) M(G, KIND, 2) M(G, KIND, 3) M(G, KIND, 4) M(G, KIND, 5) M(G, KIND, 6) M(G, KIND, 7) M(G, KIND, 8)
+#define CK_FOR_TILE_BATCH16(M, G, KIND) CK_FOR_TILE_BATCH(M, G, KIND) \
+    M(G, KIND, 9) M(G, KIND, 10) M(G, KIND, 11) M(G, KIND, 12) M(G, KIND, 13) M(G, KIND, 14) M(G, KIND, 15) M(G, KIND, 16)
+#define CK_FOR_TILE_BATCH4(M, G, KIND) M(G, KIND, 1) M(G, KIND, 2) M(G, KIND, 3) M(G, KIND, 4)

@@ -14,7 +14,8 @@ enum {
 // How a weight value w = scale · u + correction is split for the integer dot product, where u is the
 // unsigned integer the panel holds:
 //   CK_OFFSET: correction = −offset · scale (Q4_0, Q5_0, Q8_0, Q6_K). Folded into the integer dot:
-//              Σ u·a − offset·Σ a, with offset·Σ a precomputed per activation block.
+//              Σ u·a − offset·Σ a, with offset·Σ a precomputed per activation group (per unit of 4
+//              values for 32-value blocks, whose lanes are summed in float).
 //   CK_MIN:    correction = min, a float per block (Q4_1, Q5_1, Q4_K, Q5_K): adds min · d_a · Σ a.
 enum { CK_OFFSET = 0, CK_MIN = 1 };
 
@@ -50,13 +51,29 @@ static inline int ck_format_of(int type, ck_format *f) {
 
 static inline size_t ck_align64(size_t n) { return (n + 63) & ~(size_t)63; }
 
+// The 32-value-block types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0) reproduce llama.cpp's float arithmetic to
+// the bit (ggml's x86 vec_dot, and tinyBLAS): per block, each unit of 4 values is an exact integer
+// lane with its own float accumulator, acc[u] = fma(d_w·d_a, lane[u], acc[u]); for Q4_1 / Q5_1 a
+// separate float sum of m·s; the result is ck_hsum8(acc) (+ that sum). The K-quants keep one
+// accumulator per output: the group's integer dot, scaled, then the min term, each by an FMA.
+static inline int ck_per_unit(const ck_format *f) { return f->block == 32; }
+
+// Corrections per group and activation row: one per unit (lane) for the offset types of 32-value
+// blocks, else one per group.
+static inline int ck_corrections(const ck_format *f) { return ck_per_unit(f) && f->kind == CK_OFFSET ? f->g / 4 : 1; }
+
+// ggml's hsum_float_8, in its order of float additions.
+static inline float ck_hsum8(const float *a) { return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7])); }
+
 // ---- Activations: `batch` rows of `cols` values, quantized ----
 // Group-major, so that a tile finds the groups of its activation rows side by side:
 //   q:    int8 [cols/g][batch][g]
-//   da:   float [cols/g][batch]   scale of each group
-//   corr: [cols/g][batch]         CK_OFFSET: int32 −offset·Σq, the integer dot's starting value;
-//                                 CK_MIN:    float d·Σq (ggml's s)
-// Group k of row b is element k·batch + b of da and corr, and starts at q + (k·batch + b)·g.
+//   da:   float [cols/g][batch]      scale of each group
+//   corr: [cols/g][batch][n]         CK_OFFSET: int32 −offset·Σq, the integer dot's starting value,
+//                                    per unit of 4 values (n = 8) for 32-value blocks, else per
+//                                    group (n = 1); CK_MIN: float d·Σq (ggml's s), n = 1
+// Group k of row b is element k·batch + b of da (and starts element n·(k·batch + b) of corr), and
+// starts at q + (k·batch + b)·g.
 typedef struct {
     const int8_t *q;
     const float *da;
@@ -68,7 +85,7 @@ static inline size_t ck_acts_layout(const ck_format *f, int batch, int cols, siz
     const size_t groups = (size_t)batch * (size_t)(cols / f->g);
     *da_at = ck_align64((size_t)batch * (size_t)cols);
     *corr_at = *da_at + ck_align64(4 * groups);
-    return *corr_at + ck_align64(4 * groups);
+    return *corr_at + ck_align64(4 * groups * (size_t)ck_corrections(f));
 }
 
 static inline ck_acts ck_acts_view(const ck_format *f, const void *base, int batch, int cols) {

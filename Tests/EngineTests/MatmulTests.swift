@@ -37,26 +37,51 @@ import Testing
         }
     }
 
-    /// Against ggml's arithmetic (x quantized as ggml quantizes it, products in double), on rows with
-    /// an outlier; and every row of a batch equal to the bit to the same row computed alone.
+    /// Against ggml's arithmetic, on rows with an outlier: for the 32-value blocks, llama.cpp's own
+    /// float order (`GGMLVecDot`), to the bit; for the K-quants, x quantized as ggml quantizes it and
+    /// products in double. And every row of a batch equal to the bit to the same row computed alone.
     @Test(arguments: quantized, isas)
     func int8PathFollowsGGMLAndIsBatchInvariant(type: GGMLType, isa: KernelISA) {
         let context = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: isa)
         for (index, (rows, cols)) in Self.shapes(type).enumerated() {
             let w = QuantTestSupport.randomMatrix(type, rows: rows, cols: cols, seed: UInt64(index + 11))
             let x = QuantTestSupport.randomActivations(batch: 33, cols: cols, seed: UInt64(200 + index), outlier: true)
-            let emulated = QuantTestSupport.emulatedProduct(w, x, batch: 33)
             let singles = (0..<33).flatMap { b in
                 product(context, w, Array(x[b * cols..<(b + 1) * cols]), batch: 1, path: .int8)
             }
-            for b in 0..<33 {
-                let error = QuantTestSupport.relativeError(singles, emulated, row: b, n: rows)
-                #expect(error < 1e-5, "\(type) \(isa) \(rows)×\(cols) row \(b): relative error \(error) against ggml's arithmetic")
+            if GGMLVecDot.types.contains(type) {
+                let exact = GGMLVecDot.product(w, x, batch: 33)
+                let differing = (0..<33 * rows).filter { singles[$0].bitPattern != exact[$0].bitPattern }
+                #expect(differing.isEmpty, "\(type) \(isa) \(rows)×\(cols): \(differing.count) values differ from llama.cpp's")
+            } else {
+                let emulated = QuantTestSupport.emulatedProduct(w, x, batch: 33)
+                for b in 0..<33 {
+                    let error = QuantTestSupport.relativeError(singles, emulated, row: b, n: rows)
+                    #expect(error < 1e-5, "\(type) \(isa) \(rows)×\(cols) row \(b): relative error \(error) against ggml's arithmetic")
+                }
             }
             for batch in [3, 8, 33] {
                 let y = product(context, w, Array(x[0..<batch * cols]), batch: batch, path: .int8)
                 let differing = (0..<batch * rows).filter { y[$0].bitPattern != singles[$0].bitPattern }
                 #expect(differing.isEmpty, "\(type) \(isa) \(rows)×\(cols) batch \(batch): \(differing.count) values differ from single-row products")
+            }
+        }
+    }
+
+    /// Q4_0, Q4_1, Q5_0, Q5_1, Q8_0: every value equal to the bit to llama.cpp's (`GGMLVecDot`) at
+    /// every batch size from 1 to 17 and at 33, so through the register and the panel tiles of
+    /// every width, with an outlier in the activations and row counts that leave a partial group of 16.
+    @Test(arguments: GGMLVecDot.types, isas)
+    func int8PathIsLlamaCppsArithmeticToTheBit(type: GGMLType, isa: KernelISA) {
+        let context = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: isa)
+        for (index, (rows, cols)) in [(37, 96), (21, 576), (8, 32)].enumerated() {
+            let w = QuantTestSupport.randomMatrix(type, rows: rows, cols: cols, seed: UInt64(index + 21))
+            let x = QuantTestSupport.randomActivations(batch: 33, cols: cols, seed: UInt64(300 + index), outlier: true)
+            let exact = GGMLVecDot.product(w, x, batch: 33)
+            for batch in Array(1...17) + [33] {
+                let y = product(context, w, Array(x[0..<batch * cols]), batch: batch, path: .int8)
+                let differing = (0..<batch * rows).filter { y[$0].bitPattern != exact[$0].bitPattern }
+                #expect(differing.isEmpty, "\(type) \(isa) \(rows)×\(cols) batch \(batch): \(differing.count) values differ from llama.cpp's")
             }
         }
     }

@@ -88,17 +88,32 @@ enum QuantTestSupport {
                 for k in block.indices { values[k] = Double(min(127, (iscale * x[k]).rounded(.toNearestOrEven)) * d) }
             }
         } else {
-            for s in stride(from: 0, to: x.count, by: 32) {
-                let block = x[s..<s + 32]
-                let amax = block.map { abs($0) }.max()!
-                let d = amax / 127, id: Float = amax != 0 ? 127 / amax : 0
-                let q = block.map { ($0 * id).rounded(.toNearestOrEven) }
-                let dh = Float(Float16(d)), sum = q.reduce(0, +)
-                for (j, v) in q.enumerated() { values[s + j] = Double(v * dh) }
-                if type == .q4_1 || type == .q5_1 { sumError[s / 32] = Double(Float(Float16(d * sum))) - Double(dh) * Double(sum) }
+            for (i, block) in q8Blocks(x[...]).enumerated() {
+                for (j, v) in block.q.enumerated() { values[32 * i + j] = Double(Float(v) * block.d) }
+                let sum = block.q.reduce(0) { $0 + Double($1) }
+                if type == .q4_1 || type == .q5_1 { sumError[i] = Double(block.s) - Double(block.d) * sum }
             }
         }
         return (values, sumError)
+    }
+
+    /// One 32-value block of ggml's Q8_0 / Q8_1 activations: the 8-bit values, d and (Q8_1) s = d·Σq,
+    /// both rounded to f16 and read back as floats.
+    struct Q8Block {
+        var q: [Int8]
+        var d: Float
+        var s: Float
+    }
+
+    /// ggml's quantize_row_q8_0 / q8_1 (AVX path): q = round-to-even(x · 127/amax), d = amax/127.
+    static func q8Blocks(_ x: ArraySlice<Float>) -> [Q8Block] {
+        stride(from: x.startIndex, to: x.endIndex, by: 32).map { s in
+            let block = x[s..<s + 32]
+            let amax = block.map { abs($0) }.max()!
+            let d = amax / 127, id: Float = amax != 0 ? 127 / amax : 0
+            let q = block.map { ($0 * id).rounded(.toNearestOrEven) }
+            return Q8Block(q: q.map { Int8($0) }, d: Float(Float16(d)), s: Float(Float16(d * q.reduce(0, +))))
+        }
     }
 
     /// y = x · Wᵀ with x quantized as the kernels quantize it (`quantizedActivations`), in double
