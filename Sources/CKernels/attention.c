@@ -120,31 +120,61 @@ static inline void prefetch_row(const uint16_t *row, int head_dim) {
     for (int b = 0; b < 2 * head_dim; b += 64) _mm_prefetch((const char *)row + b, _MM_HINT_T0);
 }
 
+/// Lane i of the result = the sum of v[i]'s 16 lanes, added in _mm512_reduce_add_ps's order (halves,
+/// quarters, eighths, pairs) for all 16 vectors at once: four rounds of pairwise shuffles and adds.
+static inline __m512 sum16x16(__m512 *v) {
+    static const int32_t pick[4][2][16] = {
+        {{0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23}, {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31}},
+        {{0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27}, {4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31}},
+        {{0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29}, {2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31}},
+        {{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30}, {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31}}};
+    for (int round = 0, n = 8; round < 4; round++, n /= 2) {
+        const __m512i lo = _mm512_loadu_si512(pick[round][0]), hi = _mm512_loadu_si512(pick[round][1]);
+        for (int k = 0; k < n; k++)
+            v[k] = _mm512_add_ps(_mm512_permutex2var_ps(v[2 * k], lo, v[2 * k + 1]), _mm512_permutex2var_ps(v[2 * k], hi, v[2 * k + 1]));
+    }
+    return v[0];
+}
+
+/// Scores for 16 positions at a time: per position and head the summation order's lane sums, then
+/// one shuffle reduction for all 16.
 static void scores_avx512(const uint16_t *const *rows, const float *q, int heads, int q_stride, int head_dim,
                           int length, float scale, int order, float *scores) {
     const int chunks = head_dim / 16, steps = head_dim / 64;
-    for (int p = 0; p < length; p++) {
-        const uint16_t *row = rows[p];
-        if (p + 4 < length) prefetch_row(rows[p + 4], head_dim);
-        __m512 k[MAX_HEAD_DIM / 16];
-        for (int i = 0; i < chunks; i++) k[i] = widen(row + 16 * i);
+    float k[16][MAX_HEAD_DIM];
+    for (int p0 = 0; p0 < length; p0 += 16) {
+        const int n = length - p0 < 16 ? length - p0 : 16;
+        for (int i = 0; i < n; i++) {
+            if (p0 + i + 16 < length) prefetch_row(rows[p0 + i + 16], head_dim);
+            for (int c = 0; c < chunks; c++) _mm512_storeu_ps(k[i] + 16 * c, widen(rows[p0 + i] + 16 * c));
+        }
         for (int h = 0; h < heads; h++) {
             const float *qh = q + (long)h * q_stride;
-            float r;
-            if (order == LOOM_ORDER_TILED) {
-                __m512 acc = _mm512_setzero_ps();
-                for (int i = 0; i < chunks; i++) acc = _mm512_fmadd_ps(k[i], _mm512_loadu_ps(qh + 16 * i), acc);
-                r = _mm512_reduce_add_ps(acc);
-            } else {
-                __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-                for (int s = 0; s < steps; s++)
-                    for (int j = 0; j < 4; j++)
-                        acc[j] = _mm512_fmadd_ps(k[4 * s + j], _mm512_loadu_ps(qh + 64 * s + 16 * j), acc[j]);
-                double sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[2]), _mm512_add_ps(acc[1], acc[3])));
-                for (int i = 64 * steps; i < head_dim; i++) sum += (double)(ck_half_to_float(row[i]) * qh[i]);
-                r = (float)sum;
+            __m512 lanes[16];
+            for (int i = 0; i < 16; i++) {
+                lanes[i] = _mm512_setzero_ps();
+                if (i >= n) continue;
+                if (order == LOOM_ORDER_TILED) {
+                    for (int c = 0; c < chunks; c++) lanes[i] = _mm512_fmadd_ps(_mm512_loadu_ps(k[i] + 16 * c), _mm512_loadu_ps(qh + 16 * c), lanes[i]);
+                } else {
+                    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+                    for (int s = 0; s < steps; s++)
+                        for (int j = 0; j < 4; j++)
+                            acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(k[i] + 64 * s + 16 * j), _mm512_loadu_ps(qh + 64 * s + 16 * j), acc[j]);
+                    lanes[i] = _mm512_add_ps(_mm512_add_ps(acc[0], acc[2]), _mm512_add_ps(acc[1], acc[3]));
+                }
             }
-            scores[(long)h * length + p] = r * scale;
+            float sums[16];
+            _mm512_storeu_ps(sums, sum16x16(lanes));
+            for (int i = 0; i < n; i++) {
+                float r = sums[i];
+                if (order == LOOM_ORDER_DOT && 64 * steps < head_dim) {  // DOT's tail, in double
+                    double sum = r;
+                    for (int d = 64 * steps; d < head_dim; d++) sum += (double)(k[i][d] * qh[d]);
+                    r = (float)sum;
+                }
+                scores[(long)h * length + p0 + i] = r * scale;
+            }
         }
     }
 }
