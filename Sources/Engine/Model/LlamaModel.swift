@@ -53,7 +53,7 @@ public final class LlamaModel {
         let cache = kv.view
         for (l, layer) in weights.layers.enumerated() {
             // Attention block
-            for i in 0..<n { rmsNorm(s.x + i * dim, layer.attentionNorm, s.xb + i * dim, n: dim, eps: c.rmsEpsilon) }
+            loom_rms_norm(s.x, layer.attentionNorm, s.xb, Int32(n), Int32(dim), c.rmsEpsilon)
             matmul.multiply(s.xb, batch: n, into: [
                 MatmulTarget(layer.query, into: s.q), MatmulTarget(layer.key, into: s.k), MatmulTarget(layer.value, into: s.v),
             ])
@@ -71,7 +71,7 @@ public final class LlamaModel {
             for i in 0..<n { add(s.x + i * dim, s.xb + i * dim, n: dim) }
 
             // Feed-forward block (SwiGLU)
-            for i in 0..<n { rmsNorm(s.x + i * dim, layer.ffnNorm, s.xb + i * dim, n: dim, eps: c.rmsEpsilon) }
+            loom_rms_norm(s.x, layer.ffnNorm, s.xb, Int32(n), Int32(dim), c.rmsEpsilon)
             matmul.multiply(s.xb, batch: n, into: [MatmulTarget(layer.gate, into: s.gate), MatmulTarget(layer.up, into: s.up)])
             pool.parallelFor(n) { i in loom_silu_mul(s.gate + i * c.ffnDim, s.up + i * c.ffnDim, Int32(c.ffnDim)) }
             matmul.multiply(layer.down, s.gate, batch: n, into: s.xb)
@@ -81,7 +81,7 @@ public final class LlamaModel {
         // Logits only where asked: the output head is the largest matrix of a small model.
         let rows = batch.logitEntries.count
         for (r, entry) in batch.logitEntries.enumerated() {
-            rmsNorm(s.x + Int(entry) * dim, weights.outputNorm, s.xb + r * dim, n: dim, eps: c.rmsEpsilon)
+            loom_rms_norm(s.x + Int(entry) * dim, weights.outputNorm, s.xb + r * dim, 1, Int32(dim), c.rmsEpsilon)
         }
         if rows > 0 { matmul.multiply(weights.output, s.xb, batch: rows, into: s.logits) }
         return UnsafeBufferPointer(start: s.logits, count: rows * c.vocabSize)
