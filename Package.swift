@@ -77,7 +77,7 @@ let package = Package(
             dependencies: ["BenchKit", "ClientKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // MARK: Tests
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LoomProtocol"], path: "Tests/TestSupport"),
         .testTarget(name: "ProtocolTests", dependencies: ["LoomProtocol", "TestSupport"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
         .testTarget(

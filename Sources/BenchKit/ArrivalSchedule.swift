@@ -1,4 +1,5 @@
 import Foundation
+import LoomProtocol
 
 /// Gaps between request arrivals for an open loop, as vLLM's benchmark_serving draws them: gamma
 /// distributed with shape `burstiness` and mean 1 / `rate`. Burstiness 1 is a Poisson process;

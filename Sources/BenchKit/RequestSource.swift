@@ -1,3 +1,4 @@
+import LoomProtocol
 /// The requests of a run, by index: the same index and seed give the same request.
 public struct RequestSource: Sendable {
     private enum Prompts: Sendable {

@@ -1,3 +1,4 @@
+import LoomProtocol
 /// Random prompts of about `inputTokens` tokens: short common English words, each one token with
 /// its leading space in a byte-level BPE vocabulary such as SmolLM2's. Each request gets its own
 /// words, so no prefix is shared between requests.

@@ -1,28 +1,15 @@
 import Foundation
+@_exported import struct LoomProtocol.SplitMix64
 
-/// A seeded generator, so every random test is reproducible from its seed (SplitMix64).
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+// Random test data from the shared seeded generator, so every random test is reproducible from its seed.
+extension SplitMix64 {
     public mutating func bytes(_ count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
     }
 
     /// A standard normal value (Box–Muller).
     public mutating func normal() -> Float {
-        let u1 = Double(next() >> 11 + 1) / Double(1 << 53), u2 = Double(next() >> 11) / Double(1 << 53)
+        let u1 = unitInterval(), u2 = Double(next() >> 11) / Double(1 << 53)
         return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
     }
 }

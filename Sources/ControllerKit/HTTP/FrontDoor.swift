@@ -26,7 +26,7 @@ public struct FrontDoor: Sendable {
             await generate(request, kind: .text, CompletionBody.self)
         }
         router.get("/v1/models") { _, _ in JSONBody.response(ModelList(controller.snapshot.models)) }
-        router.get("/v1/workers") { _, _ in JSONBody.response(WorkerList(controller.snapshot.status.workers)) }
+        router.get("/v1/workers") { _, _ in JSONBody.response(WorkerListDocument(controller.snapshot.status.workers)) }
         router.get("/health") { _, _ in
             let live = controller.snapshot.liveWorkers.count
             return JSONBody.response(

@@ -1,3 +1,4 @@
+import LoomProtocol
 /// Chooses a worker for a request among candidates the registry found (live, serving the model,
 /// with room): a value type, so every policy is tested step by step without sockets.
 public struct LoadBalancer: Sendable {

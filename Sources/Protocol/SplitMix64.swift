@@ -1,4 +1,5 @@
-/// A small seeded generator, so a `--seed` gives the same prompts and arrivals every run.
+/// A small seeded generator (SplitMix64), for what must be reproducible from a seed: the controller's
+/// power-of-two routing choices, loom-bench's prompts and arrivals, the tests' random data.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
@@ -15,7 +16,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in (0, 1]: never 0, so logarithms stay finite.
-    mutating func unitInterval() -> Double {
+    public mutating func unitInterval() -> Double {
         Double(next() >> 11 &+ 1) / Double(1 << 53)
     }
 }

@@ -1,0 +1,98 @@
+/// `GET /v1/workers`, the controller's registry as JSON: what the front door writes and what
+/// dashboards read back (docs/controller.md).
+public struct WorkerListDocument: Codable, Sendable {
+    public var object = "list"
+    public let data: [Worker]
+
+    public struct Worker: Codable, Sendable {
+        public let id: String
+        public let host: String
+        public let version: String
+        public let models: [String]
+        public let state: String
+        public let heartbeatAgeMs: Int
+        public let load: Load
+        public let capacity: Capacity
+
+        enum CodingKeys: String, CodingKey {
+            case id, host, version, models, state, load, capacity
+            case heartbeatAgeMs = "heartbeat_age_ms"
+        }
+    }
+
+    public struct Load: Codable, Sendable {
+        public let waiting: Int
+        public let running: Int
+        public let kvBlocksUsed: Int
+        public let kvBlocksTotal: Int
+        public let tokensPerSecond: Double
+        /// How many image embeddings the worker holds (their keys are in STATUS_REPLY only).
+        public let recentImages: Int
+
+        enum CodingKeys: String, CodingKey {
+            case waiting, running
+            case kvBlocksUsed = "kv_blocks_used", kvBlocksTotal = "kv_blocks_total"
+            case tokensPerSecond = "tokens_per_second", recentImages = "recent_images"
+        }
+    }
+
+    public struct Capacity: Codable, Sendable {
+        public let maxRunning: Int
+        public let kvBlocks: Int
+        public let kvBlockTokens: Int
+
+        enum CodingKeys: String, CodingKey {
+            case maxRunning = "max_running", kvBlocks = "kv_blocks", kvBlockTokens = "kv_block_tokens"
+        }
+    }
+
+    public init(_ workers: [WorkerStatus]) {
+        data = workers.map { status in
+            Worker(
+                id: status.id, host: status.host, version: status.version, models: status.models.map(\.name),
+                state: status.state.name, heartbeatAgeMs: status.heartbeatAgeMs,
+                load: Load(
+                    waiting: status.load.waiting, running: status.load.running, kvBlocksUsed: status.load.kvBlocksUsed,
+                    kvBlocksTotal: status.load.kvBlocksTotal, tokensPerSecond: status.load.tokensPerSecond,
+                    recentImages: status.load.recentImages.count),
+                capacity: Capacity(
+                    maxRunning: status.capacity.maxRunningSequences, kvBlocks: status.capacity.kvBlocks,
+                    kvBlockTokens: status.capacity.kvBlockTokens))
+        }
+    }
+
+    /// The workers as STATUS_REPLY would give them; what HTTP leaves out (context lengths, image
+    /// keys) stays empty. An unknown state reads as gone.
+    public var workers: [WorkerStatus] {
+        data.map { worker in
+            WorkerStatus(
+                id: worker.id, host: worker.host, version: worker.version,
+                models: worker.models.map { ModelInfo(name: $0, contextLength: 0, multimodal: false) },
+                state: WorkerState(name: worker.state) ?? .gone, heartbeatAgeMs: worker.heartbeatAgeMs,
+                load: WorkerLoad(
+                    waiting: worker.load.waiting, running: worker.load.running, kvBlocksUsed: worker.load.kvBlocksUsed,
+                    kvBlocksTotal: worker.load.kvBlocksTotal, tokensPerSecond: worker.load.tokensPerSecond,
+                    recentImages: []),
+                capacity: WorkerCapacity(
+                    maxRunningSequences: worker.capacity.maxRunning, kvBlocks: worker.capacity.kvBlocks,
+                    kvBlockTokens: worker.capacity.kvBlockTokens))
+        }
+    }
+}
+
+extension WorkerState {
+    /// As the HTTP API and the dashboard write it.
+    public var name: String {
+        switch self {
+        case .ready: "ready"
+        case .busy: "busy"
+        case .stale: "stale"
+        case .gone: "gone"
+        }
+    }
+
+    public init?(name: String) {
+        guard let state = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = state
+    }
+}
