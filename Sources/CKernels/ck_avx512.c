@@ -364,9 +364,10 @@ typedef struct {
     const uint8_t *next;
 } ck_source;
 
-// Cache lines of the next row group to prefetch per block: 16 rows of one block each (the bytes of
-// a type's block / 4, rounded up: 5 for Q4_0 / Q4_1, 6 for Q5_1, 9 for Q8_0). A fixed count, as a
-// loop would cost the hot loop its registers; past the next row group it reads the one after.
+// Cache lines of the next row group to prefetch per block: 16 rows of one block each, the bytes of a
+// block / 4 rounded up for the largest type a tile serves (raw Q4_0 / Q4_1: 5; panels with mins,
+// Q5_1: 6; panels with offsets and raw Q8_0: 9). A fixed count, as a loop would cost the hot loop
+// its registers; for smaller blocks it runs on into the row group after.
 CK_INLINE int ck_prefetch_lines(int kind, int raw) { return raw == CK_Q4_0 || raw == CK_Q4_1 ? 5 : kind == CK_MIN ? 6 : 9; }
 
 // A tile of the 32-value blocks (ck_per_unit): 16 output rows × BT activation rows, with per
@@ -501,7 +502,7 @@ static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 32, 
 static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 16, 0)};
 
 static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
-                        float *y, size_t ldy, int nrows, const uint8_t *next, size_t next_bytes) {
+                        float *y, size_t ldy, int nrows, const uint8_t *next) {
     ck_source src;
     src.panel = panel;
     src.stride = ck_panel_stride(f);
@@ -510,7 +511,7 @@ static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, co
         src.next = next;
         for (int j = 0; j < bt; j += CK_UNITS_BATCH) {
             const int n = bt - j < CK_UNITS_BATCH ? bt - j : CK_UNITS_BATCH;
-            table[j == 0 && next_bytes > 0][n - 1](&src, groups, a, b + j, y + (size_t)j * ldy, ldy, nrows);
+            table[j == 0 && next != NULL][n - 1](&src, groups, a, b + j, y + (size_t)j * ldy, ldy, nrows);
         }
         return;
     }
