@@ -120,7 +120,7 @@ static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH4(CK_NAME_TILE, 32, 1
 static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH4(CK_NAME_TILE, 16, 0)};
 
 static void tile_avx2(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
-                      float *y, size_t ldy, int nrows) {
+                      float *y, size_t ldy, int nrows, const uint8_t *next) {
     const size_t stride = ck_panel_stride(f);
     if (ck_per_unit(f)) {
         const ck_units_fn units = f->kind == CK_MIN ? tile256_units_1_0 : f->type == CK_Q8_0 ? tile256_units_0_1 : tile256_units_0_0;

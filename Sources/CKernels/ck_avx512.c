@@ -359,7 +359,16 @@ typedef struct {
     size_t stride;
     const uint8_t *rows[16];
     __m512i offsets;
+    // The next row group's raw bytes, which the 32-value blocks' tiles prefetch as they go, so that
+    // reading the weights from memory overlaps the arithmetic.
+    const uint8_t *next;
 } ck_source;
+
+// Cache lines of the next row group to prefetch per block: 16 rows of one block each, the bytes of a
+// block / 4 rounded up for the largest type a tile serves (raw Q4_0 / Q4_1: 5; panels with mins,
+// Q5_1: 6; panels with offsets and raw Q8_0: 9). A fixed count, as a loop would cost the hot loop
+// its registers; for smaller blocks it runs on into the row group after.
+CK_INLINE int ck_prefetch_lines(int kind, int raw) { return raw == CK_Q4_0 || raw == CK_Q4_1 ? 5 : kind == CK_MIN ? 6 : 9; }
 
 // A tile of the 32-value blocks (ck_per_unit): 16 output rows × BT activation rows, with per
 // activation row 8 accumulators of 16 float lanes (accumulator u, lane r: row r's ggml acc[u]) and
@@ -369,7 +378,7 @@ typedef struct {
 // the type unpacked from raw rows. Every activation row goes through the same arithmetic whatever
 // BT and the source are, so a row's result does not depend on the batch it came in.
 CK_INLINE void tile512_units(const ck_source *src, int groups, const ck_acts *a, int b, float *y, size_t ldy, int nrows,
-                             const int KIND, const int RAW, const int BT) {
+                             const int KIND, const int RAW, const int BT, const int AHEAD) {
     const int32_t *offsets = (const int32_t *)a->corr;
     const float *sums = (const float *)a->corr;
     __m512 acc[CK_UNITS_BATCH][8], summs[CK_UNITS_BATCH];
@@ -380,6 +389,10 @@ CK_INLINE void tile512_units(const ck_source *src, int groups, const ck_acts *a,
     for (int g = 0; g < groups; g++) {
         __m512i w[8];
         __m512 scale, mins;
+        if (AHEAD) {
+            const int lines = ck_prefetch_lines(KIND, RAW);
+            for (int k = 0; k < lines; k++) _mm_prefetch((const char *)(src->next + 64 * (size_t)(g * lines + k)), _MM_HINT_T0);
+        }
         if (RAW) {
             unpack_group_512(RAW, src->rows, src->offsets, g, w, &scale, &mins);
         } else {
@@ -391,6 +404,12 @@ CK_INLINE void tile512_units(const ck_source *src, int groups, const ck_acts *a,
         // The group's activations, scales and corrections of rows b… lie side by side.
         const size_t at = (size_t)g * a->batch + (size_t)b;
         const uint8_t *xg = (const uint8_t *)a->q + at * 32;
+        if (!RAW) {
+            // Two groups on: the activation rows of a pair are a batch of rows apart from group to group.
+            const size_t ahead = 2 * a->batch;
+            _mm_prefetch((const char *)(xg + 32 * ahead), _MM_HINT_T0);
+            if (KIND == CK_OFFSET) _mm_prefetch((const char *)(offsets + 8 * (at + ahead)), _MM_HINT_T0);
+        }
         for (int j = 0; j < BT; j++) {
             const uint8_t *x = xg + 32 * (size_t)j;
             const __m512 dd = _mm512_mul_ps(scale, _mm512_set1_ps(a->da[at + j]));
@@ -452,23 +471,24 @@ CK_INLINE void tile512_groups(const ck_source *src, int groups, const ck_acts *a
 
 typedef void (*ck_tile_fn)(const ck_source *, int, const ck_acts *, int, float *, size_t, int);
 
-#define CK_DEFINE_UNITS(KIND, RAW, BT)                                                                         \
-    static void tile512_units_##KIND##_##RAW##_##BT(const ck_source *src, int groups, const ck_acts *a, int b, \
-                                                    float *y, size_t ldy, int nrows) {                         \
-        tile512_units(src, groups, a, b, y, ldy, nrows, KIND, RAW, BT);                                        \
+#define CK_DEFINE_UNITS(KIND, RAW, BT, AHEAD)                                                                      \
+    static void tile512_units_##KIND##_##RAW##_##BT##_##AHEAD(const ck_source *src, int groups, const ck_acts *a, int b, \
+                                                              float *y, size_t ldy, int nrows) {                     \
+        tile512_units(src, groups, a, b, y, ldy, nrows, KIND, RAW, BT, AHEAD);                                         \
     }
-#define CK_UNITS(KIND, RAW) CK_DEFINE_UNITS(KIND, RAW, 1) CK_DEFINE_UNITS(KIND, RAW, 2)
-#define CK_NAME_UNITS(KIND, RAW) {tile512_units_##KIND##_##RAW##_1, tile512_units_##KIND##_##RAW##_2}
-CK_UNITS(0, 0)  // Q4_0, Q5_0, Q8_0 from a panel
-CK_UNITS(1, 0)  // Q4_1, Q5_1
-CK_UNITS(0, 2)  // Q4_0 from raw rows
-CK_UNITS(1, 3)  // Q4_1
-CK_UNITS(0, 8)  // Q8_0
-static const ck_tile_fn units_offset[] = CK_NAME_UNITS(0, 0);
-static const ck_tile_fn units_min[] = CK_NAME_UNITS(1, 0);
-static const ck_tile_fn units_raw_q4_0[] = CK_NAME_UNITS(0, 2);
-static const ck_tile_fn units_raw_q4_1[] = CK_NAME_UNITS(1, 3);
-static const ck_tile_fn units_raw_q8_0[] = CK_NAME_UNITS(0, 8);
+// Tiles from raw rows always prefetch (one per row group); from a panel, the first of a group does.
+#define CK_UNITS(KIND, RAW, AHEAD) CK_DEFINE_UNITS(KIND, RAW, 1, AHEAD) CK_DEFINE_UNITS(KIND, RAW, 2, AHEAD)
+#define CK_NAME_UNITS(KIND, RAW, AHEAD) {tile512_units_##KIND##_##RAW##_1_##AHEAD, tile512_units_##KIND##_##RAW##_2_##AHEAD}
+CK_UNITS(0, 0, 0) CK_UNITS(0, 0, 1)  // Q4_0, Q5_0, Q8_0 from a panel
+CK_UNITS(1, 0, 0) CK_UNITS(1, 0, 1)  // Q4_1, Q5_1
+CK_UNITS(0, 2, 1)                    // Q4_0 from raw rows
+CK_UNITS(1, 3, 1)                    // Q4_1
+CK_UNITS(0, 8, 1)                    // Q8_0
+static const ck_tile_fn units_offset[2][2] = {CK_NAME_UNITS(0, 0, 0), CK_NAME_UNITS(0, 0, 1)};
+static const ck_tile_fn units_min[2][2] = {CK_NAME_UNITS(1, 0, 0), CK_NAME_UNITS(1, 0, 1)};
+static const ck_tile_fn units_raw_q4_0[] = CK_NAME_UNITS(0, 2, 1);
+static const ck_tile_fn units_raw_q4_1[] = CK_NAME_UNITS(1, 3, 1);
+static const ck_tile_fn units_raw_q8_0[] = CK_NAME_UNITS(0, 8, 1);
 
 #define CK_DEFINE_TILE(G, KIND, BT)                                                                        \
     static void tile512_##G##_##KIND##_##BT(const ck_source *src, int groups, const ck_acts *a, int b,     \
@@ -482,15 +502,16 @@ static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 32, 
 static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 16, 0)};
 
 static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
-                        float *y, size_t ldy, int nrows) {
+                        float *y, size_t ldy, int nrows, const uint8_t *next) {
     ck_source src;
     src.panel = panel;
     src.stride = ck_panel_stride(f);
     if (ck_per_unit(f)) {
-        const ck_tile_fn *table = f->kind == CK_MIN ? units_min : units_offset;
+        const ck_tile_fn(*table)[2] = f->kind == CK_MIN ? units_min : units_offset;
+        src.next = next;
         for (int j = 0; j < bt; j += CK_UNITS_BATCH) {
             const int n = bt - j < CK_UNITS_BATCH ? bt - j : CK_UNITS_BATCH;
-            table[n - 1](&src, groups, a, b + j, y + (size_t)j * ldy, ldy, nrows);
+            table[j == 0 && next != NULL][n - 1](&src, groups, a, b + j, y + (size_t)j * ldy, ldy, nrows);
         }
         return;
     }
@@ -509,6 +530,7 @@ void ck_matmul_rows_avx512(const ck_format *f, const uint8_t *w, size_t row_byte
             const int nr = r1 - r < CK_PANEL_ROWS ? r1 - r : CK_PANEL_ROWS;
             ck_group_rows(w + (size_t)r * row_bytes, row_bytes, nr, src.rows);
             src.offsets = ck_row_offsets(src.rows);
+            src.next = w + (size_t)(r + nr) * row_bytes;
             table[batch - 1](&src, cols / 32, &a, 0, y + r, ldy, nr);
         }
         return;

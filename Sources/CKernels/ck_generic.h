@@ -248,6 +248,8 @@ CK_INLINE int ck_batch_chunk(int cols, int batch) {
 }
 
 // The loop every instruction set shares: pack a group of 16 rows, then run `tile` over the batch.
+// The first tile of a group is also given the next group's raw rows (`next`), which it may prefetch
+// while it computes; the others, and the last group's, get NULL.
 // An instruction set with its own unpacking for some types defines CK_PACK before including this.
 #ifndef CK_PACK
 #define CK_PACK ck_pack
@@ -263,9 +265,11 @@ CK_INLINE int ck_batch_chunk(int cols, int batch) {
             for (int r_ = r0; r_ < r1; r_ += CK_PANEL_ROWS) {                                       \
                 const int nr_ = r1 - r_ < CK_PANEL_ROWS ? r1 - r_ : CK_PANEL_ROWS;                  \
                 CK_PACK(TYPE, w + (size_t)r_ * row_bytes, row_bytes, nr_, cols, panel);             \
+                const uint8_t *next_ = r_ + nr_ < r1 ? w + (size_t)(r_ + nr_) * row_bytes : NULL;   \
                 for (int b_ = b0_; b_ < b1_; b_ += CK_TILE_BATCH) {                                 \
                     const int bt_ = b1_ - b_ < CK_TILE_BATCH ? b1_ - b_ : CK_TILE_BATCH;            \
-                    TILE(&f_, panel, cols / f_.g, &a_, b_, bt_, y + (size_t)b_ * ldy + r_, ldy, nr_); \
+                    TILE(&f_, panel, cols / f_.g, &a_, b_, bt_, y + (size_t)b_ * ldy + r_, ldy, nr_, \
+                         b_ == b0_ ? next_ : NULL);                                                 \
                 }                                                                                   \
             }                                                                                       \
         }                                                                                           \

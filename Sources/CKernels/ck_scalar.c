@@ -61,7 +61,7 @@ static void tile_scalar_groups(const ck_format *f, const uint8_t *panel, int gro
 }
 
 static void tile_scalar(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
-                        float *y, size_t ldy, int nrows) {
+                        float *y, size_t ldy, int nrows, const uint8_t *next) {
     if (ck_per_unit(f)) tile_scalar_units(f, panel, groups, a, b, bt, y, ldy, nrows);
     else tile_scalar_groups(f, panel, groups, a, b, bt, y, ldy, nrows);
 }
