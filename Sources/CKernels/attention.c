@@ -14,7 +14,7 @@
 #include "ggml_math.h"
 #include <stdlib.h>
 
-#define MAX_HEAD_DIM 256
+#define MAX_HEAD_DIM 256  // the portable code's limit; the vector code takes up to 128
 // Sums kept for several heads at once: at most 16 registers of 16 floats.
 #define MAX_WIDTH 256
 
@@ -220,6 +220,30 @@ static void strided_sums(const uint16_t *const *rows, long v_delta, const float 
     for (int a = 0; a < hn * chunks; a++) _mm512_storeu_ps(sums + 16 * a, acc[a]);
 }
 
+/// DOT's first fold for lane l, in registers: (Σ over p ≡ first, Σ over p ≡ first + 32, both mod 64,
+/// each in position order) added, into sums. hn · head_dim / 16 ≤ 8.
+static void paired_sums(const uint16_t *const *rows, long v_delta, const float *scores, int length, int h0, int hn,
+                        int head_dim, int first, int end, float *sums) {
+    const int chunks = head_dim / 16, n = hn * chunks;
+    __m512 a[8], b[8];
+    for (int k = 0; k < n; k++) a[k] = b[k] = _mm512_setzero_ps();
+    for (int p = first; p < end; p += 64) {
+        const int q = p + 32;
+        for (int i = 0; i < chunks; i++) {
+            const __m512 v = widen(rows[p] + v_delta + 16 * i);
+            for (int h = 0; h < hn; h++)
+                a[h * chunks + i] = _mm512_fmadd_ps(v, _mm512_set1_ps(scores[(long)(h0 + h) * length + p]), a[h * chunks + i]);
+        }
+        if (q >= end) continue;
+        for (int i = 0; i < chunks; i++) {
+            const __m512 v = widen(rows[q] + v_delta + 16 * i);
+            for (int h = 0; h < hn; h++)
+                b[h * chunks + i] = _mm512_fmadd_ps(v, _mm512_set1_ps(scores[(long)(h0 + h) * length + q]), b[h * chunks + i]);
+        }
+    }
+    for (int k = 0; k < n; k++) _mm512_storeu_ps(sums + 16 * k, _mm512_add_ps(a[k], b[k]));
+}
+
 static inline void add_rows(float *a, const float *b, int n) {
     for (int i = 0; i < n; i += 16) _mm512_storeu_ps(a + i, _mm512_add_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i)));
 }
@@ -229,7 +253,7 @@ static void values_avx512(const uint16_t *const *rows, long v_delta, const float
                           int head_dim, int order, float *out, int out_stride) {
     const int width = hn * head_dim;
     // lanes[l]: the sums of lane l (positions ≡ l mod 16), one row of `width` values per lane.
-    static _Thread_local float lanes[16][MAX_WIDTH], part[4][MAX_WIDTH];
+    static _Thread_local float lanes[16][MAX_WIDTH], part[MAX_WIDTH];
     int vector_end = length;
     if (order == LOOM_ORDER_TILED) {
         for (int l = 0; l < 16; l++) strided_sums(rows, v_delta, scores, length, h0, hn, head_dim, l, 16, length, lanes[l]);
@@ -241,11 +265,10 @@ static void values_avx512(const uint16_t *const *rows, long v_delta, const float
                 for (int i = 0; i < width; i++) lanes[l][i] = 0;
                 continue;
             }
-            for (int j = 0; j < 4; j++) strided_sums(rows, v_delta, scores, length, h0, hn, head_dim, 16 * j + l, 64, vector_end, part[j]);
-            add_rows(part[0], part[2], width);
-            add_rows(part[1], part[3], width);
-            add_rows(part[0], part[1], width);
-            for (int i = 0; i < width; i++) lanes[l][i] = part[0][i];
+            // (a0 + a2) + (a1 + a3), a_j the sums over positions ≡ 16j + l (mod 64).
+            paired_sums(rows, v_delta, scores, length, h0, hn, head_dim, l, vector_end, lanes[l]);
+            paired_sums(rows, v_delta, scores, length, h0, hn, head_dim, 16 + l, vector_end, part);
+            add_rows(lanes[l], part, width);
         }
     }
     for (int half = 8; half >= 1; half /= 2)
@@ -278,8 +301,9 @@ static void attention_avx512(const float *q, int heads, int q_stride, int head_d
     const uint16_t *const *rows = k_rows(c, k_offset, length);
     scores_avx512(rows, q, heads, q_stride, head_dim, length, scale, order, scores);
     for (int h = 0; h < heads; h++) softmax_avx512(scores + (long)h * length, length);
-    // As many heads at once as keep their sums in 16 registers.
-    const int per = 16 / (head_dim / 16) < 4 ? 16 / (head_dim / 16) : 4;
+    // As many heads at once as keep their sums in 16 registers (DOT: two sets of 8).
+    const int room = order == LOOM_ORDER_DOT ? 8 : 16, fit = room / (head_dim / 16) > 0 ? room / (head_dim / 16) : 1;
+    const int per = fit < 4 ? fit : 4;
     for (int h0 = 0; h0 < heads; h0 += per)
         values_avx512(rows, v_offset - k_offset, scores, length, h0, heads - h0 < per ? heads - h0 : per, head_dim, order, out, out_stride);
 }
@@ -291,7 +315,8 @@ void loom_attention_group(const float *q, int heads, int q_stride, int head_dim,
                           const int32_t *table, long block_stride, long k_offset, long v_offset, int block_size,
                           int row_stride, int length, float scale, int order, float *scores, float *out, int out_stride) {
 #if defined(__x86_64__)
-    if (ck_best_isa() >= CK_ISA_AVX512 && head_dim % 16 == 0 && head_dim <= MAX_HEAD_DIM) {
+    // Head sizes up to 128 (LLaMA's 64 and 128) keep a head's sums in registers; others go portable.
+    if (ck_best_isa() >= CK_ISA_AVX512 && head_dim % 16 == 0 && head_dim <= 128) {
         const kv_rows c = {kv, table, block_stride, block_size, row_stride};
         attention_avx512(q, heads, q_stride, head_dim, &c, k_offset, v_offset, length, scale, order, scores, out, out_stride);
         return;
