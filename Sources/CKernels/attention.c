@@ -179,25 +179,38 @@ static void scores_avx512(const uint16_t *const *rows, const float *q, int heads
     }
 }
 
+/// The first n (up to 16) lanes.
+static inline __mmask16 first_lanes(int n) { return n >= 16 ? 0xffff : (__mmask16)((1u << n) - 1); }
+
 static void softmax_avx512(float *s, int length) {
     __m512 m = _mm512_set1_ps(-INFINITY);
     for (int p = 0; p < length; p += 16) {
-        const __mmask16 in = length - p >= 16 ? 0xffff : (__mmask16)((1u << (length - p)) - 1);
+        const __mmask16 in = first_lanes(length - p);
         m = _mm512_max_ps(m, _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), in, s + p));
     }
     const __m512 max = _mm512_set1_ps(_mm512_reduce_max_ps(m));
     double sum = 0;
     for (int p = 0; p < length; p += 16) {
-        const __mmask16 in = length - p >= 16 ? 0xffff : (__mmask16)((1u << (length - p)) - 1);
+        const __mmask16 in = first_lanes(length - p);
         const __m512 e = _mm512_maskz_mov_ps(in, ggml_exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(in, s + p), max)));
         _mm512_mask_storeu_ps(s + p, in, e);
         sum += _mm512_reduce_add_ps(e);
     }
     const __m512 inv = _mm512_set1_ps((float)(1.0 / sum));
     for (int p = 0; p < length; p += 16) {
-        const __mmask16 in = length - p >= 16 ? 0xffff : (__mmask16)((1u << (length - p)) - 1);
+        const __mmask16 in = first_lanes(length - p);
         const __m512 w = _mm512_mul_ps(_mm512_maskz_loadu_ps(in, s + p), inv);
         _mm512_mask_storeu_ps(s + p, in, _mm512_cvtph_ps(_mm512_cvtps_ph(w, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)));
+    }
+}
+
+/// acc[h · chunks + i] += weight(h0 + h, p) · v_p[16i…16i + 15], for each head of [h0, h0 + hn).
+static inline __attribute__((always_inline)) void add_weighted_row(__m512 *acc, const uint16_t *row, const float *scores, int length, int h0, int hn,
+                                    int chunks, int p) {
+    for (int i = 0; i < chunks; i++) {
+        const __m512 v = widen(row + 16 * i);
+        for (int h = 0; h < hn; h++)
+            acc[h * chunks + i] = _mm512_fmadd_ps(v, _mm512_set1_ps(scores[(long)(h0 + h) * length + p]), acc[h * chunks + i]);
     }
 }
 
@@ -209,13 +222,8 @@ static void strided_sums(const uint16_t *const *rows, long v_delta, const float 
     __m512 acc[16];
     for (int a = 0; a < hn * chunks; a++) acc[a] = _mm512_setzero_ps();
     for (int p = first; p < end; p += stride) {
-        const uint16_t *row = rows[p] + v_delta;
         if (p + 2 * stride < end) prefetch_row(rows[p + 2 * stride] + v_delta, head_dim);
-        for (int i = 0; i < chunks; i++) {
-            const __m512 v = widen(row + 16 * i);
-            for (int h = 0; h < hn; h++)
-                acc[h * chunks + i] = _mm512_fmadd_ps(v, _mm512_set1_ps(scores[(long)(h0 + h) * length + p]), acc[h * chunks + i]);
-        }
+        add_weighted_row(acc, rows[p] + v_delta, scores, length, h0, hn, chunks, p);
     }
     for (int a = 0; a < hn * chunks; a++) _mm512_storeu_ps(sums + 16 * a, acc[a]);
 }
@@ -228,20 +236,15 @@ static void paired_sums(const uint16_t *const *rows, long v_delta, const float *
     __m512 a[8], b[8];
     for (int k = 0; k < n; k++) a[k] = b[k] = _mm512_setzero_ps();
     for (int p = first; p < end; p += 64) {
-        const int q = p + 32;
-        for (int i = 0; i < chunks; i++) {
-            const __m512 v = widen(rows[p] + v_delta + 16 * i);
-            for (int h = 0; h < hn; h++)
-                a[h * chunks + i] = _mm512_fmadd_ps(v, _mm512_set1_ps(scores[(long)(h0 + h) * length + p]), a[h * chunks + i]);
-        }
-        if (q >= end) continue;
-        for (int i = 0; i < chunks; i++) {
-            const __m512 v = widen(rows[q] + v_delta + 16 * i);
-            for (int h = 0; h < hn; h++)
-                b[h * chunks + i] = _mm512_fmadd_ps(v, _mm512_set1_ps(scores[(long)(h0 + h) * length + q]), b[h * chunks + i]);
-        }
+        add_weighted_row(a, rows[p] + v_delta, scores, length, h0, hn, chunks, p);
+        if (p + 32 < end) add_weighted_row(b, rows[p + 32] + v_delta, scores, length, h0, hn, chunks, p + 32);
     }
     for (int k = 0; k < n; k++) _mm512_storeu_ps(sums + 16 * k, _mm512_add_ps(a[k], b[k]));
+}
+
+static inline __m512d low_to_double(__m512 v) { return _mm512_cvtps_pd(_mm512_castps512_ps256(v)); }
+static inline __m512d high_to_double(__m512 v) {
+    return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
 }
 
 static inline void add_rows(float *a, const float *b, int n) {
@@ -283,12 +286,11 @@ static void values_avx512(const uint16_t *const *rows, long v_delta, const float
         // DOT's tail: the positions past the last 64, one by one in double.
         for (int i = 0; i < head_dim; i += 16) {
             const __m512 r = _mm512_loadu_ps(sum + i);
-            __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(r));
-            __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(r), 1)));
+            __m512d lo = low_to_double(r), hi = high_to_double(r);
             for (int p = vector_end; p < length; p++) {
                 const __m512 product = _mm512_mul_ps(widen(rows[p] + v_delta + i), _mm512_set1_ps(scores[(long)(h0 + h) * length + p]));
-                lo = _mm512_add_pd(lo, _mm512_cvtps_pd(_mm512_castps512_ps256(product)));
-                hi = _mm512_add_pd(hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(product), 1))));
+                lo = _mm512_add_pd(lo, low_to_double(product));
+                hi = _mm512_add_pd(hi, high_to_double(product));
             }
             _mm256_storeu_ps(o + i, _mm512_cvtpd_ps(lo));
             _mm256_storeu_ps(o + i + 8, _mm512_cvtpd_ps(hi));

@@ -106,8 +106,8 @@ void CK_SUFFIX(ck_quantize_acts)(const ck_format *f, const float *x, size_t ldx,
     size_t da_at, corr_at;
     ck_acts_layout(f, batch, cols, &da_at, &corr_at);
     uint8_t *base = (uint8_t *)acts;
+    const int n = ck_corrections(f);
     for (int b = b0; b < b1; b++) {
-        const int n = ck_corrections(f);
         const ck_act_row r = {(int8_t *)base + (size_t)b * (size_t)f->g, (size_t)batch * (size_t)f->g,
                               (float *)(base + da_at) + b, base + corr_at + 4 * (size_t)n * (size_t)b, (size_t)batch, n};
         if (f->act == CK_ACT_Q8_K) CK_QUANTIZE_256(f, x + (size_t)b * ldx, cols, &r);

@@ -1,6 +1,7 @@
 // Row-wise decoder steps with llama.cpp's rounding (see loom_rows.h). In C so that they run at vector
 // speed: Swift's generic code made these serial loops a tenth of a batched step.
 #include "loom_rows.h"
+#include "ckernels.h"
 #include <math.h>
 
 #pragma STDC FP_CONTRACT OFF
@@ -48,7 +49,7 @@ static void rope_fma(float *x, int heads, int head_dim, int rope_dim, const floa
 
 void loom_rope(float *x, int heads, int head_dim, int rope_dim, const float *cos, const float *sin) {
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("fma")) { rope_fma(x, heads, head_dim, rope_dim, cos, sin); return; }
+    if (ck_best_isa() >= CK_ISA_AVX2) { rope_fma(x, heads, head_dim, rope_dim, cos, sin); return; }  // AVX2 level includes FMA
 #endif
     rope_heads(x, heads, head_dim, rope_dim, cos, sin);
 }
