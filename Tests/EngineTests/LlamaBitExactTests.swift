@@ -21,11 +21,7 @@ struct LlamaBitExactTests {
     }
 
     @Test func logitsAreLlamaCppsToTheBit() throws {
-        guard let path = Fixtures.smolLM2 else {
-            print("skipped: SmolLM2 model not found (run scripts/fetch-model)")
-            return
-        }
-        let model = try LlamaModel(gguf: GGUFFile(path: path), pool: ComputePool(threads: 2))
+        guard let model = try Fixtures.smolLM2Model() else { return }
         let vocab = model.config.vocabSize
         let references = try Self.references(vocab: vocab)
         let kv = KVCache(config: model.config, budgetBytes: 16 << 20, slots: 1)

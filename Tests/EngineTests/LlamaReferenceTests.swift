@@ -59,11 +59,7 @@ struct LlamaReferenceTests {
     /// Feeds each case's prompt, then the reference tokens one by one, checking the top-1 token at
     /// every step.
     @Test func teacherForcedGreedyMatchesLlamaCpp() throws {
-        guard let path = Fixtures.smolLM2 else {
-            print("skipped: SmolLM2 model not found (run scripts/fetch-model)")
-            return
-        }
-        let model = try LlamaModel(gguf: GGUFFile(path: path), pool: ComputePool(threads: 2))
+        guard let model = try Fixtures.smolLM2Model() else { return }
         let kv = KVCache(config: model.config, budgetBytes: 64 << 20, slots: 1)
         var batch = DecoderBatch()
         var checked = 0, matched = 0
@@ -100,13 +96,8 @@ struct LlamaReferenceTests {
     /// Free-running greedy generation reproduces the reference up to its first step decided by less
     /// than `tolerance`.
     @Test func freeRunningGreedyMatchesLlamaCpp() throws {
-        guard let path = Fixtures.smolLM2 else {
-            print("skipped: SmolLM2 model not found (run scripts/fetch-model)")
-            return
-        }
-        let gguf = try GGUFFile(path: path)
-        let generator = Generator(model: try LlamaModel(gguf: gguf, pool: ComputePool(threads: 2)), tokenizer: try Tokenizer(gguf: gguf),
-                                  kvBudgetBytes: 16 << 20)
+        guard let model = try Fixtures.smolLM2Model() else { return }
+        let generator = Generator(model: model, tokenizer: try Tokenizer(gguf: model.gguf), kvBudgetBytes: 16 << 20)
         for c in try Self.cases() {
             var parameters = SamplingParameters.greedy
             parameters.maxTokens = c.tokens.count
@@ -121,11 +112,7 @@ struct LlamaReferenceTests {
     /// Eight different sequences in one batch — prefill chunks and decode tokens interleaved — give the
     /// logits each gives alone.
     @Test func batchingChangesNothing() throws {
-        guard let path = Fixtures.smolLM2 else {
-            print("skipped: SmolLM2 model not found (run scripts/fetch-model)")
-            return
-        }
-        let model = try LlamaModel(gguf: GGUFFile(path: path), pool: ComputePool(threads: 2))
+        guard let model = try Fixtures.smolLM2Model() else { return }
         let vocab = model.config.vocabSize
         let sequences = 8, promptLength = 24, decodeSteps = 6
         var random = RandomSource(seed: 7)

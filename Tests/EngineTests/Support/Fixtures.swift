@@ -19,4 +19,13 @@ enum Fixtures {
 
     /// SmolLM2-135M-Instruct Q4_1, or nil when it has not been fetched (`scripts/fetch-model`).
     static var smolLM2: String? { DefaultModel.path }
+
+    /// SmolLM2 loaded on two threads, or nil (saying so) when it has not been fetched.
+    static func smolLM2Model() throws -> LlamaModel? {
+        guard let path = smolLM2 else {
+            print("skipped: SmolLM2 model not found (run scripts/fetch-model)")
+            return nil
+        }
+        return try LlamaModel(gguf: GGUFFile(path: path), pool: ComputePool(threads: 2))
+    }
 }
