@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests", dependencies: ["Engine", "CKernels", "COpenBLAS", "CTurboJPEG", "TestSupport"], exclude: ["Data"], swiftSettings: optimised),
         // Starts the built loom-controller and loom-worker as child processes: run `swift build --build-tests` first.
-        .testTarget(name: "IntegrationTests", dependencies: ["Engine"], exclude: ["Scripts"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Engine", "TestSupport"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import ControllerKit
 import Foundation
 import LoomProtocol
+import TestSupport
 import Testing
 
 /// Bad input and refusals over HTTP: each a specific status and an OpenAI-style error body, and
@@ -79,7 +80,7 @@ struct HTTPErrorTests {
             }
             let busy = try HTTPConnection(port: cluster.port)
             busy.send("POST", "/v1/chat/completions", body: Array(chatBody(tokens: 1000, stream: true).utf8))
-            _ = try await HTTPConnection.offThePool { busy.read(until: { String(decoding: $0, as: UTF8.self).contains("t0 ") }) }
+            _ = try await offThePool { busy.read(until: { String(decoding: $0, as: UTF8.self).contains("t0 ") }) }
             let refused = try await cluster.post("/v1/chat/completions", json: chatBody(stream: true))
             #expect(refused.status == 429 && refused.errorCode == "overloaded")
             #expect((refused.json?["error"] as? [String: Any])?["type"] as? String == "rate_limit_error")

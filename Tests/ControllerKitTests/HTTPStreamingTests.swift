@@ -1,6 +1,7 @@
 import ControllerKit
 import Foundation
 import LoomProtocol
+import TestSupport
 import Testing
 
 /// Streamed answers over HTTP: OpenAI's SSE chunk format, exactly.
@@ -67,10 +68,10 @@ struct HTTPStreamingTests {
             let worker = try await cluster.worker("w") { $0.tokenInterval = .milliseconds(20) }
             let connection = try HTTPConnection(port: cluster.port)
             connection.send("POST", "/v1/chat/completions", body: Array(chatBody(tokens: 1000, stream: true).utf8))
-            let started = try await HTTPConnection.offThePool { connection.read(until: { String(decoding: $0, as: UTF8.self).contains("t1 ") }) }
+            let started = try await offThePool { connection.read(until: { String(decoding: $0, as: UTF8.self).contains("t1 ") }) }
             #expect(String(decoding: started, as: UTF8.self).contains("t1 "))
             worker.kill()
-            let rest = try await HTTPConnection.offThePool { connection.read() }
+            let rest = try await offThePool { connection.read() }
             let events = serverSentEvents(try HTTPConnection.parse(started + rest).text)
             #expect(events.last == "[DONE]")
             let error = events.dropLast().last.map(jsonObject)?["error"] as? [String: Any]
@@ -83,7 +84,7 @@ struct HTTPStreamingTests {
             let worker = try await cluster.worker("w") { $0.tokenInterval = .milliseconds(10) }
             let connection = try HTTPConnection(port: cluster.port)
             connection.send("POST", "/v1/chat/completions", body: Array(chatBody(tokens: 100_000, stream: true).utf8))
-            let started = try await HTTPConnection.offThePool { connection.read(until: { String(decoding: $0, as: UTF8.self).contains("t2 ") }) }
+            let started = try await offThePool { connection.read(until: { String(decoding: $0, as: UTF8.self).contains("t2 ") }) }
             #expect(String(decoding: started, as: UTF8.self).contains("data: "))
             connection.close()
             let cancel = await worker.events.next(where: { if case .cancel = $0 { true } else { false } })

@@ -1,5 +1,5 @@
 import Foundation
-import Glibc
+import TestSupport
 
 /// An HTTP response as read off the wire.
 struct HTTPTestResponse: Sendable {
@@ -17,66 +17,35 @@ struct HTTPTestResponse: Sendable {
     var errorCode: String? { (json?["error"] as? [String: Any])?["code"] as? String }
 }
 
-/// A plain HTTP/1.1 client over a POSIX socket on loopback, with a receive timeout so no test can
-/// hang. Blocking calls run on threads of their own, off the cooperative pool the server needs.
+/// A plain HTTP/1.1 client on loopback that reads a response whole (or until a test has seen enough),
+/// with a timeout so no test can hang. Blocking calls run with `offThePool`, off the cooperative pool
+/// the server needs.
 final class HTTPConnection: Sendable {
-    private let descriptor: Int32
+    private let socket: LoopbackHTTPSocket
 
     enum Failure: Error {
-        case connect(Int32)
         case malformed(String)
     }
 
     init(port: Int) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            Glibc.close(descriptor)
-            throw Failure.connect(errno)
-        }
+        socket = try LoopbackHTTPSocket(port: port, timeout: .seconds(10))
     }
-
-    deinit { Glibc.close(descriptor) }
 
     /// Sends a request asking the server to close the connection after its response.
     func send(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
-        if !body.isEmpty && headers["Content-Type"] == nil { head += "Content-Type: application/json\r\n" }
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        let bytes = Array((head + "\r\n").utf8) + body
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard count > 0 else { return }
-            sent += count
-        }
+        socket.send(method, path, headers: headers, body: body)
     }
 
     /// Reads until `stop` holds for what was read, the peer closes, or the timeout passes.
     func read(until stop: ([UInt8]) -> Bool = { _ in false }) -> [UInt8] {
         var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while !stop(received) {
-            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { break }
-            received += buffer[..<count]
-        }
+        while !stop(received), let chunk = try? socket.receive(), !chunk.isEmpty { received += chunk }
         return received
     }
 
     /// Closes the connection at once, as a client that goes away mid-stream does.
     func close() {
-        shutdown(descriptor, Int32(SHUT_RDWR))
+        socket.hangUp()
     }
 
     /// One whole exchange.
@@ -87,14 +56,6 @@ final class HTTPConnection: Sendable {
             let connection = try HTTPConnection(port: port)
             connection.send(method, path, headers: headers, body: body)
             return try parse(connection.read())
-        }
-    }
-
-    /// Runs blocking `work` on a thread of its own: Dispatch's global queues share their threads
-    /// with the cooperative pool on Linux, so blocking there would starve the server.
-    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result(catching: work)) }.start()
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// An HTTP response read whole.
 struct HTTPResponse: Sendable {
