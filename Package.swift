@@ -94,7 +94,10 @@ let package = Package(
         .testTarget(name: "DashboardKitTests", dependencies: ["DashboardKit", "ClientKit", "ClusterSupport", "LoomProtocol"]),
         .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "ClientKit", "ClusterSupport", "LoomProtocol"]),
         .testTarget(
-            name: "EngineTests", dependencies: ["Engine", "CKernels", "COpenBLAS", "CTurboJPEG", "TestSupport"], exclude: ["Data"], swiftSettings: optimised),
+            name: "EngineTests", dependencies: ["Engine", "CKernels", "COpenBLAS", "CTurboJPEG", "TestSupport",
+                                                // Free-running generation against references runs through the serving executor.
+                                                "WorkerKit", "LoomProtocol"],
+            exclude: ["Data"], swiftSettings: optimised),
         // Starts the built loom-controller and loom-worker as child processes: run `swift build --build-tests` first.
         .testTarget(name: "IntegrationTests", dependencies: ["Engine", "TestSupport"], exclude: ["Scripts"]),
     ],

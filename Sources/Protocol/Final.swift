@@ -20,6 +20,16 @@ public enum FinishReason: UInt8, Sendable, CaseIterable {
     case length = 1
     case cancelled = 2
     case deadline = 3
+
+    /// The stable name, as logs and `loom-worker generate --json` print it.
+    public var name: String {
+        switch self {
+        case .stop: "stop"
+        case .length: "length"
+        case .cancelled: "cancelled"
+        case .deadline: "deadline"
+        }
+    }
 }
 
 public struct Usage: Sendable, Equatable {

@@ -3,10 +3,10 @@ import Testing
 
 @Suite struct ChatTemplateTests {
     static let conversation = [
-        ChatMessage(role: .system, text: "You are terse."),
-        ChatMessage(role: .user, content: [.image, .text("What is this?")]),
-        ChatMessage(role: .assistant, text: "A cat."),
-        ChatMessage(role: .user, text: "And its colour?"),
+        ChatTurn(role: .system, text: "You are terse."),
+        ChatTurn(role: .user, content: [.image, .text("What is this?")]),
+        ChatTurn(role: .assistant, text: "A cat."),
+        ChatTurn(role: .user, text: "And its colour?"),
     ]
 
     @Test func chatMLRendersSystemTurnsAndImages() throws {
@@ -18,18 +18,18 @@ import Testing
             <|im_start|>user\nAnd its colour?<|im_end|>
             <|im_start|>assistant\n
             """)
-        #expect(template.render([ChatMessage(role: .user, text: "Hi")], addGenerationPrompt: false)
+        #expect(template.render([ChatTurn(role: .user, text: "Hi")], addGenerationPrompt: false)
             == "<|im_start|>user\nHi<|im_end|>\n")
     }
 
     @Test func llavaUsesLLaVA15FormatAndDefaultSystemPrompt() throws {
         let template = try ChatTemplate(named: "llava")
-        let question = ChatMessage(role: .user, content: [.image, .text("What is in this picture?")])
+        let question = ChatTurn(role: .user, content: [.image, .text("What is in this picture?")])
         #expect(template.render([question]) == ChatTemplate.llavaDefaultSystemPrompt
             + " USER: <image>\nWhat is in this picture? ASSISTANT:")
         #expect(template.render(Self.conversation)
             == "You are terse. USER: <image>\nWhat is this? ASSISTANT: A cat.</s>USER: And its colour? ASSISTANT:")
-        let noSystem = [ChatMessage(role: .system, text: ""), ChatMessage(role: .user, content: [.text("Hi"), .image])]
+        let noSystem = [ChatTurn(role: .system, text: ""), ChatTurn(role: .user, content: [.text("Hi"), .image])]
         #expect(template.render(noSystem) == "USER: Hi\n<image> ASSISTANT:")
     }
 

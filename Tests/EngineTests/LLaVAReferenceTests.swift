@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WorkerKit
 @testable import Engine
 
 /// The whole image path on the tiny LLaVA fixtures: prompt pieces, image embeddings spliced at the
@@ -36,9 +37,9 @@ struct LLaVAReferenceTests {
         let llm = try LlamaModel(gguf: gguf, pool: ComputePool(threads: 2))
         let tokenizer = try Tokenizer(gguf: gguf)
         let embedder = try ImageEmbedder(mmproj: GGUFFile(path: Self.mmproj), languageWidth: llm.config.dim)
-        let generator = Generator(model: llm, tokenizer: tokenizer, kvBudgetBytes: 4 << 20)
+        let executor = try BatchExecutor.forOneSequence(model: llm, tokenizer: tokenizer)
         let references = try VisionReferenceTests.cases()
-        for c in try Self.cases() {
+        for (i, c) in try Self.cases().enumerated() {
             // Text pieces, each tokenized on its own around the marker.
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tiny-llava/" + c.image))))
             let built = try PromptBuilder(tokenizer: tokenizer, images: embedder)
@@ -56,10 +57,10 @@ struct LLaVAReferenceTests {
             let prompt = c.promptIDs.system.map(PromptItem.token)
                 + (0..<rows.count / width).map { PromptItem.embedding(rows[$0 * width..<($0 + 1) * width]) }
                 + c.promptIDs.user.map(PromptItem.token)
-            var parameters = SamplingParameters.greedy
-            parameters.maxTokens = c.generated.count
-            parameters.ignoreEOS = true
-            let generated = try generator.generate(prompt, parameters: parameters).tokens
+            let request = BatchExecutor.Request(
+                id: RequestID(UInt64(i)), prompt: prompt, imagePositions: rows.count / width, sampling: .greedy,
+                stop: StopConditions(maxTokens: c.generated.count, ignoreEndOfGeneration: true))
+            let generated = try executor.run(request).tokens
             let sure = c.gaps.firstIndex { $0 <= 1e-2 } ?? c.generated.count
             #expect(Array(generated.prefix(sure)) == Array(c.generated.prefix(sure)), "\(c.name): greedy tokens")
         }

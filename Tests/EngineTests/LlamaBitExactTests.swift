@@ -24,7 +24,7 @@ struct LlamaBitExactTests {
         guard let model = try Fixtures.smolLM2Model() else { return }
         let vocab = model.config.vocabSize
         let references = try Self.references(vocab: vocab)
-        let kv = KVCache(config: model.config, budgetBytes: 16 << 20, slots: 1)
+        let kv = try KVCache(config: model.config, budgetBytes: 16 << 20, slots: 1)
         var batch = DecoderBatch()
         for (c, (prompt, next)) in Self.cases.enumerated() {
             kv.release(slot: 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WorkerKit
 @testable import Engine
 
 /// The decoder against llama.cpp's greedy tokens on SmolLM2 (../shared/fixtures/smollm2/reference.json).
@@ -60,7 +61,7 @@ struct LlamaReferenceTests {
     /// every step.
     @Test func teacherForcedGreedyMatchesLlamaCpp() throws {
         guard let model = try Fixtures.smolLM2Model() else { return }
-        let kv = KVCache(config: model.config, budgetBytes: 64 << 20, slots: 1)
+        let kv = try KVCache(config: model.config, budgetBytes: 64 << 20, slots: 1)
         var batch = DecoderBatch()
         var checked = 0, matched = 0
         var deviations: [Double] = []
@@ -97,14 +98,14 @@ struct LlamaReferenceTests {
     /// than `tolerance`.
     @Test func freeRunningGreedyMatchesLlamaCpp() throws {
         guard let model = try Fixtures.smolLM2Model() else { return }
-        let generator = Generator(model: model, tokenizer: try Tokenizer(gguf: model.gguf), kvBudgetBytes: 16 << 20)
-        for c in try Self.cases() {
-            var parameters = SamplingParameters.greedy
-            parameters.maxTokens = c.tokens.count
-            let tokens = try generator.generate(c.prompt.map(PromptItem.token), parameters: parameters).tokens
+        let executor = try BatchExecutor.forOneSequence(model: model, tokenizer: try Tokenizer(gguf: model.gguf))
+        for (i, c) in try Self.cases().enumerated() {
+            let request = BatchExecutor.Request(id: RequestID(UInt64(i)), prompt: c.prompt.map(PromptItem.token),
+                                                sampling: .greedy, stop: StopConditions(maxTokens: c.tokens.count))
+            let tokens = try executor.run(request).tokens
             let sure = c.gaps.firstIndex { $0 <= Self.tolerance } ?? c.tokens.count
             // The end-of-turn token ends generation and is not returned.
-            let expected = c.tokens.prefix(sure).prefix { !generator.tokenizer.isEndOfGeneration($0) }
+            let expected = c.tokens.prefix(sure).prefix { !executor.tokenizer.isEndOfGeneration($0) }
             #expect(Array(tokens.prefix(expected.count)) == Array(expected), "\(c.name): first \(sure) tokens")
         }
     }
@@ -121,7 +122,7 @@ struct LlamaReferenceTests {
 
         // Alone: each sequence prefilled in one go, then decoded; the logits of every step kept.
         var alone: [[[Float]]] = []
-        let kv = KVCache(config: model.config, budgetBytes: 32 << 20, slots: sequences)
+        let kv = try KVCache(config: model.config, budgetBytes: 32 << 20, slots: sequences)
         var batch = DecoderBatch()
         for s in 0..<sequences {
             kv.release(slot: 0)

@@ -19,7 +19,7 @@ import Testing
         #expect(selection.template.style == .chatml)
         #expect(selection.warning == nil)
         for prompt in try TokenizerFixtures.smolLM2Prompts() {
-            let rendered = selection.template.render([ChatMessage(role: .user, text: prompt.prompt)])
+            let rendered = selection.template.render([ChatTurn(role: .user, text: prompt.prompt)])
             #expect(rendered == prompt.chat.templatedPrompt)
             #expect(tokenizer.encode(rendered, parseSpecial: true) == prompt.chat.templatedPromptIDs)
         }

@@ -12,8 +12,8 @@ struct BlockPool {
     private var tables: [Int: [Int]] = [:]
 
     init(_ config: SchedulerConfig) {
-        blockSize = config.kvBlockSize
-        blockCount = config.kvBlockCount
+        blockSize = config.kv.blockSize
+        blockCount = config.kv.blockCount
         slotCount = config.maxRunning
         maxBlocksPerSlot = (config.contextLength + blockSize - 1) / blockSize
         free = Array((0..<blockCount).reversed())

@@ -25,7 +25,7 @@ import WorkerKit
                 let maxTokens = Int.random(in: 1...120, using: &random)
                 let result = executor.submit(id, promptLength: prompt, maxTokens: maxTokens)
                 let fits = prompt > 0 && prompt + maxTokens <= 256
-                    && config.blocksFor(tokens: prompt + maxTokens - 1) <= 48
+                    && config.kv.blocks(forTokens: prompt + maxTokens - 1) <= 48
                 #expect((result == .queued) == fits, "\(prompt) + \(maxTokens): \(result)")
                 if result == .queued { queued.insert(id) } else { refused += 1 }
             }

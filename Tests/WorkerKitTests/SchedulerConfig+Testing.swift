@@ -1,13 +1,15 @@
+import Engine
 import WorkerKit
 
 extension SchedulerConfig {
-    /// A roomy configuration; tests narrow the setting they are about.
+    /// A roomy configuration; tests narrow the setting they are about. The scheduler plans in blocks
+    /// only, so the layout's bytes per token is a stand-in.
     static func testing(
         maxRunning: Int = 8, maxBatchTokens: Int = 256, prefillChunk: Int = 64, kvBlockCount: Int = 512,
         kvBlockSize: Int = 16, contextLength: Int = 2048
     ) throws -> SchedulerConfig {
         try SchedulerConfig(
             maxRunning: maxRunning, maxBatchTokens: maxBatchTokens, prefillChunk: prefillChunk,
-            kvBlockCount: kvBlockCount, kvBlockSize: kvBlockSize, contextLength: contextLength)
+            kv: KVLayout(blockSize: kvBlockSize, blockCount: kvBlockCount, bytesPerToken: 1), contextLength: contextLength)
     }
 }

@@ -129,7 +129,7 @@ struct SimulatedExecutor {
             #expect(entry.items.lowerBound == request.fed, "\(entry.id) must resume where it stopped")
             #expect(entry.items.upperBound <= request.known)
             #expect(entry.wantsLogits == (entry.items.upperBound == request.known))
-            #expect(pool.blocks(inSlot: entry.slot) * config.kvBlockSize >= entry.items.upperBound)
+            #expect(pool.blocks(inSlot: entry.slot) * config.kv.blockSize >= entry.items.upperBound)
             live[entry.id]?.fed = entry.items.upperBound
         }
     }
@@ -139,7 +139,7 @@ struct SimulatedExecutor {
         #expect(pool.isConsistent, "a block is lost or used twice")
         #expect(pool.used <= pool.blockCount)
         #expect(scheduler.blocksUsed == pool.used)
-        let recount = live.values.reduce(0) { $0 + config.blocksFor(tokens: $1.fed) }
+        let recount = live.values.reduce(0) { $0 + config.kv.blocks(forTokens: $1.fed) }
         #expect(recount == pool.used)
         for (id, request) in live {
             let held = request.slot.map { pool.blocks(inSlot: $0) } ?? 0

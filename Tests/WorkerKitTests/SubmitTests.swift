@@ -1,3 +1,4 @@
+import Engine
 import Testing
 import WorkerKit
 
@@ -27,7 +28,7 @@ import WorkerKit
     }
 
     @Test func refusesConfigurationsItCannotHonour() {
-        #expect(throws: SchedulerConfigError.notPositive(setting: "kvBlockSize")) {
+        #expect(throws: KVLayoutError.notPositive("block size", 0)) {
             try SchedulerConfig.testing(kvBlockSize: 0)
         }
         #expect(throws: SchedulerConfigError.notPositive(setting: "prefillChunk")) {

@@ -36,19 +36,19 @@ public struct ChatTemplate: Sendable, Equatable {
         self.init(style: style)
     }
 
-    /// The prompt for `messages`; with `addGenerationPrompt`, it ends where the assistant's answer begins.
-    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> String {
+    /// The prompt for `turns`; with `addGenerationPrompt`, it ends where the assistant's answer begins.
+    public func render(_ turns: [ChatTurn], addGenerationPrompt: Bool = true) -> String {
         switch style {
-        case .chatml: renderChatML(messages, addGenerationPrompt)
-        case .llava: renderLLaVA(messages, addGenerationPrompt)
-        case .vicuna: renderVicuna(messages, addGenerationPrompt)
+        case .chatml: renderChatML(turns, addGenerationPrompt)
+        case .llava: renderLLaVA(turns, addGenerationPrompt)
+        case .vicuna: renderVicuna(turns, addGenerationPrompt)
         }
     }
 
-    private func renderChatML(_ messages: [ChatMessage], _ addGenerationPrompt: Bool) -> String {
+    private func renderChatML(_ turns: [ChatTurn], _ addGenerationPrompt: Bool) -> String {
         var prompt = ""
-        for message in messages {
-            prompt += "<|im_start|>\(message.role.rawValue)\n\(message.renderedContent)<|im_end|>\n"
+        for turn in turns {
+            prompt += "<|im_start|>\(turn.role.rawValue)\n\(turn.renderedContent)<|im_end|>\n"
         }
         if addGenerationPrompt { prompt += "<|im_start|>assistant\n" }
         return prompt
@@ -56,28 +56,28 @@ public struct ChatTemplate: Sendable, Equatable {
 
     /// LLaVA has one system prompt, first: every system message joins it (by newlines), wherever it
     /// stood in the conversation. An empty system message means no system prompt at all.
-    private func renderLLaVA(_ messages: [ChatMessage], _ addGenerationPrompt: Bool) -> String {
-        let systemMessages = messages.filter { $0.role == .system }.map(\.renderedContent)
-        let system = systemMessages.isEmpty ? Self.llavaDefaultSystemPrompt : systemMessages.joined(separator: "\n")
+    private func renderLLaVA(_ turns: [ChatTurn], _ addGenerationPrompt: Bool) -> String {
+        let systemTurns = turns.filter { $0.role == .system }.map(\.renderedContent)
+        let system = systemTurns.isEmpty ? Self.llavaDefaultSystemPrompt : systemTurns.joined(separator: "\n")
         var prompt = system.isEmpty ? "" : system + " "
-        for message in messages {
-            switch message.role {
+        for turn in turns {
+            switch turn.role {
             case .system: continue
-            case .user: prompt += "USER: \(message.renderedContent) "
-            case .assistant: prompt += "ASSISTANT: \(message.renderedContent)</s>"
+            case .user: prompt += "USER: \(turn.renderedContent) "
+            case .assistant: prompt += "ASSISTANT: \(turn.renderedContent)</s>"
             }
         }
         if addGenerationPrompt { prompt += "ASSISTANT:" }
         return prompt
     }
 
-    private func renderVicuna(_ messages: [ChatMessage], _ addGenerationPrompt: Bool) -> String {
+    private func renderVicuna(_ turns: [ChatTurn], _ addGenerationPrompt: Bool) -> String {
         var prompt = ""
-        for message in messages {
-            switch message.role {
-            case .system: prompt += "\(message.renderedContent)\n\n"
-            case .user: prompt += "USER: \(message.renderedContent)\n"
-            case .assistant: prompt += "ASSISTANT: \(message.renderedContent)</s>\n"
+        for turn in turns {
+            switch turn.role {
+            case .system: prompt += "\(turn.renderedContent)\n\n"
+            case .user: prompt += "USER: \(turn.renderedContent)\n"
+            case .assistant: prompt += "ASSISTANT: \(turn.renderedContent)</s>\n"
             }
         }
         if addGenerationPrompt { prompt += "ASSISTANT:" }

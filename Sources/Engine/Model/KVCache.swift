@@ -4,11 +4,12 @@
 ///
 /// Layout of one block: for each layer, K then V, each `(blockSize, kvDim)` half-precision rows. Half
 /// precision halves what attention reads, and it is what llama.cpp keeps, whose tokens Loom matches.
-/// Owned by the compute thread; during a forward pass the pool workers read and write disjoint rows
+/// Its sizes come from a `KVLayout`, the value the scheduler plans with. Owned by the compute thread; during a forward pass the pool workers read and write disjoint rows
 /// through `KVCache.View`, a plain bundle of pointers.
 public final class KVCache {
-    public let blockSize: Int
-    public let blockCount: Int
+    public let layout: KVLayout
+    public var blockSize: Int { layout.blockSize }
+    public var blockCount: Int { layout.blockCount }
     public let layers: Int
     public let kvDim: Int
     public let slotCount: Int
@@ -20,22 +21,26 @@ public final class KVCache {
     public private(set) var blocksHeld: [Int]
     private var freeBlocks: [Int32]
 
-    /// Bytes one token takes in the cache.
-    public static func bytesPerToken(_ config: LlamaConfig) -> Int {
-        config.layers * 2 * config.kvDim * MemoryLayout<UInt16>.size
-    }
-
-    public init(config: LlamaConfig, budgetBytes: Int, slots: Int, blockSize: Int = 16) {
-        self.blockSize = blockSize
+    /// A pool of `layout`'s blocks for `slots` sequences of `config`'s model.
+    public init(layout: KVLayout, config: LlamaConfig, slots: Int) throws(KVLayoutError) {
+        guard layout.bytesPerToken == KVLayout.bytesPerToken(config) else {
+            throw .modelMismatch(layoutBytesPerToken: layout.bytesPerToken, modelBytesPerToken: KVLayout.bytesPerToken(config))
+        }
+        guard slots >= 1 else { throw .notPositive("slot count", slots) }
+        self.layout = layout
         layers = config.layers
         kvDim = config.kvDim
         slotCount = slots
-        maxBlocksPerSlot = (config.contextLength + blockSize - 1) / blockSize
-        blockCount = max(1, budgetBytes / (Self.bytesPerToken(config) * blockSize))
-        storage = .allocate(capacity: blockCount * layers * 2 * blockSize * kvDim)
+        maxBlocksPerSlot = layout.blocks(forTokens: config.contextLength)
+        storage = .allocate(capacity: layout.blockCount * layers * 2 * layout.blockSize * kvDim)
         tables = .allocate(capacity: slots * maxBlocksPerSlot)
         blocksHeld = Array(repeating: 0, count: slots)
-        freeBlocks = (0..<Int32(blockCount)).reversed()
+        freeBlocks = (0..<Int32(layout.blockCount)).reversed()
+    }
+
+    /// A pool of as many default-sized blocks as `budgetBytes` holds.
+    public convenience init(config: LlamaConfig, budgetBytes: Int, slots: Int) throws(KVLayoutError) {
+        try self.init(layout: KVLayout(model: config, budgetBytes: budgetBytes), config: config, slots: slots)
     }
 
     deinit {
@@ -45,15 +50,13 @@ public final class KVCache {
 
     public var freeBlockCount: Int { freeBlocks.count }
     public var usedBlockCount: Int { blockCount - freeBlocks.count }
-    public var capacityTokens: Int { blockCount * blockSize }
-
-    /// Blocks needed to hold `tokens` positions.
-    public func blocksFor(tokens: Int) -> Int { (tokens + blockSize - 1) / blockSize }
+    public var capacityTokens: Int { layout.capacityTokens }
 
     /// Makes room for positions `0..<tokens` in `slot`. Returns false, changing nothing, if the pool
-    /// lacks the blocks or the slot would pass the context length.
+    /// lacks the blocks, the slot would pass the context length, or there is no such slot.
     public func reserve(slot: Int, tokens: Int) -> Bool {
-        let needed = blocksFor(tokens: tokens)
+        guard slot >= 0, slot < slotCount else { return false }
+        let needed = layout.blocks(forTokens: tokens)
         let missing = needed - blocksHeld[slot]
         guard missing > 0 else { return true }
         guard missing <= freeBlocks.count, needed <= maxBlocksPerSlot else { return false }
@@ -65,6 +68,7 @@ public final class KVCache {
 
     /// Returns every block of `slot` to the pool.
     public func release(slot: Int) {
+        guard slot >= 0, slot < slotCount else { return }
         let row = tables + slot * maxBlocksPerSlot
         for i in (0..<blocksHeld[slot]).reversed() { freeBlocks.append(row[i]) }
         blocksHeld[slot] = 0

@@ -48,7 +48,7 @@ extension Scheduler {
     private mutating func admitWaiting(into plan: inout StepPlan) {
         while let id = waiting.first, let state = sequences[id], let slot = slotOwners.firstIndex(of: nil) {
             let count = min(state.known, config.prefillChunk, budgetLeft(plan))
-            guard count > 0, config.blocksFor(tokens: state.known) <= freeBlocks else { return }
+            guard count > 0, config.kv.blocks(forTokens: state.known) <= freeBlocks else { return }
             waiting.removeFirst()
             running.append(id)
             slotOwners[slot] = id
@@ -66,12 +66,12 @@ extension Scheduler {
     /// for its computed items.
     private func extraBlocks(_ id: RequestID, count: Int) -> Int {
         guard let state = sequences[id] else { return 0 }
-        return config.blocksFor(tokens: state.computed + count) - state.blocksHeld
+        return config.kv.blocks(forTokens: state.computed + count) - state.blocksHeld
     }
 
     private func prefillSize(_ id: RequestID, plan: StepPlan) -> Int {
         guard let state = sequences[id] else { return 0 }
-        let kvRoom = (state.blocksHeld + freeBlocks) * config.kvBlockSize - state.computed
+        let kvRoom = (state.blocksHeld + freeBlocks) * config.kv.blockSize - state.computed
         return min(state.known - state.computed, config.prefillChunk, budgetLeft(plan), kvRoom)
     }
 
@@ -84,7 +84,7 @@ extension Scheduler {
     private mutating func feed(_ id: RequestID, count: Int, into plan: inout StepPlan) {
         guard var state = sequences[id], let slot = state.slot else { return }
         let items = state.computed..<(state.computed + count)
-        let blocks = config.blocksFor(tokens: items.upperBound)
+        let blocks = config.kv.blocks(forTokens: items.upperBound)
         blocksUsed += blocks - state.blocksHeld
         state.blocksHeld = blocks
         state.computed = items.upperBound

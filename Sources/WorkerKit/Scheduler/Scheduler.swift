@@ -37,7 +37,7 @@ public struct Scheduler: Sendable {
 
     public var waitingCount: Int { waiting.count }
     public var runningCount: Int { running.count }
-    public var blocksTotal: Int { config.kvBlockCount }
+    public var blocksTotal: Int { config.kv.blockCount }
     public func state(of id: RequestID) -> SequenceState? { sequences[id] }
 
     // MARK: Events
@@ -70,7 +70,7 @@ public struct Scheduler: Sendable {
 
     // MARK: Shared bookkeeping
 
-    var freeBlocks: Int { config.kvBlockCount - blocksUsed }
+    var freeBlocks: Int { config.kv.blockCount - blocksUsed }
 
     func phase(of id: RequestID) -> SequenceState.Phase? { sequences[id]?.phase }
 
@@ -102,9 +102,9 @@ public struct Scheduler: Sendable {
             let needed = promptLength > Int.max - maxTokens ? Int.max : promptLength + maxTokens
             return .exceedsContext(needed: needed, contextLength: config.contextLength)
         }
-        let blocks = config.blocksFor(tokens: promptLength + maxTokens - 1)
-        guard blocks <= config.kvBlockCount else {
-            return .exceedsKVPool(neededBlocks: blocks, blockCount: config.kvBlockCount)
+        let blocks = config.kv.blocks(forTokens: promptLength + maxTokens - 1)
+        guard blocks <= config.kv.blockCount else {
+            return .exceedsKVPool(neededBlocks: blocks, blockCount: config.kv.blockCount)
         }
         return nil
     }

@@ -1,3 +1,5 @@
+import Engine
+
 /// The limits one worker's batch loop runs under.
 public struct SchedulerConfig: Sendable, Equatable {
     /// Sequences running at once; also the number of KV slots, numbered `0..<maxRunning`.
@@ -6,34 +8,28 @@ public struct SchedulerConfig: Sendable, Equatable {
     public let maxBatchTokens: Int
     /// Items one prefilling sequence may feed in one step.
     public let prefillChunk: Int
-    /// The KV pool: `kvBlockCount` blocks of `kvBlockSize` positions, as the executor's `KVCache` has.
-    public let kvBlockCount: Int
-    public let kvBlockSize: Int
+    /// The KV pool the plans are made for: the executor's `KVCache` is built from the same layout.
+    public let kv: KVLayout
     /// Longest sequence (prompt items plus generated tokens) the model takes.
     public let contextLength: Int
 
     /// Refuses settings under which the scheduler could not keep its promises: every one must be at
     /// least 1, and the budget must hold one decode token for every slot.
     public init(
-        maxRunning: Int, maxBatchTokens: Int, prefillChunk: Int, kvBlockCount: Int, kvBlockSize: Int,
-        contextLength: Int
+        maxRunning: Int, maxBatchTokens: Int, prefillChunk: Int, kv: KVLayout, contextLength: Int
     ) throws(SchedulerConfigError) {
         let settings = [
             ("maxRunning", maxRunning), ("maxBatchTokens", maxBatchTokens), ("prefillChunk", prefillChunk),
-            ("kvBlockCount", kvBlockCount), ("kvBlockSize", kvBlockSize), ("contextLength", contextLength),
+            ("contextLength", contextLength),
         ]
         for (name, value) in settings where value < 1 { throw .notPositive(setting: name) }
         guard maxBatchTokens >= maxRunning else { throw .budgetBelowMaxRunning }
         self.maxRunning = maxRunning
         self.maxBatchTokens = maxBatchTokens
         self.prefillChunk = prefillChunk
-        self.kvBlockCount = kvBlockCount
-        self.kvBlockSize = kvBlockSize
+        self.kv = kv
         self.contextLength = contextLength
     }
-
-    /// Blocks that hold positions `0..<tokens`.
-    public func blocksFor(tokens: Int) -> Int { (tokens + kvBlockSize - 1) / kvBlockSize }
 }
 
 public enum SchedulerConfigError: Error, Sendable, Equatable {

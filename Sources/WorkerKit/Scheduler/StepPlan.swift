@@ -1,8 +1,9 @@
 /// One step's decisions: which items of which sequences go into the single flat forward batch, and
 /// the KV cache changes to make before it runs.
 public struct StepPlan: Sendable, Equatable {
-    /// Sequences given a slot this step, in admission order; the executor prepares their prompt now
-    /// (encodes their images). A preempted sequence is admitted again later and listed again.
+    /// Sequences given a slot this step, in admission order (their queue time ends here). A preempted
+    /// sequence is admitted again later and listed again. Images are encoded before a request is
+    /// queued, not in the step.
     public var admitted: [Admission] = []
     /// What to feed: decode tokens first (in admission order), then prefill chunks.
     public var entries: [StepEntry] = []

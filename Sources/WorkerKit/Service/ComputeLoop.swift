@@ -5,7 +5,7 @@ import LoomProtocol
 import Synchronization
 
 /// The worker's compute thread: takes requests and cancels from the comms thread, runs the
-/// continuous-batching engine step after step while there is work, and hands every delta, finish and
+/// continuous-batching executor step after step while there is work, and hands every delta, finish and
 /// error back as encoded wire messages. It sleeps when idle and wakes on the next request.
 final class ComputeLoop: Sendable {
     enum Command: Sendable {
@@ -34,15 +34,15 @@ final class ComputeLoop: Sendable {
     /// Set once a drain is asked for: comms stops registering again.
     let draining = Atomic<Bool>(false)
 
-    /// Starts the thread and builds the engine on it with `make` (the model lives on the thread that
+    /// Starts the thread and builds the executor on it with `make` (the model lives on the thread that
     /// runs it); throws what `make` threw. `send` is called on the thread with each message for the
     /// controller.
     init(logger: Logger, send: @escaping @Sendable ([[UInt8]]) -> Void,
-         make: @escaping @Sendable () throws -> (BatchEngine, RequestPreparer)) throws {
+         make: @escaping @Sendable () throws -> (BatchExecutor, RequestPreparer)) throws {
         let ready = Mutex<(any Error)??>(nil)
         let readySignal = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
-            let built: (BatchEngine, RequestPreparer)
+            let built: (BatchExecutor, RequestPreparer)
             do {
                 built = try make()
                 ready.withLock { $0 = .some(nil) }
@@ -53,11 +53,11 @@ final class ComputeLoop: Sendable {
                 self.finished.signal()
                 return
             }
-            var state = State(engine: built.0, preparer: built.1, logger: logger, send: send)
+            var state = State(executor: built.0, preparer: built.1, logger: logger, send: send)
             while !self.stopped.load(ordering: .acquiring) {
                 let commands = self.inbox.withLock { q in defer { q.removeAll() }; return q }
                 for command in commands { state.apply(command) }
-                if state.engine.hasWork {
+                if state.executor.hasWork {
                     state.step()
                     self.load.withLock { $0 = state.load }
                 } else {
@@ -93,19 +93,19 @@ final class ComputeLoop: Sendable {
 
     /// Everything the loop owns, touched only on its thread.
     private struct State {
-        let engine: BatchEngine
+        let executor: BatchExecutor
         let preparer: RequestPreparer
         let logger: Logger
         let send: @Sendable ([[UInt8]]) -> Void
         var wireIDs: [RequestID: String] = [:]
-        var engineIDs: [String: RequestID] = [:]
+        var localIDs: [String: RequestID] = [:]
         var nextID: UInt64 = 1
         var drainDeadline: Date?
 
         var load: Load {
-            Load(waiting: engine.scheduler.waitingCount, running: engine.scheduler.runningCount,
-                 kvBlocksUsed: engine.kvBlocksUsed, kvBlocksTotal: engine.kvBlocksTotal,
-                 tokensPerSecond: engine.recentTokensPerSecond(), preemptions: engine.scheduler.preemptionCount,
+            Load(waiting: executor.scheduler.waitingCount, running: executor.scheduler.runningCount,
+                 kvBlocksUsed: executor.kvBlocksUsed, kvBlocksTotal: executor.kvBlocksTotal,
+                 tokensPerSecond: executor.recentTokensPerSecond(), preemptions: executor.scheduler.preemptionCount,
                  recentImages: preparer.builder.images?.recentImages() ?? [])
         }
 
@@ -115,7 +115,7 @@ final class ComputeLoop: Sendable {
                 guard drainDeadline == nil else {
                     return fail(request.id, .cancelled, "this worker is shutting down")
                 }
-                guard engineIDs[request.id] == nil else {
+                guard localIDs[request.id] == nil else {
                     return fail(request.id, .badRequest, "request id \(request.id) is already running here")
                 }
                 let id = RequestID(nextID)
@@ -123,14 +123,14 @@ final class ComputeLoop: Sendable {
                 do {
                     let prepared = try preparer.prepare(request, id: id)
                     wireIDs[id] = request.id
-                    engineIDs[request.id] = id
-                    if let refusal = engine.submit(prepared) { handle(refusal) }
+                    localIDs[request.id] = id
+                    if let refusal = executor.submit(prepared) { handle(refusal) }
                     logger.debug("request \(request.id) queued: \(prepared.prompt.count) prompt positions")
                 } catch {
                     fail(request.id, error.code, error.message)
                 }
             case .cancel(let wireID):
-                if let id = engineIDs[wireID], let event = engine.cancel(id) { handle(event) }
+                if let id = localIDs[wireID], let event = executor.cancel(id) { handle(event) }
             case .drain(let until):
                 drainDeadline = until
             }
@@ -140,28 +140,33 @@ final class ComputeLoop: Sendable {
             if let deadline = drainDeadline, Date() >= deadline {
                 for id in Array(wireIDs.keys) {
                     if let wireID = wireIDs[id] { fail(wireID, .cancelled, "the worker shut down before this request finished") }
-                    _ = engine.cancel(id)
+                    _ = executor.cancel(id)
                     forget(id)
                 }
                 return
             }
-            for event in engine.step() { handle(event) }
+            for event in executor.step() { handle(event) }
         }
 
-        mutating func handle(_ event: BatchEngine.Event) {
+        mutating func handle(_ event: BatchExecutor.Event) {
             switch event {
             case .delta(let id, let text, let tokens, let count):
                 guard let wireID = wireIDs[id] else { return }
                 send(WorkerMessage.partial(Partial(requestId: wireID, completionTokens: count, tokens: tokens, text: text)).encode())
             case .finished(let id, let reason, let usage, let timings):
                 guard let wireID = wireIDs[id] else { return }
-                send(WorkerMessage.final(Final(requestId: wireID, finishReason: .init(reason), usage: .init(usage), timings: .init(timings))).encode())
-                logger.info("request \(wireID): \(reason.rawValue), \(usage.promptTokens)+\(usage.imageTokens) prompt, \(usage.completionTokens) generated, queue \(Int(timings.queueMs)) ms, first token \(Int(timings.timeToFirstTokenMs)) ms, \(String(format: "%.1f", timings.decodeTokensPerSecond)) tokens/s")
+                send(WorkerMessage.final(Final(requestId: wireID, finishReason: reason, usage: usage, timings: timings)).encode())
+                logger.info("request \(wireID): \(reason.name), \(usage.promptTokens)+\(usage.imageTokens) prompt, \(usage.completionTokens) generated, queue \(Int(timings.queueMs)) ms, first token \(Int(timings.timeToFirstTokenMs)) ms, \(String(format: "%.1f", timings.decodeTokensPerSecond)) tokens/s")
                 forget(id)
             case .refused(let id, let why):
                 guard let wireID = wireIDs[id] else { return }
                 let (code, message) = why.wireError
                 fail(wireID, code, message)
+                forget(id)
+            case .failed(let id, let message):
+                guard let wireID = wireIDs[id] else { return }
+                logger.error("request \(wireID): \(message)")
+                fail(wireID, .internal, message)
                 forget(id)
             }
         }
@@ -172,7 +177,7 @@ final class ComputeLoop: Sendable {
         }
 
         mutating func forget(_ id: RequestID) {
-            if let wireID = wireIDs.removeValue(forKey: id) { engineIDs[wireID] = nil }
+            if let wireID = wireIDs.removeValue(forKey: id) { localIDs[wireID] = nil }
         }
     }
 }

@@ -17,7 +17,7 @@ struct RequestPreparer {
         let message: String
     }
 
-    func prepare(_ request: GenerationRequest, id: RequestID) throws(Failure) -> BatchEngine.Request {
+    func prepare(_ request: GenerationRequest, id: RequestID) throws(Failure) -> BatchExecutor.Request {
         guard request.model == modelName || request.model.isEmpty else {
             throw Failure(code: .noModel, message: "this worker serves \(modelName), not \(request.model)")
         }
@@ -26,7 +26,7 @@ struct RequestPreparer {
         case .text(let raw):
             (text, parseSpecial) = (raw, false)
         case .chat(let messages):
-            (text, parseSpecial) = (template.render(messages.map(Engine.ChatMessage.init)), true)
+            (text, parseSpecial) = (template.render(messages.map(ChatTurn.init)), true)
         }
         let prompt: PromptBuilder.Prompt
         do {
@@ -41,7 +41,8 @@ struct RequestPreparer {
             throw Failure(code: .promptTooLong, message: "the prompt has \(prompt.items.count) positions; this worker takes at most \(maxPromptTokens)")
         }
         let deadline = request.deadlineUnixMs > 0 ? Date(timeIntervalSince1970: Double(request.deadlineUnixMs) / 1000) : nil
-        return BatchEngine.Request(id: id, prompt: prompt.items, imagePositions: prompt.imagePositions,
-                                   parameters: Engine.SamplingParameters(request.sampling), deadline: deadline)
+        return BatchExecutor.Request(id: id, prompt: prompt.items, imagePositions: prompt.imagePositions,
+                                     sampling: SamplerSettings(request.sampling), stop: StopConditions(request.sampling),
+                                     deadline: deadline)
     }
 }

@@ -22,19 +22,18 @@ public final class WorkerService: Sendable {
         self.logger = logger
         // Sizes first, from the metadata alone: the registration states them.
         let config = try LlamaConfig(gguf: GGUFFile(path: options.model))
-        let blockSize = 16
-        let blocks = max(1, options.kvBudgetBytes / (KVCache.bytesPerToken(config) * blockSize))
+        let layout = try KVLayout(model: config, budgetBytes: options.kvBudgetBytes)
         let scheduling = try SchedulerConfig(
             maxRunning: options.maxRunning, maxBatchTokens: options.maxRunning + options.prefillChunk,
-            prefillChunk: options.prefillChunk, kvBlockCount: blocks, kvBlockSize: blockSize, contextLength: config.contextLength)
+            prefillChunk: options.prefillChunk, kv: layout, contextLength: config.contextLength)
         let name = options.modelName ?? Self.defaultName(options.model)
         registration = Registration(
             workerId: options.workerID, instance: UInt64.random(in: 1 ... .max), version: Self.version, host: options.advertise,
             models: [ModelInfo(name: name, contextLength: config.contextLength, multimodal: options.mmproj != nil)],
-            capacity: WorkerCapacity(maxRunningSequences: options.maxRunning, kvBlocks: blocks, kvBlockTokens: blockSize))
+            capacity: WorkerCapacity(maxRunningSequences: options.maxRunning, kvBlocks: layout.blockCount, kvBlockTokens: layout.blockSize))
 
         let link = OutboxLink()
-        compute = try ComputeLoop(logger: logger, send: { link.send($0) }) {
+        compute = try ComputeLoop(logger: logger, send: { link.send($0) }) { () throws -> (BatchExecutor, RequestPreparer) in
             let gguf = try GGUFFile(path: options.model)
             let model = try LlamaModel(gguf: gguf, pool: ComputePool(threads: options.threads),
                                        maxBatchTokens: scheduling.maxBatchTokens, maxLogitRows: options.maxRunning)
@@ -45,9 +44,9 @@ public final class WorkerService: Sendable {
                 try ImageEmbedder(mmproj: GGUFFile(path: path), languageWidth: model.config.dim, threads: options.threads,
                                   limits: options.imageLimits)
             }
-            let engine = BatchEngine(model: model, tokenizer: tokenizer, config: scheduling)
+            let executor = try BatchExecutor(model: model, tokenizer: tokenizer, config: scheduling)
             let builder = PromptBuilder(tokenizer: tokenizer, images: images)
-            return (engine, RequestPreparer(
+            return (executor, RequestPreparer(
                 modelName: name, template: selection.template, builder: builder, maxPromptTokens: options.maxPromptTokens))
         }
         let registration = registration, compute = compute
@@ -55,7 +54,7 @@ public final class WorkerService: Sendable {
             try WorkerComms(context: context, options: options, registration: registration, compute: compute, logger: logger)
         }
         link.set(comms.outbox)
-        logger.info("serving \(name) (\(config.layers) layers, context \(config.contextLength)); \(blocks) KV blocks of \(blockSize) tokens, up to \(options.maxRunning) sequences")
+        logger.info("serving \(name) (\(config.layers) layers, context \(config.contextLength)); \(layout.blockCount) KV blocks of \(layout.blockSize) tokens (\(layout.bytes >> 20) MiB), up to \(options.maxRunning) sequences")
     }
 
     /// The name a model file is served under: its file name up to the first dot.

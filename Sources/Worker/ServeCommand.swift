@@ -6,8 +6,9 @@ import Engine
 import WorkerKit
 import ZeroMQ
 
-struct Serve: ParsableCommand {
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Loads a model, registers with a controller and serves requests with continuous batching.")
 
     @Option(help: "The controller's worker endpoint.") var controller = "tcp://127.0.0.1:5560"

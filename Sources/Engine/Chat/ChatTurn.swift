@@ -1,24 +1,25 @@
-public enum ChatRole: String, Sendable, Equatable, CaseIterable {
-    case system, user, assistant
-}
+/// One turn of a conversation as a chat template renders it: who speaks, and text with the places of
+/// images (each rendered as `ChatTemplate.imageMarker`). The wire's `ChatMessage` also says which of
+/// the request's images goes where; the template needs only that one goes there.
+public struct ChatTurn: Sendable, Equatable {
+    public enum Role: String, Sendable, Equatable, CaseIterable {
+        case system, user, assistant
+    }
 
-/// One part of a message's content: text, or an image whose place in the prompt is marked by
-/// `ChatTemplate.imageMarker`.
-public enum ChatContentPart: Sendable, Equatable {
-    case text(String)
-    case image
-}
+    public enum Part: Sendable, Equatable {
+        case text(String)
+        case image
+    }
 
-public struct ChatMessage: Sendable, Equatable {
-    public var role: ChatRole
-    public var content: [ChatContentPart]
+    public var role: Role
+    public var content: [Part]
 
-    public init(role: ChatRole, content: [ChatContentPart]) {
+    public init(role: Role, content: [Part]) {
         self.role = role
         self.content = content
     }
 
-    public init(role: ChatRole, text: String) {
+    public init(role: Role, text: String) {
         self.init(role: role, content: [.text(text)])
     }
 
@@ -26,7 +27,7 @@ public struct ChatMessage: Sendable, Equatable {
     /// an image and a neighbouring part (LLaVA's "<image>\nquestion"); text parts join directly.
     var renderedContent: String {
         var result = ""
-        var previous: ChatContentPart?
+        var previous: Part?
         for part in content {
             if previous == .image || (part == .image && previous != nil) { result += "\n" }
             switch part {

@@ -1,8 +1,9 @@
 import ArgumentParser
 import ZeroMQ
 
-struct Keygen: ParsableCommand {
+struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keygen",
         abstract: "Writes a CURVE key pair: NAME.key (secret, for --curve-key) and NAME.pub (to list in the controller's --worker-keys).")
 
     @Option(help: "Directory to write the key files in (created if missing).") var out = "."

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Measures the decoder alone: prompt processing and batched decoding, on random tokens.
-public struct EngineBenchmark {
+/// Measures the language model alone, without scheduler or sockets: prompt processing and batched
+/// decoding, on random tokens (`loom-worker bench-engine`).
+public struct ModelBenchmark {
     public struct DecodeFigure: Codable, Sendable {
         public let batch: Int
         public let tokensPerSecond: Double
@@ -34,10 +35,11 @@ public struct EngineBenchmark {
 
     public init(model: LlamaModel) { self.model = model }
 
-    public func run(progress: (String) -> Void = { _ in }) -> Report {
+    public func run(progress: (String) -> Void = { _ in }) throws(KVLayoutError) -> Report {
         let slots = max(batchSizes.max() ?? 1, 1)
-        let tokensNeeded = slots * (decodePromptLength + decodeSteps) + promptLength
-        let kv = KVCache(config: model.config, budgetBytes: tokensNeeded * KVCache.bytesPerToken(model.config) + (1 << 20), slots: slots)
+        let tokensNeeded = slots * (decodePromptLength + decodeSteps + KVLayout.defaultBlockSize) + promptLength
+        let layout = try KVLayout(model: model.config, budgetBytes: tokensNeeded * KVLayout.bytesPerToken(model.config))
+        let kv = try KVCache(layout: layout, config: model.config, slots: slots)
         var random = RandomSource(seed: 42)
         let vocab = UInt64(min(model.config.vocabSize, 32_000))
         func randomTokens(_ n: Int) -> [Int32] { (0..<n).map { _ in Int32(random.next() % vocab) } }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 
-struct BenchEngine: ParsableCommand {
+struct BenchEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-engine",
         abstract: "Measures prompt processing and batched decode speed of the model alone (use a release build).")
@@ -18,12 +18,12 @@ struct BenchEngine: ParsableCommand {
     func run() throws {
         let pool = ComputePool(threads: threads)
         let llm = try LlamaModel(gguf: GGUFFile(path: model), pool: pool, maxBatchTokens: 512, maxLogitRows: max(batch.max() ?? 1, 1))
-        var bench = EngineBenchmark(model: llm)
+        var bench = ModelBenchmark(model: llm)
         bench.promptLength = promptTokens
         bench.decodeSteps = steps
         bench.batchSizes = batch
         let progress: (String) -> Void = { if !json { FileHandle.standardError.write(Data("… \($0)\n".utf8)) } }
-        let report = bench.run(progress: progress)
+        let report = try bench.run(progress: progress)
         let vision = try mmproj.map { path in
             try VisionBenchmark(encoder: VisionEncoder(path: path, threads: threads)).run(progress: progress)
         }
@@ -55,7 +55,7 @@ struct BenchEngine: ParsableCommand {
 
     /// The engine report's fields, plus `image_encode` with --mmproj.
     struct JSONReport: Encodable {
-        let engine: EngineBenchmark.Report
+        let engine: ModelBenchmark.Report
         let image_encode: [ImageFigure]?
 
         func encode(to encoder: any Encoder) throws {

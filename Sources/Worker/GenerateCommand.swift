@@ -1,9 +1,11 @@
 import ArgumentParser
 import Engine
 import Foundation
+import WorkerKit
 
-struct Generate: ParsableCommand {
+struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Generates text for one prompt, without a controller, streaming it to stdout.")
 
     @Option(help: "Path to the language model GGUF file.") var model: String
@@ -37,9 +39,9 @@ struct Generate: ParsableCommand {
         }
         var text = prompt
         if chat {
-            var messages: [ChatMessage] = []
-            if let system { messages.append(ChatMessage(role: .system, text: system)) }
-            messages.append(ChatMessage(role: .user, content: images.map { _ in .image } + [.text(prompt)]))
+            var turns: [ChatTurn] = []
+            if let system { turns.append(ChatTurn(role: .system, text: system)) }
+            turns.append(ChatTurn(role: .user, content: images.map { _ in .image } + [.text(prompt)]))
             let chosen: ChatTemplate
             if let template {
                 chosen = try ChatTemplate(named: template)
@@ -48,29 +50,36 @@ struct Generate: ParsableCommand {
                 if let warning = selection.warning { FileHandle.standardError.write(Data("loom-worker: \(warning)\n".utf8)) }
                 chosen = selection.template
             }
-            text = chosen.render(messages)
+            text = chosen.render(turns)
         }
         let encodeStart = Date()
         let built = try PromptBuilder(tokenizer: tokenizer, images: embedder).build(text, parseSpecial: chat, images: images)
         let encodeSeconds = images.isEmpty ? 0 : Date().timeIntervalSince(encodeStart)
 
-        var parameters = SamplingParameters()
-        parameters.maxTokens = maxTokens
-        parameters.temperature = temperature
-        parameters.topK = topK
-        parameters.topP = topP
-        parameters.minP = minP
-        parameters.repetitionPenalty = repeatPenalty
-        parameters.seed = seed ?? (temperature > 0 ? nil : 0)
-        parameters.stop = stop
+        var sampling = SamplerSettings()
+        sampling.temperature = temperature
+        sampling.topK = topK
+        sampling.topP = topP
+        sampling.minP = minP
+        sampling.repetitionPenalty = repeatPenalty
+        sampling.seed = seed ?? (temperature > 0 ? nil : 0)
+        let request = BatchExecutor.Request(
+            id: RequestID(1), prompt: built.items, imagePositions: built.imagePositions, sampling: sampling,
+            stop: StopConditions(maxTokens: maxTokens, stopStrings: stop))
 
-        let generator = Generator(model: llm, tokenizer: tokenizer)
-        let result = try generator.generate(built.items, parameters: parameters) { delta in
-            guard !json else { return }
-            FileHandle.standardOutput.write(Data(delta.utf8))
+        // The serving loop's executor, with one sequence.
+        let executor = try BatchExecutor.forOneSequence(model: llm, tokenizer: tokenizer)
+        let completion: BatchExecutor.Completion
+        do {
+            completion = try executor.run(request) { delta in
+                if !json { FileHandle.standardOutput.write(Data(delta.utf8)) }
+            }
+        } catch {
+            throw ValidationError(error.description)
         }
         if json {
-            let report = GenerateReport(result, imageTokens: built.imagePositions, imageEncodeSeconds: encodeSeconds)
+            let report = GenerateReport(completion, promptTokens: built.items.compactMap(\.token), imageTokens: built.imagePositions,
+                                        imageEncodeSeconds: encodeSeconds)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -97,17 +106,19 @@ struct GenerateReport: Encodable {
     let finish_reason: String
     let timings: Timings
 
-    init(_ r: Generator.Result, imageTokens: Int, imageEncodeSeconds: Double) {
-        prompt_tokens = r.promptTokens
+    /// The prompt's time is the time to the first token; decoding is the rest.
+    init(_ c: BatchExecutor.Completion, promptTokens: [Int32], imageTokens: Int, imageEncodeSeconds: Double) {
+        prompt_tokens = promptTokens
         image_tokens = imageTokens
         image_encode_ms = imageEncodeSeconds * 1000
-        tokens = r.tokens
-        text = r.text
-        finish_reason = r.finishReason.rawValue
+        tokens = c.tokens
+        text = c.text
+        finish_reason = c.finishReason.name
+        let promptMs = c.timings.timeToFirstTokenMs
         timings = Timings(
-            prompt_ms: r.promptSeconds * 1000,
-            prompt_tokens_per_s: Double(r.promptTokens.count) / max(r.promptSeconds, 1e-9),
-            decode_ms: r.decodeSeconds * 1000,
-            decode_tokens_per_s: Double(max(r.tokens.count - 1, 0)) / max(r.decodeSeconds, 1e-9))
+            prompt_ms: promptMs,
+            prompt_tokens_per_s: Double(promptTokens.count + imageTokens) / max(promptMs / 1000, 1e-9),
+            decode_ms: c.timings.totalMs - promptMs,
+            decode_tokens_per_s: c.timings.decodeTokensPerSecond)
     }
 }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Engine
 
-struct Tokenize: ParsableCommand {
+struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tokenize",
         abstract: "Prints the token ids of a text as a JSON array (works on vocabulary-only files too).")
 
     @Option(help: "Path to a GGUF file with a tokenizer.") var model: String

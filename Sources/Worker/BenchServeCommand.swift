@@ -4,7 +4,7 @@ import Foundation
 import Logging
 import WorkerKit
 
-struct BenchServe: ParsableCommand {
+struct BenchServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-serve",
         abstract: "Starts a worker and drives it over its socket with N streams starting 100 ms apart (use a release build).")

@@ -1,0 +1,60 @@
+import Engine
+import LoomProtocol
+
+// The one place where the wire's types meet the engine's: the two modules know nothing of each other.
+// What a request asks for comes in as engine settings; how a sequence ended goes out as the wire's.
+
+extension SamplerSettings {
+    init(_ wire: SamplingParameters) {
+        self.init()
+        temperature = wire.temperature
+        topK = wire.topK
+        topP = wire.topP
+        minP = wire.minP
+        repetitionPenalty = wire.repetitionPenalty
+        frequencyPenalty = wire.frequencyPenalty
+        presencePenalty = wire.presencePenalty
+        seed = wire.seed
+    }
+}
+
+extension StopConditions {
+    init(_ wire: SamplingParameters) {
+        self.init(maxTokens: wire.maxTokens, stopStrings: wire.stop, ignoreEndOfGeneration: wire.ignoreEOS)
+    }
+}
+
+extension ChatTurn {
+    init(_ wire: ChatMessage) {
+        let role: Role = switch wire.role {
+        case .system: .system
+        case .user: .user
+        case .assistant: .assistant
+        }
+        self.init(role: role, content: wire.parts.map { part in
+            switch part {
+            case .text(let text): .text(text)
+            case .image: .image
+            }
+        })
+    }
+}
+
+extension FinishReason {
+    init(_ ending: CompletionStream.Ending) {
+        switch ending {
+        case .endOfGeneration, .stopString: self = .stop
+        case .maxTokens: self = .length
+        }
+    }
+}
+
+extension SubmitRefusal {
+    /// The wire error a refusal becomes.
+    var wireError: (ErrorCode, String) {
+        switch self {
+        case .emptyPrompt, .noTokensRequested, .duplicateID: (.badRequest, description)
+        case .exceedsContext, .exceedsKVPool: (.promptTooLong, description)
+        }
+    }
+}

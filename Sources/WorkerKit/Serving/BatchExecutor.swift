@@ -1,0 +1,233 @@
+import Engine
+import Foundation
+import LoomProtocol
+
+/// The executor of continuous batching: drives the `Scheduler` and runs each step it plans as one
+/// forward pass of the model over every sequence's tokens. Serving and `loom-worker generate` (one
+/// sequence) both run through it. Owned by one compute thread; nothing here blocks on I/O.
+///
+/// A step runs in phases, each a function below that a test can drive on its own:
+/// plan (deadlines, the scheduler's plan, the KV pool's changes) → assemble (the flat decoder batch)
+/// → forward → sample (one token per sequence that wanted logits) → emit (text deltas and endings,
+/// through each sequence's `CompletionStream`) → retire (finished sequences free their KV).
+/// Images are encoded before a request is submitted; encoding inside the step is the next change.
+public final class BatchExecutor {
+    public let model: LlamaModel
+    public let tokenizer: Tokenizer
+    public private(set) var scheduler: Scheduler
+    let kv: KVCache
+    private var sequences: [RequestID: Sequence] = [:]
+    private var batch = DecoderBatch()
+    private let scratch: SamplerScratch
+    /// Which sequence owns each logits row of the current step.
+    private var logitOwners: [RequestID] = []
+    private var throughput = ThroughputWindow()
+
+    /// One request as the executor sees it: prompt items (tokens, or embedding rows for image
+    /// positions), how to sample, when to stop, and an optional deadline.
+    public struct Request: Sendable {
+        public var id: RequestID
+        public var prompt: [PromptItem]
+        public var imagePositions: Int
+        public var sampling: SamplerSettings
+        public var stop: StopConditions
+        public var deadline: Date?
+
+        public init(id: RequestID, prompt: [PromptItem], imagePositions: Int = 0, sampling: SamplerSettings,
+                    stop: StopConditions, deadline: Date? = nil) {
+            self.id = id
+            self.prompt = prompt
+            self.imagePositions = imagePositions
+            self.sampling = sampling
+            self.stop = stop
+            self.deadline = deadline
+        }
+    }
+
+    public enum Event: Sendable, Equatable {
+        case delta(RequestID, text: String, tokens: [Int32], completionTokens: Int)
+        case finished(RequestID, FinishReason, Usage, Timings)
+        case refused(RequestID, SubmitRefusal)
+        /// The worker could not go on with this sequence (its KV could not be placed); it is gone.
+        case failed(RequestID, String)
+    }
+
+    private struct Sequence {
+        let request: Request
+        var items: [PromptItem]
+        var sampler: Sampler
+        var output: CompletionStream
+        let arrival: Date
+        var admitted: Date?
+        var firstToken: Date?
+    }
+
+    /// Builds the KV pool from `config.kv`. Throws when the model was built for smaller steps than
+    /// the scheduler plans, or the layout is another model's: a sizing mismatch stops the worker at
+    /// start, never mid-request.
+    public init(model: LlamaModel, tokenizer: Tokenizer, config: SchedulerConfig) throws {
+        guard config.maxBatchTokens <= model.maxBatchTokens, config.maxRunning <= model.maxLogitRows else {
+            throw BatchExecutorError.modelTooSmall(
+                planned: (config.maxBatchTokens, config.maxRunning), built: (model.maxBatchTokens, model.maxLogitRows))
+        }
+        self.model = model
+        self.tokenizer = tokenizer
+        scheduler = Scheduler(config: config)
+        kv = try KVCache(layout: config.kv, config: model.config, slots: config.maxRunning)
+        scratch = SamplerScratch(vocabularySize: model.config.vocabSize)
+    }
+
+    public var hasWork: Bool { !sequences.isEmpty }
+    public var kvBlocksUsed: Int { kv.usedBlockCount }
+    public var kvBlocksTotal: Int { kv.blockCount }
+
+    /// Generated tokens per second over the last 10 s.
+    public func recentTokensPerSecond(now: Date = Date()) -> Double { throughput.rate(now: now) }
+
+    /// Queues a request; a refusal comes back at once as an event.
+    public func submit(_ request: Request, now: Date = Date()) -> Event? {
+        let room = model.config.contextLength - request.prompt.count
+        let output = CompletionStream(tokenizer: tokenizer, conditions: request.stop, maxTokens: max(room, 1))
+        if case .refused(let why) = scheduler.submit(id: request.id, promptLength: request.prompt.count, maxTokens: output.maxTokens) {
+            return .refused(request.id, why)
+        }
+        sequences[request.id] = Sequence(
+            request: request, items: request.prompt, sampler: Sampler(request.sampling, prompt: request.prompt.compactMap(\.token)),
+            output: output, arrival: now)
+        return nil
+    }
+
+    /// Ends a request early; its KV blocks are free when this returns.
+    public func cancel(_ id: RequestID, reason: FinishReason = .cancelled, now: Date = Date()) -> Event? {
+        retire(id, reason, now: now)
+    }
+
+    /// Runs one step and returns what it produced: deltas, then endings.
+    public func step(now: Date = Date()) -> [Event] {
+        var events = expireDeadlines(now: now)
+        let plan = plan(now: now, events: &events)
+        guard !plan.entries.isEmpty else { return events }
+        assemble(plan)
+        let logits = model.forward(batch, kv: kv)
+        let sampled = sample(logits)
+        let finishedAt = Date()
+        let endings = emit(sampled, at: finishedAt, into: &events)
+        for (id, reason) in endings {
+            if let event = retire(id, reason, now: finishedAt) { events.append(event) }
+        }
+        return events
+    }
+
+    // MARK: Phases
+
+    func expireDeadlines(now: Date) -> [Event] {
+        let expired = sequences.filter { $0.value.request.deadline.map { $0 <= now } == true }.keys
+        return expired.compactMap { retire($0, .deadline, now: now) }
+    }
+
+    /// The scheduler's plan for this step, with its KV changes applied. A sequence whose blocks cannot
+    /// be placed fails alone (the scheduler and the pool share one layout, so this is a defect, not a
+    /// state a request can reach) and leaves the plan.
+    func plan(now: Date, events: inout [Event]) -> StepPlan {
+        var plan = scheduler.planStep()
+        var unplaced: [Int] = []
+        for action in plan.kvActions {
+            switch action {
+            case .reserve(let slot, let tokens):
+                if !kv.reserve(slot: slot, tokens: tokens) { unplaced.append(slot) }
+            case .release(let slot):
+                kv.release(slot: slot)
+            }
+        }
+        for admission in plan.admitted where sequences[admission.id]?.admitted == nil {
+            sequences[admission.id]?.admitted = now
+        }
+        for entry in plan.entries where unplaced.contains(entry.slot) {
+            _ = retire(entry.id, .cancelled, now: now)
+            events.append(.failed(entry.id, "the KV pool could not hold the sequence's \(entry.items.upperBound) positions"))
+        }
+        plan.entries.removeAll { unplaced.contains($0.slot) }
+        return plan
+    }
+
+    /// Lays the planned items of every sequence into one flat decoder batch, and notes which sequence
+    /// owns each row of logits.
+    func assemble(_ plan: StepPlan) {
+        batch.removeAll()
+        logitOwners.removeAll(keepingCapacity: true)
+        for entry in plan.entries {
+            guard let s = sequences[entry.id] else { continue }
+            let promptLength = s.request.prompt.count
+            for i in entry.items {
+                let wants = entry.wantsLogits && i == entry.items.upperBound - 1
+                switch s.items[i] {
+                case .token(let t): batch.append(token: t, position: i, slot: entry.slot, promptLength: promptLength, logits: wants)
+                case .embedding(let row): batch.append(embedding: row, position: i, slot: entry.slot, promptLength: promptLength, logits: wants)
+                }
+            }
+            if entry.wantsLogits { logitOwners.append(entry.id) }
+        }
+    }
+
+    /// One token for every sequence that wanted logits, each with its own sampler.
+    func sample(_ logits: UnsafeBufferPointer<Float>) -> [(RequestID, Int32)] {
+        let vocab = model.config.vocabSize
+        return logitOwners.enumerated().compactMap { row, id in
+            guard var s = sequences[id] else { return nil }
+            let token = s.sampler.sample(UnsafeBufferPointer(rebasing: logits[row * vocab..<(row + 1) * vocab]), scratch: scratch)
+            s.sampler.accept(token)
+            sequences[id] = s
+            return (id, token)
+        }
+    }
+
+    /// Turns the sampled tokens into deltas; returns the sequences whose output ended.
+    func emit(_ sampled: [(RequestID, Int32)], at time: Date, into events: inout [Event]) -> [(RequestID, FinishReason)] {
+        var endings: [(RequestID, FinishReason)] = []
+        for (id, token) in sampled {
+            guard var s = sequences[id] else { continue }
+            let delta = s.output.append(token)
+            if let token = delta.token {
+                s.items.append(.token(token))
+                if s.firstToken == nil { s.firstToken = time }
+            }
+            if delta.token != nil || !delta.text.isEmpty {
+                events.append(.delta(id, text: delta.text, tokens: delta.token.map { [$0] } ?? [], completionTokens: s.output.tokenCount))
+            }
+            sequences[id] = s
+            if let ending = delta.ending { endings.append((id, FinishReason(ending))) }
+        }
+        scheduler.completeStep(sampled: sampled.map(\.0))
+        throughput.record(sampled.count, at: time)
+        return endings
+    }
+
+    func retire(_ id: RequestID, _ reason: FinishReason, now: Date) -> Event? {
+        guard let s = sequences.removeValue(forKey: id) else { return nil }
+        for action in scheduler.finish(id) {
+            if case .release(let slot) = action { kv.release(slot: slot) }
+        }
+        let admitted = s.admitted ?? now
+        let first = s.firstToken ?? now
+        let generated = s.output.tokenCount
+        let usage = Usage(promptTokens: s.request.prompt.count - s.request.imagePositions,
+                          imageTokens: s.request.imagePositions, completionTokens: generated)
+        let timings = Timings(
+            queueMs: admitted.timeIntervalSince(s.arrival) * 1000,
+            timeToFirstTokenMs: first.timeIntervalSince(s.arrival) * 1000,
+            decodeTokensPerSecond: generated > 1 ? Double(generated - 1) / max(now.timeIntervalSince(first), 1e-9) : 0,
+            totalMs: now.timeIntervalSince(s.arrival) * 1000)
+        return .finished(id, reason, usage, timings)
+    }
+}
+
+public enum BatchExecutorError: Error, CustomStringConvertible {
+    case modelTooSmall(planned: (tokens: Int, sequences: Int), built: (tokens: Int, logitRows: Int))
+
+    public var description: String {
+        switch self {
+        case .modelTooSmall(let planned, let built):
+            "the scheduler plans steps of \(planned.tokens) tokens for \(planned.sequences) sequences; the model was built for \(built.tokens) tokens and \(built.logitRows) logit rows"
+        }
+    }
+}
