@@ -140,3 +140,43 @@ struct BatchExecutorTests {
         #expect(executor.kvBlocksUsed == 0)
     }
 }
+
+extension BatchExecutorTests {
+    /// A served sequence stops before a stop string that spans tokens, and the string never reaches
+    /// the client: the stop is taken from the text the same request produces without it.
+    @Test func servedStopStringsCutTheText() throws {
+        let (model, tokenizer) = try Self.load()
+        let executor = try BatchExecutor(model: model, tokenizer: tokenizer, config: try Self.config())
+        let chat = ChatTemplate(style: .chatml).render([ChatTurn(role: .user, text: "Tell me about the sea.")])
+        let prompt = tokenizer.encode(chat, parseSpecial: true).map(PromptItem.token)
+        let free = try executor.run(BatchExecutor.Request(id: 1, prompt: prompt, sampling: .greedy, stop: StopConditions(maxTokens: 24)))
+        let text = free.text
+        try #require(text.count > 20, "the free run is too short to cut: \(text)")
+        let stop = String(text.dropFirst(text.count / 2).prefix(6))
+        let cut = try executor.run(BatchExecutor.Request(
+            id: 2, prompt: prompt, sampling: .greedy, stop: StopConditions(maxTokens: 24, stopStrings: [stop])))
+        let before = try #require(text.range(of: stop)).lowerBound
+        #expect(cut.text == String(text[..<before]))
+        #expect(cut.finishReason == .stop)
+    }
+
+    /// If the pool cannot hold a planned sequence (a defect: scheduler and pool share one layout), that
+    /// sequence fails with an error and the executor serves the next request.
+    @Test func aSequenceTheKVPoolCannotHoldFailsAlone() throws {
+        let (model, tokenizer) = try Self.load()
+        let config = try Self.config(blocks: 16)
+        let executor = try BatchExecutor(model: model, tokenizer: tokenizer, config: config)
+        let spare = config.maxRunning - 1
+        #expect(executor.kv.reserve(slot: spare, tokens: executor.kv.capacityTokens))  // behind the scheduler's back
+        let prompt = tokenizer.encode("Hello", parseSpecial: false).map(PromptItem.token)
+        #expect(throws: BatchExecutor.RunError.self) {
+            try executor.run(BatchExecutor.Request(id: 1, prompt: prompt, sampling: .greedy, stop: StopConditions(maxTokens: 4)))
+        }
+        #expect(!executor.hasWork)
+        executor.kv.release(slot: spare)
+        let next = try executor.run(BatchExecutor.Request(
+            id: 2, prompt: prompt, sampling: .greedy, stop: StopConditions(maxTokens: 4, ignoreEndOfGeneration: true)))
+        #expect(next.tokens.count == 4 && next.finishReason == .length)
+        #expect(executor.kvBlocksUsed == 0)
+    }
+}
