@@ -173,11 +173,11 @@ public final class BatchExecutor {
     func sample(_ logits: UnsafeBufferPointer<Float>) -> [(RequestID, Int32)] {
         let vocab = model.config.vocabSize
         return logitOwners.enumerated().compactMap { row, id in
-            guard var s = sequences[id] else { return nil }
-            let token = s.sampler.sample(UnsafeBufferPointer(rebasing: logits[row * vocab..<(row + 1) * vocab]), scratch: scratch)
-            s.sampler.accept(token)
-            sequences[id] = s
-            return (id, token)
+            update(id) { s in
+                let token = s.sampler.sample(UnsafeBufferPointer(rebasing: logits[row * vocab..<(row + 1) * vocab]), scratch: scratch)
+                s.sampler.accept(token)
+                return (id, token)
+            }
         }
     }
 
@@ -185,21 +185,28 @@ public final class BatchExecutor {
     func emit(_ sampled: [(RequestID, Int32)], at time: Date, into events: inout [Event]) -> [(RequestID, FinishReason)] {
         var endings: [(RequestID, FinishReason)] = []
         for (id, token) in sampled {
-            guard var s = sequences[id] else { continue }
-            let delta = s.output.append(token)
-            if let token = delta.token {
-                s.items.append(.token(token))
-                if s.firstToken == nil { s.firstToken = time }
+            update(id) { s in
+                let delta = s.output.append(token)
+                if let token = delta.token {
+                    s.items.append(.token(token))
+                    if s.firstToken == nil { s.firstToken = time }
+                }
+                if delta.token != nil || !delta.text.isEmpty {
+                    events.append(.delta(id, text: delta.text, tokens: delta.token.map { [$0] } ?? [], completionTokens: s.output.tokenCount))
+                }
+                if let ending = delta.ending { endings.append((id, FinishReason(ending))) }
             }
-            if delta.token != nil || !delta.text.isEmpty {
-                events.append(.delta(id, text: delta.text, tokens: delta.token.map { [$0] } ?? [], completionTokens: s.output.tokenCount))
-            }
-            sequences[id] = s
-            if let ending = delta.ending { endings.append((id, FinishReason(ending))) }
         }
         scheduler.completeStep(sampled: sampled.map(\.0))
         throughput.record(sampled.count, at: time)
         return endings
+    }
+
+    /// Changes a sequence in place: a copy taken out of the dictionary would copy its items (the
+    /// whole prompt) on the first append.
+    private func update<Result>(_ id: RequestID, _ body: (inout Sequence) -> Result) -> Result? {
+        guard sequences[id] != nil else { return nil }
+        return body(&sequences[id]!)
     }
 
     func retire(_ id: RequestID, _ reason: FinishReason, now: Date) -> Event? {
