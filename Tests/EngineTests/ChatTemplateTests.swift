@@ -1,5 +1,6 @@
 import Engine
 import Testing
+import TestSupport
 
 @Suite struct ChatTemplateTests {
     static let conversation = [
@@ -33,7 +34,7 @@ import Testing
         #expect(template.render(noSystem) == "USER: Hi\n<image> ASSISTANT:")
     }
 
-    @Test func llavaPromptTokenizesWithTurnSeparatorsAsEOS() throws {
+    @Test(.requires(.sharedFixtures)) func llavaPromptTokenizesWithTurnSeparatorsAsEOS() throws {
         let tokenizer = try TokenizerFixtures.sentencePiece()
         let prompt = ChatTemplate(style: .llava).render(Self.conversation)
         let ids = tokenizer.encode(prompt, parseSpecial: true, addSpecial: true)
@@ -65,7 +66,7 @@ import Testing
         #expect(throws: ChatTemplateError.unknownName("jinja")) { try ChatTemplate(named: "jinja") }
     }
 
-    @Test func detectedFromModelMetadata() throws {
+    @Test(.requires(.sharedFixtures)) func detectedFromModelMetadata() throws {
         let spm = ChatTemplate.forModel(try GGUFFile(path: TokenizerFixtures.sentencePiecePath))
         #expect(spm.template.style == .llava && spm.warning == nil)
 

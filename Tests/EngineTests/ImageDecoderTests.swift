@@ -1,5 +1,6 @@
 import Engine
 import Testing
+import TestSupport
 
 @Suite struct ImageDecoderTests {
     let decoder = ImageDecoder()
@@ -8,7 +9,7 @@ import Testing
 
     /// Decoded pixels: PNG exact; JPEG within ±2 at 4:4:4 (tiny_56.jpg) and ±3 at 4:2:0, where the
     /// IDCT and chroma upsampling of two decoders round differently.
-    @Test(arguments: [("jpg_native", 2), ("png_tmpl", 0), ("wide_png_tmpl", 0), ("photo_jpg_native", 3)])
+    @Test(.requires(.sharedFixtures), arguments: [("jpg_native", 2), ("png_tmpl", 0), ("wide_png_tmpl", 0), ("photo_jpg_native", 3)])
     func decodesFixtureLikeTheReference(caseName: String, tolerance: Int) throws {
         let reference = try ImageTestFiles.referenceCase(caseName)
         let image = try decoder.decode(ImageTestFiles.fixture(reference.image))
@@ -58,19 +59,19 @@ import Testing
         #expect(throws: ImageError.unknownFormat) { try decoder.decode([0x89, 0x50, 0x4E]) }
     }
 
-    @Test(arguments: [2, 20, 100, 300, 600, 1728, 3454])
+    @Test(.requires(.sharedFixtures), arguments: [2, 20, 100, 300, 600, 1728, 3454])
     func rejectsTruncatedJPEG(length: Int) throws {
         let jpeg = try ImageTestFiles.fixture("tiny_56.jpg")
         #expect(throws: ImageError.truncated(.jpeg)) { try decoder.decode(Array(jpeg.prefix(length))) }
     }
 
-    @Test(arguments: [8, 20, 40, 100, 400, 700])
+    @Test(.requires(.sharedFixtures), arguments: [8, 20, 40, 100, 400, 700])
     func rejectsTruncatedPNG(length: Int) throws {
         let png = try ImageTestFiles.fixture("tiny_56.png")
         #expect(throws: ImageError.truncated(.png)) { try decoder.decode(Array(png.prefix(length))) }
     }
 
-    @Test func rejectsCorruptPNGData() throws {
+    @Test(.requires(.sharedFixtures)) func rejectsCorruptPNGData() throws {
         var png = try ImageTestFiles.fixture("tiny_56.png")
         png[png.count / 2] ^= 0xFF  // inside the compressed image data
         #expect(throws: ImageError.corrupt(.png, reason: "bad adaptive filter value")) { try decoder.decode(png) }
@@ -85,7 +86,7 @@ import Testing
         }
     }
 
-    @Test func rejectsCorruptJPEGData() throws {
+    @Test(.requires(.sharedFixtures)) func rejectsCorruptJPEGData() throws {
         // The quantization tables (DQT, FFDB) turned into an application segment: the frame uses
         // undefined tables, a fatal error (undefined Huffman tables are not: libjpeg has defaults).
         var jpeg = try ImageTestFiles.fixture("tiny_56.jpg")
@@ -95,7 +96,7 @@ import Testing
         }
     }
 
-    @Test func acceptsDamagedScanDataAsPillowDoes() throws {
+    @Test(.requires(.sharedFixtures)) func acceptsDamagedScanDataAsPillowDoes() throws {
         // libjpeg warns of bad Huffman codes and carries on; Pillow ignores such warnings.
         var jpeg = try ImageTestFiles.fixture("tiny_56.jpg")
         for index in jpeg.count / 2..<jpeg.count / 2 + 200 { jpeg[index] = 0x5A }
@@ -103,7 +104,7 @@ import Testing
         #expect(image.width == 56 && image.height == 56)
     }
 
-    @Test func rejectsUnsupportedJPEG() throws {
+    @Test(.requires(.sharedFixtures)) func rejectsUnsupportedJPEG() throws {
         var jpeg = try ImageTestFiles.fixture("tiny_56.jpg")
         let sof = try #require((0..<jpeg.count - 9).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 })
         jpeg[sof + 4] = 12  // 12-bit samples
@@ -112,7 +113,7 @@ import Testing
         }
     }
 
-    @Test func rejectsDecompressionBombs() throws {
+    @Test(.requires(.sharedFixtures)) func rejectsDecompressionBombs() throws {
         let png = try ImageTestFiles.testData("bomb_100000x100000.png")
         #expect(throws: ImageError.tooLarge(.png, width: 100_000, height: 100_000, limits: .default)) {
             try decoder.decode(png)
@@ -123,7 +124,7 @@ import Testing
         }
     }
 
-    @Test func appliesConfiguredLimits() throws {
+    @Test(.requires(.sharedFixtures)) func appliesConfiguredLimits() throws {
         let jpeg = try ImageTestFiles.fixture("tiny_56.jpg")
         let fewPixels = ImageLimits(maxPixels: 1000, maxSide: 1000)
         #expect(throws: ImageError.tooLarge(.jpeg, width: 56, height: 56, limits: fewPixels)) {
@@ -135,12 +136,12 @@ import Testing
         }
     }
 
-    @Test func rejectsZeroSizes() throws {
+    @Test(.requires(.sharedFixtures)) func rejectsZeroSizes() throws {
         #expect(throws: ImageError.zeroSize(.png)) { try decoder.decode(ImageTestFiles.testData("zero_width.png")) }
         #expect(throws: ImageError.zeroSize(.jpeg)) { try decoder.decode(Self.jpeg(withWidth: 56, height: 0)) }
     }
 
-    @Test func decodesGoodImagesAfterBadOnes() throws {
+    @Test(.requires(.sharedFixtures)) func decodesGoodImagesAfterBadOnes() throws {
         let jpeg = try ImageTestFiles.fixture("tiny_56.jpg")
         let png = try ImageTestFiles.fixture("tiny_56.png")
         for bad in [[], Array(jpeg.prefix(300)), Array(png.prefix(100)), [0xFF, 0xD8, 0xFF, 0x00]] {

@@ -1,5 +1,6 @@
 import Engine
 import Testing
+import TestSupport
 
 @Suite struct ImagePreprocessorTests {
     /// CLIP's normalisation, as in the fixtures' mmproj.
@@ -11,7 +12,7 @@ import Testing
         return try ImagePreprocessor(mmproj: file)
     }
 
-    @Test func readsTheMMProjSettings() throws {
+    @Test(.requires(.sharedFixtures)) func readsTheMMProjSettings() throws {
         let preprocessor = try Self.mmprojPreprocessor()
         #expect(preprocessor.imageSize == 56)
         #expect(preprocessor.background == [122, 116, 104])
@@ -19,7 +20,7 @@ import Testing
     }
 
     /// The encoder input, exact, computed from the reference's own decode of every fixture.
-    @Test(arguments: ImageTestFiles.referenceCaseNames)
+    @Test(.requires(.sharedFixtures), arguments: ImageTestFiles.referenceCaseNames)
     func preprocessesTheReferenceDecodeExactly(caseName: String) throws {
         let reference = try ImageTestFiles.referenceCase(caseName)
         let decoded = try ImageTestFiles.rgb(
@@ -32,7 +33,7 @@ import Testing
     }
 
     /// From the file's bytes to the encoder input: exact for PNG, within the decoders' rounding for JPEG.
-    @Test(arguments: [("png_tmpl", 0), ("wide_png_tmpl", 0), ("photo_jpg_native", 3), ("jpg_native", 2)])
+    @Test(.requires(.sharedFixtures), arguments: [("png_tmpl", 0), ("wide_png_tmpl", 0), ("photo_jpg_native", 3), ("jpg_native", 2)])
     func preprocessesFixtureFilesEndToEnd(caseName: String, tolerance: Int) throws {
         let reference = try ImageTestFiles.referenceCase(caseName)
         let image = try ImageDecoder().decode(ImageTestFiles.fixture(reference.image))

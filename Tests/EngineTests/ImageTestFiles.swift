@@ -1,13 +1,14 @@
 import Engine
 import Foundation
 import Testing
+import TestSupport
 
 /// Files the image tests read: the shared fixtures (`../shared/fixtures/tiny-llava` beside the package)
 /// and the Pillow-made images of `Tests/ImageTestData` (see scripts/make-image-testdata.py).
 enum ImageTestFiles {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = packageRoot.appendingPathComponent("../shared/fixtures/tiny-llava").standardized
+    static let fixtures = Fixture.sharedDirectory.appendingPathComponent("tiny-llava")
     static let testData = packageRoot.appendingPathComponent("Tests/ImageTestData")
 
     static func fixture(_ name: String) throws -> [UInt8] { try bytes(fixtures.appendingPathComponent(name)) }

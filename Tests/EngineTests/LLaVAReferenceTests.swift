@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 import WorkerKit
 @testable import Engine
 
 /// The whole image path on the tiny LLaVA fixtures: prompt pieces, image embeddings spliced at the
 /// marker, and greedy tokens, against llama.cpp (../shared/fixtures/tiny-llava/reference.json).
-@Suite(.serialized)
+@Suite(.serialized, .requires(.sharedFixtures))
 struct LLaVAReferenceTests {
     struct Case {
         let name: String

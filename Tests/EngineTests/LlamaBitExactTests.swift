@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Engine
 
 /// SmolLM2's logits against llama.cpp's, bit for bit (Data/llama/smollm2-logits.bin, written by
@@ -20,8 +21,8 @@ struct LlamaBitExactTests {
         return (0..<2 * cases.count).map { Array(values[$0 * vocab..<($0 + 1) * vocab]) }
     }
 
-    @Test func logitsAreLlamaCppsToTheBit() throws {
-        guard let model = try Fixtures.smolLM2Model() else { return }
+    @Test(.requires(.smolLM2)) func logitsAreLlamaCppsToTheBit() throws {
+        let model = try Fixtures.smolLM2Model()
         let vocab = model.config.vocabSize
         let references = try Self.references(vocab: vocab)
         let kv = try KVCache(config: model.config, budgetBytes: 16 << 20, slots: 1)

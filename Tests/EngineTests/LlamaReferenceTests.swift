@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 import WorkerKit
 @testable import Engine
 
 /// The decoder against llama.cpp's greedy tokens on SmolLM2 (../shared/fixtures/smollm2/reference.json).
-@Suite(.serialized)
+@Suite(.serialized, .requires(.smolLM2, .sharedFixtures))
 struct LlamaReferenceTests {
     struct Case {
         let name: String
@@ -60,7 +61,7 @@ struct LlamaReferenceTests {
     /// Feeds each case's prompt, then the reference tokens one by one, checking the top-1 token at
     /// every step.
     @Test func teacherForcedGreedyMatchesLlamaCpp() throws {
-        guard let model = try Fixtures.smolLM2Model() else { return }
+        let model = try Fixtures.smolLM2Model()
         let kv = try KVCache(config: model.config, budgetBytes: 64 << 20, slots: 1)
         var batch = DecoderBatch()
         var checked = 0, matched = 0
@@ -97,7 +98,7 @@ struct LlamaReferenceTests {
     /// Free-running greedy generation reproduces the reference up to its first step decided by less
     /// than `tolerance`.
     @Test func freeRunningGreedyMatchesLlamaCpp() throws {
-        guard let model = try Fixtures.smolLM2Model() else { return }
+        let model = try Fixtures.smolLM2Model()
         let executor = try BatchExecutor.forOneSequence(model: model, tokenizer: try Tokenizer(gguf: model.gguf))
         for (i, c) in try Self.cases().enumerated() {
             let request = BatchExecutor.Request(id: RequestID(UInt64(i)), prompt: c.prompt.map(PromptItem.token),
@@ -113,7 +114,7 @@ struct LlamaReferenceTests {
     /// Eight different sequences in one batch — prefill chunks and decode tokens interleaved — give the
     /// logits each gives alone.
     @Test func batchingChangesNothing() throws {
-        guard let model = try Fixtures.smolLM2Model() else { return }
+        let model = try Fixtures.smolLM2Model()
         let vocab = model.config.vocabSize
         let sequences = 8, promptLength = 24, decodeSteps = 6
         var random = RandomSource(seed: 7)

@@ -5,13 +5,9 @@ import TestSupport
 
 /// Throughput of the matrix products on SmolLM2-135M's weights. Not a test: prints figures.
 /// `LOOM_BENCH=1 swift test -c release --filter MatmulBenchmark`
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["LOOM_BENCH"] == "1"), .serialized)
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["LOOM_BENCH"] == "1"), .requires(.smolLM2), .serialized)
 struct MatmulBenchmark {
     static let names = ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"]
-
-    static func model() throws -> GGUFFile {
-        try GGUFFile(path: try #require(QuantTestSupport.smolLM2, "SmolLM2-135M-Instruct.Q4_1.gguf not found"))
-    }
 
     /// Seconds per run of `body`: the fastest of many runs over ~0.4 s. The machine is shared, so
     /// the fastest run is the one that had both cores to itself.
@@ -67,7 +63,7 @@ struct MatmulBenchmark {
     /// All 30 layers' seven products, as one decode step runs them: 65 MB of Q4_1 read once per
     /// step. "grouped": Q, K, V in one call and gate, up in one call, as a decoder would.
     @Test func layerStack() throws {
-        let gguf = try Self.model()
+        let gguf = try Fixtures.smolLM2()
         let layers = try (0..<30).map { l in try Self.names.map { try WeightMatrix(gguf: gguf, name: "blk.\(l).\($0).weight") } }
         let all = layers.flatMap { $0 }
         let bytes = all.reduce(0) { $0 + $1.rows * $1.rowBytes }, params = all.reduce(0) { $0 + $1.rows * $1.cols }
@@ -97,7 +93,7 @@ struct MatmulBenchmark {
     /// One shape, cycling through the 30 layers' copies so that the weights come from memory, not L2.
     @Test(arguments: ["ffn_gate", "ffn_down", "attn_q", "attn_k"])
     func shape(name: String) throws {
-        let gguf = try Self.model()
+        let gguf = try Fixtures.smolLM2()
         let layers = try (0..<30).map { try WeightMatrix(gguf: gguf, name: "blk.\($0).\(name).weight") }
         let w0 = layers[0]
         let s = Self.setup(maxBatch: 512, outputs: w0.rows)
@@ -141,7 +137,7 @@ struct MatmulBenchmark {
 
     /// The tied output head: Q8_0 49152 × 576, 30 MB.
     @Test func outputHead() throws {
-        let gguf = try Self.model()
+        let gguf = try Fixtures.smolLM2()
         let head = try WeightMatrix(gguf: gguf, name: "token_embd.weight")
         let s = Self.setup(maxBatch: 64, outputs: head.rows)
         print("output head \(head.rows)×\(head.cols) \(head.type)")

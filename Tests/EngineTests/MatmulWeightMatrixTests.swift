@@ -1,13 +1,14 @@
 import Engine
 import Foundation
 import Testing
+import TestSupport
 
 /// Weight matrices read from SmolLM2-135M-Instruct (Q4_1, with a Q8_0 embedding).
-@Suite(.enabled(if: QuantTestSupport.smolLM2 != nil))
+@Suite(.requires(.smolLM2))
 struct MatmulWeightMatrixTests {
 
     @Test func readsShapesAndTypesFromTheFile() throws {
-        let gguf = try GGUFFile(path: QuantTestSupport.smolLM2!)
+        let gguf = try Fixtures.smolLM2()
         let q = try WeightMatrix(gguf: gguf, name: "blk.0.attn_q.weight")
         #expect((q.type, q.rows, q.cols, q.rowBytes) == (.q4_1, 576, 576, 576 / 32 * 20))
         let k = try WeightMatrix(gguf: gguf, name: "blk.0.attn_k.weight", rows: 192, cols: 576)
@@ -19,7 +20,7 @@ struct MatmulWeightMatrixTests {
     }
 
     @Test func rejectsWrongShapesAndMissingTensorsWithTheirNames() throws {
-        let gguf = try GGUFFile(path: QuantTestSupport.smolLM2!)
+        let gguf = try Fixtures.smolLM2()
         #expect {
             try WeightMatrix(gguf: gguf, name: "blk.0.attn_k.weight", rows: 576, cols: 576)
         } throws: { error in
@@ -34,7 +35,7 @@ struct MatmulWeightMatrixTests {
     }
 
     @Test func embeddingRowIsTheQ8BlocksTimesTheirScales() throws {
-        let gguf = try GGUFFile(path: QuantTestSupport.smolLM2!)
+        let gguf = try Fixtures.smolLM2()
         let embedding = try WeightMatrix(gguf: gguf, name: "token_embd.weight")
         var row = [Float](repeating: .nan, count: 576)
         row.withUnsafeMutableBufferPointer { embedding.dequantizeRow(1234, into: $0.baseAddress!) }
@@ -48,7 +49,7 @@ struct MatmulWeightMatrixTests {
     }
 
     @Test func productsOnTheModelFollowGGMLArithmetic() throws {
-        let gguf = try GGUFFile(path: QuantTestSupport.smolLM2!)
+        let gguf = try Fixtures.smolLM2()
         let context = MatmulContext(pool: ComputePool(threads: 2), maxBatch: 5, maxCols: 1536)
         for name in ["blk.3.ffn_down.weight", "blk.3.attn_v.weight", "token_embd.weight"] {
             let full = try WeightMatrix(gguf: gguf, name: name)

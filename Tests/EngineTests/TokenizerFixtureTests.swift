@@ -1,9 +1,10 @@
 import Engine
 import Testing
+import TestSupport
 
 /// `tokenizer.json`: llama.cpp's `llama-tokenize --no-bos` on awkward strings, for both vocabularies,
 /// with and without special-token parsing.
-@Suite struct TokenizerFixtureTests {
+@Suite(.requires(.sharedFixtures)) struct TokenizerFixtureTests {
     @Test func fixtureHasTheAwkwardCases() throws {
         let cases = try TokenizerFixtures.tokenizationCases()
         #expect(cases.count >= 15)
@@ -25,12 +26,9 @@ import Testing
         }
     }
 
-    @Test(.enabled(
-        if: TokenizerFixtures.smolLM2ModelPath != nil,
-        "\(DefaultModel.fileName) not found in \(DefaultModel.directory) (scripts/fetch-model fetches it)"))
+    @Test(.requires(.smolLM2))
     func realSmolLM2ModelMatchesLlamaCpp() throws {
-        let path = try #require(TokenizerFixtures.smolLM2ModelPath)
-        let tokenizer = try Tokenizer(gguf: GGUFFile(path: path))
+        let tokenizer = try Tokenizer(gguf: Fixtures.smolLM2())
         for c in try TokenizerFixtures.tokenizationCases() {
             expectTokenization(tokenizer, c.text, c.smolLM2)
         }

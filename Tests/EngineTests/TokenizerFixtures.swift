@@ -13,9 +13,6 @@ enum TokenizerFixtures {
     /// A tiny random model carrying SmolLM2's byte-level BPE vocabulary.
     static let smolVocabularyPath = path("tiny-llava/tiny-llama-f32.gguf")
 
-    /// The real SmolLM2 model, if it has been fetched.
-    static let smolLM2ModelPath: String? = DefaultModel.path
-
     private static let sentencePieceResult = Result { try Tokenizer(gguf: GGUFFile(path: sentencePiecePath)) }
     private static let smolResult = Result { try Tokenizer(gguf: GGUFFile(path: smolVocabularyPath)) }
 

@@ -1,9 +1,10 @@
 import Engine
 import Foundation
 import Testing
+import TestSupport
 
 /// Long prompts must tokenize without quadratic blow-up; times are printed, not asserted.
-@Suite struct TokenizerLongInputTests {
+@Suite(.requires(.sharedFixtures)) struct TokenizerLongInputTests {
     static let paragraph = """
         The quick brown fox — naïve café owner in 東京 — paid 1234.56 € for 3 crème brûlées 😀👍🏽.
         def f(x):\n    return x ** 2  # it's what they'd've said\n\n\t  spaced   out   words\n

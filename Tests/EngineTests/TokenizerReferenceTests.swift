@@ -1,8 +1,9 @@
 import Engine
 import Testing
+import TestSupport
 
 /// `smollm2/reference.json` and `tiny-llava/reference.json`: prompt token ids llama.cpp fed its models.
-@Suite struct TokenizerReferenceTests {
+@Suite(.requires(.sharedFixtures)) struct TokenizerReferenceTests {
     @Test func rawPromptsMatchLlamaTokenize() throws {
         let tokenizer = try TokenizerFixtures.smol()
         let prompts = try TokenizerFixtures.smolLM2Prompts()

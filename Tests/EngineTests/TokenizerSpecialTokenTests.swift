@@ -1,8 +1,9 @@
 import Engine
 import Testing
+import TestSupport
 
 /// Special ids, end-of-generation, special-token parsing and rendering, BOS/EOS insertion.
-@Suite struct TokenizerSpecialTokenTests {
+@Suite(.requires(.sharedFixtures)) struct TokenizerSpecialTokenTests {
     @Test func smolLM2SpecialTokens() throws {
         let t = try TokenizerFixtures.smol()
         #expect(t.model == .bytePair)

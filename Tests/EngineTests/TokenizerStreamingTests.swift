@@ -1,8 +1,9 @@
 import Engine
 import Testing
+import TestSupport
 
 /// The streaming detokenizer never splits a character across deltas.
-@Suite struct TokenizerStreamingTests {
+@Suite(.requires(.sharedFixtures)) struct TokenizerStreamingTests {
     static let multiByteText = "Emoji: 😀👍🏽🇫🇷 東京は日本の首都です。 café — naïve ✓"
 
     /// Token ids that stand for exactly one byte each (byte-level BPE letters, or `<0xXX>` tokens).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Engine
 
 /// Prints the vision tower's speed on the ViT-B/16-shaped benchmark mmproj files, F32 and F16, with each
@@ -18,13 +19,9 @@ struct VisionBenchmarkTests {
         return ["f32", "f16"].map { dir.appendingPathComponent("vit-b16-mmproj-\($0).gguf").path }
     }
 
-    @Test(.enabled(if: enabled))
+    @Test(.enabled(if: enabled), .requires(files.map { .file($0, "scripts/make-vit-mmproj.py writes it") }))
     func visionBenchmark() throws {
         for path in Self.files {
-            guard FileManager.default.fileExists(atPath: path) else {
-                print("skipped \(path): not found (scripts/make-vit-mmproj.py writes it)")
-                continue
-            }
             for gemm in VisionGEMM.allCases where gemm.isAvailable {
                 let loadStart = Date()
                 let encoder = try VisionEncoder(path: path, maxBatch: 8, threads: 2, gemm: gemm)

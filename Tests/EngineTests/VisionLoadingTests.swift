@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Engine
 
 /// Loading mmproj files: the configuration, and clear refusals of files the tower cannot run. Damaged
 /// files are copies of the tiny fixture with one same-length string changed, so every offset still holds.
+@Suite(.requires(.sharedFixtures))
 struct VisionLoadingTests {
     static let mmproj = Fixtures.path("tiny-llava/tiny-mmproj-f32.gguf")
 

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Engine
 
 /// The vision tower against llama.cpp's image embeddings on the tiny mmproj
 /// (../shared/fixtures/tiny-llava/reference.json).
-@Suite(.serialized)
+@Suite(.serialized, .requires(.sharedFixtures))
 struct VisionReferenceTests {
     struct Case {
         let name: String

@@ -1,15 +1,13 @@
 import Engine
 import Foundation
+import Testing
+import TestSupport
 
-/// Where the shared reference fixtures and the default model live, found from this file's path so the
-/// tests run from any working directory.
+/// Where the shared reference fixtures and the default model live, found from the package's path so
+/// the tests run from any working directory.
 enum Fixtures {
-    /// The package root: three levels above this file (Tests/EngineTests/Support/).
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// `../shared/fixtures` beside the package.
-    static let directory = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+    static let directory = Fixture.sharedDirectory
 
     static func path(_ relative: String) -> String { directory.appendingPathComponent(relative).path }
 
@@ -17,15 +15,18 @@ enum Fixtures {
         try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent(relative)))
     }
 
-    /// SmolLM2-135M-Instruct Q4_1, or nil when it has not been fetched (`scripts/fetch-model`).
-    static var smolLM2: String? { DefaultModel.path }
-
-    /// SmolLM2 loaded on two threads, or nil (saying so) when it has not been fetched.
-    static func smolLM2Model() throws -> LlamaModel? {
-        guard let path = smolLM2 else {
-            print("skipped: SmolLM2 model not found (run scripts/fetch-model)")
-            return nil
-        }
-        return try LlamaModel(gguf: GGUFFile(path: path), pool: ComputePool(threads: 2))
+    /// SmolLM2's file, for tests that carry `.requires(.smolLM2)`.
+    static func smolLM2() throws -> GGUFFile {
+        try GGUFFile(path: try #require(DefaultModel.path, "missing \(Fixture.smolLM2)"))
     }
+
+    /// SmolLM2 loaded on two threads, for tests that carry `.requires(.smolLM2)`.
+    static func smolLM2Model() throws -> LlamaModel {
+        try LlamaModel(gguf: smolLM2(), pool: ComputePool(threads: 2))
+    }
+}
+
+extension Fixture {
+    /// SmolLM2-135M-Instruct Q4_1, where `DefaultModel` looks for it.
+    static let smolLM2 = defaultModel(DefaultModel.fileName, in: DefaultModel.directory)
 }
