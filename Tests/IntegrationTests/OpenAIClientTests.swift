@@ -5,12 +5,9 @@ import Testing
 extension Integration {
     @Suite("The official openai Python client")
     struct OpenAIClientTests {
-        /// `openai` is installed by scripts/setup; without it there is nothing to run.
-        static let openAIInstalled = (try? PythonScript.run(["-c", "import openai"]))?.status == 0
-
         /// The client streams a chat completion with an image (a JPEG data URL) from the tiny LLaVA
         /// through Loom, as it would from OpenAI.
-        @Test(.enabled(if: openAIInstalled, "`python3 -c 'import openai'` fails: scripts/setup installs it"))
+        @Test(.requires(.openAI))
         func streamsAChatCompletionWithAnImage() async throws {
             let cluster = try Cluster("openai")
             defer { cluster.stopAll() }

@@ -1,16 +1,18 @@
+import Engine
 import Foundation
 import Testing
+import TestSupport
 
 extension Integration {
     @Suite("SmolLM2 through the controller")
     struct SmolLM2Tests {
         /// The default model answers a greedy chat request through the HTTP API correctly.
-        @Test(.enabled(if: Paths.smolLM2 != nil, "the default model is not fetched (scripts/fetch-model)"))
+        @Test(.requires(.smolLM2))
         func knowsTheCapitalOfFrance() async throws {
             let cluster = try Cluster("smollm2")
             defer { cluster.stopAll() }
             let controller = try await cluster.startController()
-            let model = WorkerModel.smolLM2(try #require(Paths.smolLM2))
+            let model = WorkerModel.smolLM2(try #require(DefaultModel.path))
             _ = try cluster.startWorker("w-smol", model, controller: controller)
             #expect(await controller.waitForWorkers(["w-smol"]), "\(cluster.logs)")
 

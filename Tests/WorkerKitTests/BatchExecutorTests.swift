@@ -1,11 +1,12 @@
 import Engine
 import Foundation
 import Testing
+import TestSupport
 @testable import WorkerKit
 
 /// The executor on the real default model: many requests served together give each the tokens it
 /// gets alone (what `loom-worker generate` runs).
-@Suite(.serialized, .enabled(if: DefaultModel.path != nil, "default model not fetched (scripts/fetch-model)"))
+@Suite(.serialized, .requires(.smolLM2))
 struct BatchExecutorTests {
     static let pool = ComputePool(threads: 2)
     nonisolated(unsafe) private static var loaded: (LlamaModel, Tokenizer)?

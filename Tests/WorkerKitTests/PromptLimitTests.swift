@@ -2,10 +2,11 @@ import Engine
 import Logging
 import LoomProtocol
 import Testing
+import TestSupport
 import WorkerKit
 
 /// `--max-prompt-tokens`: a worker refuses a longer prompt with prompt_too_long and serves on.
-@Suite(.serialized, .enabled(if: DefaultModel.path != nil, "default model not fetched (scripts/fetch-model)"))
+@Suite(.serialized, .requires(.smolLM2))
 struct PromptLimitTests {
     @Test func aPromptOverTheLimitIsRefusedAndShorterOnesServed() throws {
         let controller = try WorkerDriver()

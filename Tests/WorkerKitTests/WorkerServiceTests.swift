@@ -3,12 +3,13 @@ import Foundation
 import Logging
 import LoomProtocol
 import Testing
+import TestSupport
 import WorkerKit
 import ZeroMQ
 
 /// A real worker (model, compute loop, comms thread) against this test playing the controller with a
 /// ROUTER on loopback.
-@Suite(.serialized, .enabled(if: DefaultModel.path != nil, "default model not fetched (scripts/fetch-model)"))
+@Suite(.serialized, .requires(.smolLM2))
 struct WorkerServiceTests {
     static func options(_ endpoint: String) throws -> WorkerOptions {
         var o = WorkerOptions(controller: endpoint, model: try #require(DefaultModel.path), workerID: "test-worker", advertise: "127.0.0.1")

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import TestSupport
 
 /// Where the built executables, the fixtures and the default model are, found at run time so the
 /// tests run from any working directory.
@@ -9,7 +10,7 @@ enum Paths {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `../shared/fixtures/tiny-llava` beside the package.
-    static let tinyLLaVA = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/tiny-llava")
+    static let tinyLLaVA = Fixture.sharedDirectory.appendingPathComponent("tiny-llava")
 
     /// The folder `swift build` put the products in: the test bundle's own (`swift build --build-tests`
     /// builds every product beside it), else `.build/debug`.
@@ -27,9 +28,6 @@ enum Paths {
 
     static func image(_ name: String) -> URL { tinyLLaVA.appendingPathComponent(name) }
 
-    /// SmolLM2-135M-Instruct Q4_1, or nil when it has not been fetched (`scripts/fetch-model`).
-    static var smolLM2: String? { DefaultModel.path }
-
     enum Missing: Error, CustomStringConvertible {
         case executable(String)
 
@@ -38,5 +36,18 @@ enum Paths {
             case .executable(let path): "\(path) is not built: run `swift build --build-tests` before `swift test`"
             }
         }
+    }
+}
+
+extension Fixture {
+    /// SmolLM2-135M-Instruct Q4_1, where `DefaultModel` looks for it.
+    static let smolLM2 = defaultModel(DefaultModel.fileName, in: DefaultModel.directory)
+
+    /// The executables every integration test starts.
+    static let servers = built(["loom-controller", "loom-worker"], in: Paths.products)
+
+    /// The official OpenAI Python client.
+    static let openAI = Fixture("the openai Python package (scripts/setup installs it)") {
+        (try? PythonScript.run(["-c", "import openai"]))?.status == 0
     }
 }
