@@ -87,12 +87,12 @@ let package = Package(
         // CURVE end to end and the multi-host drill on network namespaces (deploy/).
         .testTarget(
             name: "DeployTests",
-            dependencies: ["ControllerKit", "WorkerKit", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["ControllerKit", "WorkerKit", "LoomProtocol", "ZeroMQ", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         // Real controller and worker processes on loopback, for the loom-top and loom-bench tests.
-        .target(name: "ClusterSupport", dependencies: ["ClientKit"], path: "Tests/ClusterSupport"),
+        .target(name: "ClusterSupport", dependencies: ["ClientKit", "TestSupport"], path: "Tests/ClusterSupport"),
         .testTarget(name: "ClientKitTests", dependencies: ["ClientKit", "LoomProtocol"]),
-        .testTarget(name: "DashboardKitTests", dependencies: ["DashboardKit", "ClientKit", "ClusterSupport", "LoomProtocol"]),
-        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "ClientKit", "ClusterSupport", "LoomProtocol"]),
+        .testTarget(name: "DashboardKitTests", dependencies: ["DashboardKit", "ClientKit", "ClusterSupport", "LoomProtocol", "TestSupport"]),
+        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "ClientKit", "ClusterSupport", "LoomProtocol", "TestSupport"]),
         .testTarget(
             name: "EngineTests", dependencies: ["Engine", "CKernels", "COpenBLAS", "CTurboJPEG", "TestSupport",
                                                 // Free-running generation against references runs through the serving executor.

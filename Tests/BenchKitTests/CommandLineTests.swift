@@ -1,13 +1,12 @@
 import ClusterSupport
 import Foundation
 import Testing
+import TestSupport
 
 /// The built loom-bench refuses bad options with one clear line on stderr.
-@Suite("loom-bench's command line")
+@Suite("loom-bench's command line", .requires(.products("loom-bench")))
 struct CommandLineTests {
-    static let built = Executables.built(["loom-bench"])
-
-    @Test(.enabled(if: built, "loom-bench is not built"), arguments: [
+    @Test(arguments: [
         ([] as [String], "give the controller with --url http://HOST:PORT or --controller tcp://HOST:PORT"),
         (["--url", "http://192.168.1.10:8080", "--concurrency", "2", "--requests", "5"], "refusing to load 192.168.1.10: not a loopback address"),
         (["--url", "http://127.0.0.1:8080", "--requests", "5"], "choose the load: --concurrency N (closed loop) or --rate R (open loop)"),
@@ -26,7 +25,7 @@ struct CommandLineTests {
         #expect(lines.first?.hasPrefix("loom-bench: \(expected)") == true, "\(result.stderr)")
     }
 
-    @Test(.enabled(if: built, "loom-bench is not built"))
+    @Test
     func anUnreachableControllerIsOneLineToo() async throws {
         let result = try await Command.run(
             Executables.url("loom-bench").path, ["--url", "http://127.0.0.1:1", "--concurrency", "1", "--requests", "1"],

@@ -1,12 +1,12 @@
 import ClusterSupport
 import Foundation
 import Testing
+import TestSupport
 
 /// loom-bench against a real controller and workers on the tiny fixture model.
-@Suite("loom-bench against real processes", .serialized)
+@Suite("loom-bench against real processes", .serialized,
+       .requires(.products("loom-bench", "loom-controller", "loom-worker"), .sharedFixtures))
 struct EndToEndTests {
-    static let unavailable: String? = Executables.built(["loom-bench"]) ? Executables.clusterUnavailable : "loom-bench is not built"
-
     /// Every latency's percentiles in order, and every field present.
     static func checkReport(_ bench: BenchProcess, completed: Int, outputTokens: Int) {
         #expect(bench.status == 0, "\(bench.stderr)")
@@ -24,7 +24,7 @@ struct EndToEndTests {
         #expect(bench.stdout.contains("Serving Benchmark Result") && bench.stdout.contains("Successful requests:"))
     }
 
-    @Test(.enabled(if: unavailable == nil, "\(unavailable ?? "")"), .timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(2)))
     func closedAndOpenLoopsFinishWithTheCountsAsked() async throws {
         let cluster = try await LocalCluster()
         defer { cluster.stop() }
@@ -53,7 +53,7 @@ struct EndToEndTests {
 
     /// The only worker dies once tokens flow: requests in flight fail as worker_lost, later ones
     /// find no live worker; the run still ends and reports them.
-    @Test(.enabled(if: unavailable == nil, "\(unavailable ?? "")"), .timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(2)))
     func failuresAreCountedByKindWhenAWorkerDies() async throws {
         let cluster = try await LocalCluster()
         defer { cluster.stop() }

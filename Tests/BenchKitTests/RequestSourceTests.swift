@@ -2,6 +2,7 @@
 import ClusterSupport
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Prompts and images")
 struct RequestSourceTests {
@@ -22,7 +23,7 @@ struct RequestSourceTests {
         #expect(otherSeed.request(3).prompt != source.request(3).prompt)
     }
 
-    @Test func aDatasetGivesItsPromptsAndImages() throws {
+    @Test(.requires(.sharedFixtures)) func aDatasetGivesItsPromptsAndImages() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loom-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 
 /// Runs a short command to its end with `posix_spawn` and `waitpid`, collecting stdout and stderr.
 ///

@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import TestSupport
 
 /// Polling with a bound: tests wait for what real processes do, never forever.
 public enum Waiting {

@@ -1,16 +1,12 @@
 import ClusterSupport
 import Foundation
 import Testing
+import TestSupport
 
 /// `loom-top` in a real terminal (tmux) against a real controller and two real workers.
-@Suite("loom-top in a terminal", .serialized)
+@Suite("loom-top in a terminal", .serialized,
+       .requires(.tmux, .products("loom-top", "loom-controller", "loom-worker"), .sharedFixtures))
 struct LiveViewTests {
-    static let unavailable: String? = {
-        if TmuxSession.executable == nil { return "tmux is not installed" }
-        if !Executables.built(["loom-top"]) { return "loom-top is not built" }
-        return Executables.clusterUnavailable
-    }()
-
     /// Shell: the terminal's settings after loom-top, written whole before the file appears.
     static func settings(into path: String) -> String {
         "stty -a > \(path).part && mv \(path).part \(path)"
@@ -26,7 +22,7 @@ struct LiveViewTests {
     /// On loopback a SIGKILLed worker is noticed at once (the controller's next send to it is
     /// refused), so it goes straight to gone. A worker that is alive but silent is what turns
     /// stale: SIGSTOP first, then SIGKILL.
-    @Test(.enabled(if: unavailable == nil, "\(unavailable ?? "")"), .timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(1)))
     func showsTheWorkersThenOneTurningStaleAndDisappearing() async throws {
         // Liveness 10 keeps a silent worker stale for 1.6 s before it is dropped: long enough to see.
         let cluster = try await LocalCluster(heartbeatMs: 200, liveness: 10)
@@ -85,7 +81,7 @@ struct LiveViewTests {
         try Self.expectSameSettings(before, after)
     }
 
-    @Test(.enabled(if: unavailable == nil, "\(unavailable ?? "")"), .timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(1)))
     func anUnreachableControllerIsShownAndCtrlCRestoresTheTerminal() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loom-top-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

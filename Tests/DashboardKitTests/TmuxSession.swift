@@ -1,5 +1,6 @@
 import ClusterSupport
 import Foundation
+import TestSupport
 
 /// A detached tmux session on a private server (its own socket name), so a test can run a
 /// full-screen program in a real terminal, type at it and read its screen.
@@ -36,4 +37,9 @@ final class TmuxSession: Sendable {
     private func run(_ arguments: [String], capture: Bool = true) async throws -> String {
         try await Command.run(tmux.path, ["-L", server] + arguments, capture: capture, timeout: .seconds(10)).stdout
     }
+}
+
+extension Fixture {
+    /// A tmux to run loom-top in.
+    static let tmux = Fixture("tmux in /usr/bin, /usr/local/bin or /bin (scripts/setup installs it)") { TmuxSession.executable != nil }
 }

@@ -3,13 +3,14 @@ import Foundation
 import Logging
 import LoomProtocol
 import Testing
+import TestSupport
 import WorkerKit
 import ZeroMQ
 
 /// Real workers (the tiny model, compute loop, comms thread) against a controller with CURVE on and a
 /// worker allow-list: a listed worker serves, an unlisted one is refused before it can register,
 /// and re-reading the list lets it in.
-@Suite(.serialized, .enabled(if: FileManager.default.fileExists(atPath: Paths.tinyModel), "no tiny model in ../shared/fixtures"))
+@Suite(.serialized, .requires(.sharedFixtures))
 struct CurveControllerTests {
     static func worker(
         _ id: String, controller: Controller, serverKey: String, keys: CurveKeyPair, healthFile: URL

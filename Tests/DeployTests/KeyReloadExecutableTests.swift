@@ -3,15 +3,13 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TestSupport
 import ZeroMQ
 
 /// The built `loom-controller` and `loom-worker` with CURVE from the command line: keys from
 /// `keygen`, a worker refused while its key is not listed, let in after the list is edited and the
 /// controller sent SIGHUP, and then served.
-@Suite(.enabled(
-    if: ChildProcess.isBuilt("loom-controller") && ChildProcess.isBuilt("loom-worker")
-        && FileManager.default.fileExists(atPath: Paths.tinyModel),
-    "needs the built loom-controller and loom-worker and the tiny model"))
+@Suite(.requires(.servers, .sharedFixtures))
 struct KeyReloadExecutableTests {
     @Test func sighupLetsInAWorkerWhoseKeyWasAdded() async throws {
         let directory = try Paths.temporaryDirectory()

@@ -1,43 +1,31 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// deploy/netns/cluster.sh: a controller and two workers (the tiny model) in their own network
 /// namespaces, with kill -9, drain, link-down, controller-restart, wrong-key and packet-loss drills under
-/// load. Runs as root where `ip netns` works (CI here); skipped elsewhere, saying why.
+/// load. Needs root and `ip netns` (CI has both); skipped elsewhere, saying why.
 @Suite struct NetworkDrillTests {
     static let script = Paths.packageRoot.appendingPathComponent("deploy/netns/cluster.sh").path
 
-    /// Whether the drill can run here; prints why not.
-    static func available() -> Bool {
-        let reason: String?
-        if geteuid() != 0 {
-            reason = "not root"
-        } else if !ChildProcess.isBuilt("loom-controller") || !ChildProcess.isBuilt("loom-worker") {
-            reason = "loom-controller and loom-worker are not built next to the tests"
-        } else if !FileManager.default.fileExists(atPath: Paths.tinyModel) {
-            reason = "no tiny model in ../shared/fixtures"
-        } else {
-            reason = check()
-        }
-        if let reason { print("NetworkDrillTests: skipped: \(reason)") }
-        return reason == nil
+    /// Root, and network namespaces that `cluster.sh --check` can make.
+    static let namespaces = Fixture("root and network namespaces (`deploy/netns/cluster.sh --check`; iproute2 and nftables)") {
+        geteuid() == 0 && check()
     }
 
-    /// `cluster.sh --check`: `nil` when namespaces can be made, else what it said.
-    private static func check() -> String? {
+    /// Whether `cluster.sh --check` can make namespaces here.
+    private static func check() -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script, "--check"]
-        let errors = Pipe()
-        process.standardError = errors
+        process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "cannot run \(script)" }
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        guard (try? process.run()) != nil else { return false }
         process.waitUntilExit()
-        return process.terminationStatus == 0 ? nil : said.trimmingCharacters(in: .whitespacesAndNewlines)
+        return process.terminationStatus == 0
     }
 
-    @Test(.enabled(if: available(), "needs root, ip netns (iproute2) and the built loom-controller and loom-worker"))
+    @Test(.requires(.servers, .sharedFixtures, namespaces))
     func everyDrillMeetsItsExpectations() async throws {
         let out = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }

@@ -46,11 +46,6 @@ final class ChildProcess: Sendable {
             .map { String($0.dropFirst(key.count + 1)) }
     }
 
-    /// Whether `product` was built next to the tests.
-    static func isBuilt(_ product: String) -> Bool {
-        FileManager.default.isExecutableFile(atPath: Paths.product(product))
-    }
-
     /// The collected output, appended to on the pipe's reading thread.
     private final class Text: Sendable {
         private let text = Mutex("")

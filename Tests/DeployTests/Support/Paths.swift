@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Where the package, the shared fixtures and the built products are, found at run time.
 enum Paths {
@@ -7,8 +8,7 @@ enum Paths {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The tiny LLaMA of `../shared/fixtures`: random weights and SmolLM2's tokenizer, loaded in a blink.
-    static let tinyModel = packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/fixtures/tiny-llava/tiny-llama-f32.gguf").path
+    static let tinyModel = Fixture.sharedDirectory.appendingPathComponent("tiny-llava/tiny-llama-f32.gguf").path
 
     /// The name a worker serves the tiny model under (its file name up to the first dot).
     static let tinyModelName = "tiny-llama-f32"
@@ -24,4 +24,9 @@ enum Paths {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+}
+
+extension Fixture {
+    /// The executables the command-line tests and the drill start.
+    static let servers = built(["loom-controller", "loom-worker"], in: Paths.products)
 }
