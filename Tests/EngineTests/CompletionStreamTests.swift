@@ -1,9 +1,10 @@
 import Engine
 import Testing
+import TestSupport
 
 /// The one per-token output path: deltas that spell the text, stop strings held back and cut, the
 /// token limit, end-of-generation tokens, and what is flushed at the end.
-@Suite(.enabled(if: DefaultModel.path != nil, "default model not fetched (scripts/fetch-model)"))
+@Suite(.requires(.smolLM2))
 struct CompletionStreamTests {
     static let tokenizer: Tokenizer? = DefaultModel.path.flatMap { try? Tokenizer(gguf: GGUFFile(path: $0)) }
     let text = "The quick brown fox jumps over the lazy dog. Then it naps."
