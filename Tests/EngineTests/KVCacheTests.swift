@@ -1,9 +1,10 @@
 import Testing
+import TestSupport
 @testable import Engine
 
 /// The real KV pool: blocks reserved as sequences grow, freed all at once, reused by others in any
 /// order (fragmentation), and a layout that must fit the model.
-@Suite struct KVCacheTests {
+@Suite(.requires(.sharedFixtures)) struct KVCacheTests {
     static func config() throws -> LlamaConfig {
         try LlamaConfig(gguf: GGUFFile(path: Fixtures.path("tiny-llava/tiny-llama-f32.gguf")))
     }
