@@ -68,7 +68,7 @@ struct Serve: AsyncParsableCommand {
             let keys = try CurveKeyPair(secretKey: CurveKeyFile.readKey(at: curveSecretKey))
             configuration.security = ControllerSecurity(keys: keys, workerKeysPath: workerKeys, clientKeysPath: clientKeys)
         }
-        try await ControllerServer.runUntilSignalled(configuration, logLevel: logLevel)
+        try await ControllerServices.runUntilSignalled(configuration, logLevel: logLevel)
     }
 
     private func httpAddress() throws -> (String, Int) {

@@ -4,10 +4,10 @@ import Logging
 import LoomProtocol
 import ZeroMQ
 
-/// The controller's socket thread: owns the workers' and clients' ROUTERs and the in-process PAIR
+/// The handler `SocketRelay`'s socket thread runs: owns the workers' and clients' ROUTERs and the in-process PAIR
 /// the HTTP front door's messages arrive on, feeds everything to the `Relay`, sends what it asks,
 /// and reports failed sends back to it.
-final class ControllerHandler: SocketThreadHandler {
+final class RelaySocketHandler: SocketThreadHandler {
     enum Index {
         static let workers = 0, clients = 1, control = 2
         /// Where other threads queue messages (`Outbox.send(_:on:)`): it is connected to `control`.
