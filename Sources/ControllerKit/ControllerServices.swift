@@ -21,12 +21,13 @@ public final class ControllerServices: Sendable {
 
     /// Binds the ROUTERs, starts the socket thread and the HTTP server, and returns once the server
     /// listens. `signals` (e.g. SIGINT, SIGTERM) stop it as `stop()` does; `reloadSignals` (e.g.
-    /// SIGHUP) re-read the CURVE allow-lists.
+    /// SIGHUP) re-read the CURVE allow-lists. Metrics go to `metrics` (by default a registry of
+    /// its own), which `GET /metrics` serves.
     public static func start(
-        _ configuration: ControllerConfiguration, logger: Logger, signals: [UnixSignal] = [],
-        reloadSignals: [UnixSignal] = []
+        _ configuration: ControllerConfiguration, metrics: MetricsBackend = MetricsBackend(), logger: Logger,
+        signals: [UnixSignal] = [], reloadSignals: [UnixSignal] = []
     ) async throws -> ControllerServices {
-        let relay = try SocketRelay.start(configuration, logger: logger)
+        let relay = try SocketRelay.start(configuration, metrics: metrics, logger: logger)
         let (ports, listening) = AsyncStream<Int>.makeStream()
         let application = Application(
             router: FrontDoor(relay: relay).router(),
@@ -68,10 +69,12 @@ public final class ControllerServices: Sendable {
 
     /// Starts, runs until SIGINT or SIGTERM, and stops cleanly; logs to standard error at
     /// `logLevel` (a swift-log level name).
-    public static func runUntilSignalled(_ configuration: ControllerConfiguration, logLevel: String) async throws {
+    public static func runUntilSignalled(
+        _ configuration: ControllerConfiguration, metrics: MetricsBackend, logLevel: String
+    ) async throws {
         var logger = Logger(label: "loom-controller") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let services = try await start(configuration, logger: logger, signals: [.sigint, .sigterm], reloadSignals: [.sighup])
+        let services = try await start(configuration, metrics: metrics, logger: logger, signals: [.sigint, .sigterm], reloadSignals: [.sighup])
         logger.info("loom-controller running", metadata: [
             "workers": "\(services.relay.workerEndpoint)", "clients": "\(services.relay.clientEndpoint)",
             "http": "\(configuration.httpHost):\(services.httpPort)", "policy": "\(configuration.policy.rawValue)",

@@ -25,8 +25,9 @@ struct RelayTests {
         #expect(replies.allSatisfy { $0.requestId == "x" })
         #expect(replies.last?.finishReason == .stop)
         #expect(harness.relay.requestCount == 0)
-        #expect(harness.relay.metrics.generationTokens == 2)
-        #expect(harness.relay.metrics.outcomes == ["stop": 1])
+        #expect(harness.total("loom_generation_tokens_total") == 2)
+        #expect(harness.total("loom_prompt_tokens_total") == 4)
+        #expect(harness.outcomes == ["stop": 1])
     }
 
     @Test func twoClientsMayUseTheSameIdButOneClientMayNotReuseItInFlight() {
@@ -108,7 +109,7 @@ struct RelayTests {
         // The worker's late FINAL goes nowhere.
         harness.worker("a", final(dispatch.id, tokens: 0, reason: .cancelled))
         #expect(harness.take().isEmpty)
-        #expect(harness.relay.metrics.outcomes == ["timeout": 1])
+        #expect(harness.outcomes == ["timeout": 1])
     }
 
     @Test func aFullQueueAnswersOverloadedAtOnceAndDrainsAsRequestsEnd() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LoomProtocol
+import Prometheus
 
 /// The OpenAI-compatible HTTP API over a running `SocketRelay`.
 ///
@@ -34,9 +35,11 @@ public struct FrontDoor: Sendable {
                 status: live > 0 ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
-            Response(
+            var text: [UInt8] = []
+            relay.metrics.registry.emit(into: &text)
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: PrometheusText.render(relay.snapshot))))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
         return router
     }

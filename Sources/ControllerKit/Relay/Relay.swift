@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import LoomProtocol
@@ -18,15 +19,19 @@ public struct Relay: Sendable {
     var byClient: [ClientRequestKey: String] = [:]
     /// Keys of requests waiting for a worker, oldest first (retries of lost requests in front).
     var queue: [String] = []
-    public internal(set) var metrics = ControllerMetrics()
+    var metrics: ControllerMetrics
     /// What to send, in order; the socket thread takes them after each call.
     public var effects: [RelayEffect] = []
     private var issued: UInt64 = 0
 
-    public init(configuration: ControllerConfiguration, clock: WallClock = WallClock(), logger: Logger) {
+    /// `metrics`: the swift-metrics factory the relay records its counters and timers through.
+    public init(
+        configuration: ControllerConfiguration, clock: WallClock = WallClock(), metrics: any MetricsFactory, logger: Logger
+    ) {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        self.metrics = ControllerMetrics(factory: metrics)
         registry = WorkerRegistry(liveness: configuration.liveness, oversubscription: configuration.oversubscription)
         balancer = LoadBalancer(
             policy: configuration.policy, seed: configuration.routingSeed, cacheAware: configuration.cacheAware)

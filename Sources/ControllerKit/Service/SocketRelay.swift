@@ -9,6 +9,8 @@ import ZeroMQ
 /// reload keys, shut it down.
 public final class SocketRelay: Sendable {
     public let configuration: ControllerConfiguration
+    /// Where the relay records its metrics, and what `GET /metrics` serves.
+    public let metrics: MetricsBackend
     /// The workers' endpoint as bound: a `tcp://…:*` comes back with its port.
     public let workerEndpoint: String
     /// The clients' endpoint as bound.
@@ -21,9 +23,12 @@ public final class SocketRelay: Sendable {
     private let stopped = Atomic(false)
     private let submitted = Atomic<UInt64>(0)
 
-    /// Binds the sockets and starts the socket thread.
+    /// Binds the sockets and starts the socket thread, recording metrics into `metrics` (by default
+    /// a registry of its own).
     /// - Throws: `CurveKeyFileError` for an allow-list that cannot be read; what binding threw.
-    public static func start(_ configuration: ControllerConfiguration, logger: Logger) throws -> SocketRelay {
+    public static func start(
+        _ configuration: ControllerConfiguration, metrics: MetricsBackend = MetricsBackend(), logger: Logger
+    ) throws -> SocketRelay {
         let access = try configuration.security.map { security throws in try AccessLists(security) }
         let streams = HTTPStreams()
         let board = SnapshotBoard()
@@ -33,18 +38,20 @@ public final class SocketRelay: Sendable {
             outboxCapacity: configuration.maxQueue + 4096
         ) { context in
             try RelaySocketHandler(
-                context: context, configuration: configuration, streams: streams, board: board, shutDown: shutDown,
-                access: access, logger: logger)
+                context: context, configuration: configuration, metrics: metrics.factory, streams: streams, board: board,
+                shutDown: shutDown, access: access, logger: logger)
         }
         return SocketRelay(
-            configuration: configuration, thread: thread, streams: streams, board: board, shutDown: shutDown, access: access)
+            configuration: configuration, metrics: metrics, thread: thread, streams: streams, board: board,
+            shutDown: shutDown, access: access)
     }
 
     private init(
-        configuration: ControllerConfiguration, thread: SocketThread, streams: HTTPStreams, board: SnapshotBoard,
-        shutDown: DispatchSemaphore, access: AccessLists?
+        configuration: ControllerConfiguration, metrics: MetricsBackend, thread: SocketThread, streams: HTTPStreams,
+        board: SnapshotBoard, shutDown: DispatchSemaphore, access: AccessLists?
     ) {
         self.configuration = configuration
+        self.metrics = metrics
         self.thread = thread
         self.streams = streams
         self.board = board

@@ -7,8 +7,8 @@ final class Cluster: Sendable {
     let relay: SocketRelay
     let client: TestClient
 
-    init(_ adjust: (inout ControllerConfiguration) -> Void = { _ in }) throws {
-        relay = try SocketRelay.start(testConfiguration(adjust), logger: quietLogger)
+    init(metrics: MetricsBackend = MetricsBackend(), _ adjust: (inout ControllerConfiguration) -> Void = { _ in }) throws {
+        relay = try SocketRelay.start(testConfiguration(adjust), metrics: metrics, logger: quietLogger)
         client = try TestClient(endpoint: relay.clientEndpoint)
     }
 
