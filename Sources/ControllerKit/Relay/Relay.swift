@@ -5,7 +5,8 @@ import LoomProtocol
 
 /// The controller's core as a state machine: messages from workers and clients, ticks and failed
 /// sends go in; messages to send come out in `effects`. It owns the registry, the load balancer,
-/// the queue and every request until it ends, and does no I/O, so tests drive it step by step.
+/// the queue and every request until it ends, and does no I/O, so tests drive it step by step. Its
+/// metrics go to the swift-metrics factory it is given (a registry in memory, or a test's).
 ///
 /// Every request ends with exactly one FINAL or ERROR to its client: from the worker, or from here
 /// (timeout at its deadline, overloaded, no_model, no_live_worker, worker_lost).
