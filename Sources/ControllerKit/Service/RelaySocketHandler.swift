@@ -5,9 +5,9 @@ import Logging
 import LoomProtocol
 import ZeroMQ
 
-/// The handler `SocketRelay`'s socket thread runs: owns the workers' and clients' ROUTERs and the in-process PAIR
-/// the HTTP front door's messages arrive on, feeds everything to the `Relay`, sends what it asks,
-/// reports failed sends back to it, and publishes the relay's state at each tick.
+/// The handler `SocketRelay`'s socket thread runs: owns the workers' and clients' ROUTERs and the
+/// in-process PAIR the HTTP front door's messages arrive on, feeds everything to the `Relay`, sends
+/// what it asks, reports failed sends back to it, and publishes the relay's state at each tick.
 final class RelaySocketHandler: SocketThreadHandler {
     enum Index {
         static let workers = 0, clients = 1, control = 2
