@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // loom-bench's latency percentiles.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        // The controller records its metrics through swift-metrics into a Prometheus registry it serves on /metrics.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // MARK: System libraries (Debian packages)
@@ -54,6 +57,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         // What loom-top and loom-bench share: controller addresses, a small blocking HTTP/1.1 client, STATUS over ZeroMQ.
         .target(name: "ClientKit", dependencies: ["LoomProtocol", "ZeroMQ"]),
@@ -68,7 +73,10 @@ let package = Package(
             dependencies: ["WorkerKit", "Engine", "ZeroMQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "Controller",
-            dependencies: ["ControllerKit", "LoomProtocol", "ZeroMQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "ControllerKit", "LoomProtocol", "ZeroMQ", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .executableTarget(
             name: "Dashboard",
             dependencies: ["DashboardKit", "ClientKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -82,7 +90,10 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
         .testTarget(
             name: "ControllerKitTests",
-            dependencies: ["ControllerKit", "LoomProtocol", "ZeroMQ", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "ControllerKit", "LoomProtocol", "ZeroMQ", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine", "LoomProtocol", "ZeroMQ", "TestSupport"]),
         // CURVE end to end and the multi-host drill on network namespaces (deploy/).
         .testTarget(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ControllerKit
 import LoomProtocol
+import Metrics
+import Prometheus
 import ZeroMQ
 
 struct Serve: AsyncParsableCommand {
@@ -68,7 +70,17 @@ struct Serve: AsyncParsableCommand {
             let keys = try CurveKeyPair(secretKey: CurveKeyFile.readKey(at: curveSecretKey))
             configuration.security = ControllerSecurity(keys: keys, workerKeysPath: workerKeys, clientKeysPath: clientKeys)
         }
-        try await ControllerServer.runUntilSignalled(configuration, logLevel: logLevel)
+        try await ControllerServices.runUntilSignalled(configuration, metrics: bootstrapMetrics(), logLevel: logLevel)
+    }
+
+    /// Makes the process's swift-metrics backend the Prometheus registry `/metrics` serves, so what
+    /// any library here records through swift-metrics is shown there too. To send the metrics to
+    /// another backend as well, bootstrap `MultiplexMetricsHandler(factories: [prometheus, yours])`.
+    private func bootstrapMetrics() -> MetricsBackend {
+        let registry = PrometheusCollectorRegistry()
+        let prometheus = MetricsBackend.prometheusFactory(writingInto: registry)
+        MetricsSystem.bootstrap(prometheus)
+        return MetricsBackend(factory: MetricsSystem.factory, registry: registry)
     }
 
     private func httpAddress() throws -> (String, Int) {

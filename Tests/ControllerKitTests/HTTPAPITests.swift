@@ -95,6 +95,22 @@ struct HTTPAPITests {
                 return models?.isEmpty == true && workers?.isEmpty == true
             })
             #expect(try await cluster.get("/health").status == 503)
+            #expect(!(try await cluster.get("/metrics").text).contains("loom_worker_up{worker=\"w\"}"), "its gauges went with it")
+        }
+    }
+
+    @Test func eachControllerCountsOnlyItsOwnRequests() async throws {
+        try await HTTPCluster.with { busy in
+            try await HTTPCluster.with { idle in
+                _ = try await busy.worker("w")
+                #expect(try await busy.post("/v1/chat/completions", json: chatBody(tokens: 2)).status == 200)
+                #expect(await eventually {
+                    ((try? await busy.get("/metrics").text) ?? "").contains("loom_generation_tokens_total 2\n")
+                })
+                let other = try await idle.get("/metrics").text
+                #expect(other.contains("loom_generation_tokens_total 0\n"))
+                #expect(!other.contains("loom_requests_total{"))
+            }
         }
     }
 

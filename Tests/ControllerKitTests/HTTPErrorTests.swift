@@ -101,7 +101,7 @@ struct HTTPErrorTests {
         try await HTTPCluster.with({ $0.registrationGrace = .zero }) { cluster in
             let worker = try await cluster.worker("w")
             worker.kill()
-            #expect(await eventually { cluster.server.controller.snapshot.liveWorkers.isEmpty })
+            #expect(await eventually { cluster.services.relay.snapshot.liveWorkers.isEmpty })
             let response = try await cluster.post("/v1/chat/completions", json: chatBody())
             #expect(response.status == 503 && response.errorCode == "no_live_worker")
         }

@@ -89,7 +89,7 @@ struct HTTPStreamingTests {
             connection.close()
             let cancel = await worker.events.next(where: { if case .cancel = $0 { true } else { false } })
             #expect(cancel != nil, "the worker was told to stop")
-            #expect(await eventually { cluster.server.controller.snapshot.status.counters.inFlight == 0 })
+            #expect(await eventually { cluster.services.relay.snapshot.status.counters.inFlight == 0 })
         }
     }
 }

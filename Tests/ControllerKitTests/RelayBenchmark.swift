@@ -61,7 +61,7 @@ struct RelayBenchmark {
         let published = Locked<StreamSink.Results?>(nil)
         let sink: SocketThread
         let worker: SyntheticWorker
-        var controller: Controller?
+        var controller: SocketRelay?
         switch path {
         case .direct:
             let endpoint = try unusedEndpoint()
@@ -70,7 +70,7 @@ struct RelayBenchmark {
             }
             worker = try SyntheticWorker(settings, endpoint: endpoint)
         case .viaController:
-            let running = try Controller.start(testConfiguration { $0.requestTimeout = .seconds(120) }, logger: quietLogger)
+            let running = try SocketRelay.start(testConfiguration { $0.requestTimeout = .seconds(120) }, logger: quietLogger)
             controller = running
             worker = try SyntheticWorker(settings, endpoint: running.workerEndpoint)
             #expect(await eventually { !running.snapshot.liveWorkers.isEmpty })

@@ -12,7 +12,10 @@ struct RelayTests {
         let sent = harness.take()
         let dispatch = try #require(sent.dispatched.first)
         #expect(dispatch.worker == "a" && dispatch.id != "x", "worker-side ids are the controller's")
-        guard case .toWorker(_, .request(let forwarded))? = sent.first else { return }
+        guard case .toWorker(_, .request(let forwarded))? = sent.first else {
+            Issue.record("expected the REQUEST first, got \(sent)")
+            return
+        }
         #expect(forwarded.deadlineUnixMs == harness.relay.clock.unixMs(at: harness.now + .seconds(10)), "the controller's timeout")
         harness.worker("a", partial(dispatch.id, 1, "Hel"))
         harness.worker("a", partial(dispatch.id, 2, "lo"))
@@ -22,8 +25,9 @@ struct RelayTests {
         #expect(replies.allSatisfy { $0.requestId == "x" })
         #expect(replies.last?.finishReason == .stop)
         #expect(harness.relay.requestCount == 0)
-        #expect(harness.relay.metrics.generationTokens == 2)
-        #expect(harness.relay.metrics.outcomes == ["stop": 1])
+        #expect(harness.total("loom_generation_tokens_total") == 2)
+        #expect(harness.total("loom_prompt_tokens_total") == 4)
+        #expect(harness.outcomes == ["stop": 1])
     }
 
     @Test func twoClientsMayUseTheSameIdButOneClientMayNotReuseItInFlight() {
@@ -35,7 +39,10 @@ struct RelayTests {
         let sent = harness.take()
         #expect(Set(sent.dispatched.map(\.id)).count == 2)
         #expect(sent.toClients.map(\.errorCode) == [.badRequest])
-        guard case .toClient(let client, _)? = sent.last else { return }
+        guard case .toClient(let client, _)? = sent.last else {
+            Issue.record("expected the refusal last, got \(sent)")
+            return
+        }
         #expect(client == "c1")
     }
 
@@ -102,7 +109,7 @@ struct RelayTests {
         // The worker's late FINAL goes nowhere.
         harness.worker("a", final(dispatch.id, tokens: 0, reason: .cancelled))
         #expect(harness.take().isEmpty)
-        #expect(harness.relay.metrics.outcomes == ["timeout": 1])
+        #expect(harness.outcomes == ["timeout": 1])
     }
 
     @Test func aFullQueueAnswersOverloadedAtOnceAndDrainsAsRequestsEnd() throws {
@@ -183,7 +190,10 @@ struct RelayTests {
         harness.ready("a", instance: 2)
         let sent = harness.take().toWorkers
         #expect(sent.count == 1)
-        guard case .disconnect(let disconnect)? = sent.first?.message else { return }
+        guard case .disconnect(let disconnect)? = sent.first?.message else {
+            Issue.record("expected a DISCONNECT, got \(sent)")
+            return
+        }
         #expect(disconnect.reason == .duplicateWorkerId)
         #expect(harness.relay.registry["a"]?.registration.instance == 1)
     }

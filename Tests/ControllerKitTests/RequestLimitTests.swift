@@ -11,6 +11,6 @@ import Testing
         let sent = harness.take()
         #expect(sent.dispatched.map(\.id).count == 1)
         #expect(sent.toClients.map(\.errorCode) == [.badRequest])
-        #expect(harness.relay.metrics.outcomes == ["bad_request": 1])
+        #expect(harness.outcomes == ["bad_request": 1])
     }
 }

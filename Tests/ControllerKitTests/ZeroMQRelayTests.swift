@@ -76,7 +76,7 @@ struct ZeroMQRelayTests {
 
     @Test func workersRegisterAgainWithARestartedController() async throws {
         var configuration = testConfiguration()
-        let first = try Controller.start(configuration, logger: quietLogger)
+        let first = try SocketRelay.start(configuration, logger: quietLogger)
         configuration.workerEndpoint = first.workerEndpoint
         let worker = try SyntheticWorker(SyntheticWorker.Settings(id: "w"), endpoint: first.workerEndpoint)
         defer { worker.kill() }
@@ -84,8 +84,8 @@ struct ZeroMQRelayTests {
         first.shutdown()
         #expect(await worker.events.next(where: { $0 == .disconnect(Disconnect(reason: .shutdown, message: "the controller is shutting down")) }) != nil)
         // The old sockets close in the background: the port comes free within moments.
-        var restarted: Controller?
-        _ = await eventually { restarted = try? Controller.start(configuration, logger: quietLogger); return restarted != nil }
+        var restarted: SocketRelay?
+        _ = await eventually { restarted = try? SocketRelay.start(configuration, logger: quietLogger); return restarted != nil }
         let second = try #require(restarted)
         defer { second.shutdown() }
         let toldToRegister = await worker.events.next(where: {

@@ -13,7 +13,7 @@ import ZeroMQ
 @Suite(.serialized, .requires(.sharedFixtures))
 struct CurveControllerTests {
     static func worker(
-        _ id: String, controller: Controller, serverKey: String, keys: CurveKeyPair, healthFile: URL
+        _ id: String, controller: SocketRelay, serverKey: String, keys: CurveKeyPair, healthFile: URL
     ) -> WorkerOptions {
         var options = WorkerOptions(controller: controller.workerEndpoint, model: Paths.tinyModel, workerID: id, advertise: "127.0.0.1")
         // Generous liveness: the suite shares two cores with every other test; nothing here is timed.
@@ -65,7 +65,7 @@ struct CurveControllerTests {
         configuration.liveness = Liveness(heartbeatInterval: .milliseconds(200), liveness: 10)
         configuration.security = ControllerSecurity(keys: controllerKeys, workerKeysPath: list.path)
         let controllerLog = LogRecorder("controller")
-        let controller = try Controller.start(configuration, logger: controllerLog.logger)
+        let controller = try SocketRelay.start(configuration, logger: controllerLog.logger)
         defer { controller.shutdown() }
         #expect(controller.keyCounts == KeyCounts(workers: 1, clients: nil))
 
@@ -120,11 +120,11 @@ struct CurveControllerTests {
         configuration.clientEndpoint = "tcp://127.0.0.1:*"
         configuration.security = ControllerSecurity(keys: try CurveKeyPair(), workerKeysPath: list.path)
         #expect(throws: CurveKeyFileError.malformed(list.path, line: 1)) {
-            try Controller.start(configuration, logger: LogRecorder("c").logger)
+            try SocketRelay.start(configuration, logger: LogRecorder("c").logger)
         }
 
         try "\(try CurveKeyPair().publicKey)\n".write(to: list, atomically: true, encoding: .utf8)
-        let controller = try Controller.start(configuration, logger: LogRecorder("c").logger)
+        let controller = try SocketRelay.start(configuration, logger: LogRecorder("c").logger)
         defer { controller.shutdown() }
         try FileManager.default.removeItem(at: list)
         #expect(throws: CurveKeyFileError.unreadable(list.path)) { try controller.reloadKeys() }

@@ -6,11 +6,11 @@ import LoomProtocol
 /// document. Errors that come before any token get their own HTTP status (429, 404, 503…), even
 /// for a streaming request, since no header has been sent yet.
 struct CompletionResponder: Sendable {
-    let controller: Controller
+    let relay: SocketRelay
     let kind: CompletionKind
 
     func respond(to request: GenerationRequest, streaming: Bool, usage: UsageReporting) async -> Response {
-        let replies = controller.submit(request)
+        let replies = relay.submit(request)
         var iterator = replies.makeAsyncIterator()
         guard let first = await iterator.next() else {
             return APIError(.internal, "the controller ended the request without an answer").response

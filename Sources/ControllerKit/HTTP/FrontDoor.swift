@@ -1,17 +1,18 @@
 import Foundation
 import Hummingbird
 import LoomProtocol
+import Prometheus
 
-/// The OpenAI-compatible HTTP API over a running `Controller`.
+/// The OpenAI-compatible HTTP API over a running `SocketRelay`.
 ///
 /// `POST /v1/chat/completions`, `POST /v1/completions` (streamed as SSE with `stream: true`),
 /// `GET /v1/models`, `GET /v1/workers`, `GET /health` (never behind an API key), `GET /metrics`.
 public struct FrontDoor: Sendable {
-    public let controller: Controller
-    private var configuration: ControllerConfiguration { controller.configuration }
+    public let relay: SocketRelay
+    private var configuration: ControllerConfiguration { relay.configuration }
 
-    public init(controller: Controller) {
-        self.controller = controller
+    public init(relay: SocketRelay) {
+        self.relay = relay
     }
 
     public func router() -> Router<BasicRequestContext> {
@@ -25,18 +26,20 @@ public struct FrontDoor: Sendable {
         router.post("/v1/completions") { request, _ in
             await generate(request, kind: .text, CompletionBody.self)
         }
-        router.get("/v1/models") { _, _ in JSONBody.response(ModelList(controller.snapshot.models)) }
-        router.get("/v1/workers") { _, _ in JSONBody.response(WorkerListDocument(controller.snapshot.status.workers)) }
+        router.get("/v1/models") { _, _ in JSONBody.response(ModelList(relay.snapshot.models)) }
+        router.get("/v1/workers") { _, _ in JSONBody.response(WorkerListDocument(relay.snapshot.status.workers)) }
         router.get("/health") { _, _ in
-            let live = controller.snapshot.liveWorkers.count
+            let live = relay.snapshot.liveWorkers.count
             return JSONBody.response(
                 HealthDocument(status: live > 0 ? "ok" : "no_live_worker", liveWorkers: live),
                 status: live > 0 ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
-            Response(
+            var text: [UInt8] = []
+            relay.metrics.registry.emit(into: &text)
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: PrometheusText.render(controller.snapshot))))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
         return router
     }
@@ -46,7 +49,7 @@ public struct FrontDoor: Sendable {
         do throws(APIError) {
             let body: Body = try await decode(request)
             let generation = try body.generationRequest(configuration)
-            return await CompletionResponder(controller: controller, kind: kind)
+            return await CompletionResponder(relay: relay, kind: kind)
                 .respond(to: generation, streaming: body.stream ?? false, usage: UsageReporting(body.streamOptions))
         } catch {
             return error.response

@@ -1,74 +1,69 @@
 import LoomProtocol
+import Metrics
 
-/// What the controller counts and times, kept on the socket thread and copied into each snapshot.
-public struct ControllerMetrics: Sendable {
-    /// Requests ended, by `RequestOutcome.label`.
-    public private(set) var outcomes: [String: Int] = [:]
-    /// Prompt tokens (images included) of requests that ended with FINAL.
-    public private(set) var promptTokens = 0
-    /// Tokens generated, counted as PARTIALs pass.
-    public private(set) var generationTokens = 0
-    /// From arrival at the controller to the first PARTIAL.
-    public private(set) var timeToFirstToken = Histogram.timeToFirstToken
-    /// Between PARTIALs of one request, per token they carry.
-    public private(set) var interTokenLatency = Histogram.interTokenLatency
-    /// From arrival at the controller to FINAL or ERROR.
-    public private(set) var endToEndLatency = Histogram.endToEndLatency
-    private var completed = 0, cancelled = 0, timedOut = 0, failed = 0
-    private var errorsSent = MinuteCounter()
-    private var window = RateWindow()
+/// What the relay counts and times: recorded through swift-metrics as it happens (what `/metrics`
+/// shows, or whatever backend the factory feeds), and tallied for STATUS_REPLY.
+struct ControllerMetrics: Sendable {
+    private let factory: any MetricsFactory
+    /// By `RequestOutcome.label`, each made when its outcome first happens: only outcomes seen are shown.
+    private var requests: [String: Counter] = [:]
+    private let promptTokens: Counter
+    private let generationTokens: Counter
+    private let timeToFirstToken: Timer
+    private let interTokenLatency: Timer
+    private let endToEndLatency: Timer
+    private(set) var tally = StatusTally()
 
-    public init() {}
-
-    mutating func recordFirstToken(after wait: Duration) {
-        timeToFirstToken.observe(wait.seconds)
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+        promptTokens = Counter(label: MetricName.promptTokens, factory: factory)
+        generationTokens = Counter(label: MetricName.generationTokens, factory: factory)
+        timeToFirstToken = Timer(label: MetricName.timeToFirstToken, factory: factory)
+        interTokenLatency = Timer(label: MetricName.interTokenLatency, factory: factory)
+        endToEndLatency = Timer(label: MetricName.endToEndLatency, factory: factory)
     }
 
-    /// `tokens` new tokens arrived `gap` after the previous PARTIAL of their request.
+    func recordFirstToken(after wait: Duration) {
+        timeToFirstToken.record(duration: wait)
+    }
+
+    /// `tokens` new tokens arrived `gap` after the previous PARTIAL of their request: each token
+    /// counts as `gap / tokens` apart.
     mutating func recordTokens(_ tokens: Int, gap: Duration?) {
         guard tokens > 0 else { return }
-        generationTokens += tokens
-        if let gap { interTokenLatency.observe(gap.seconds / Double(tokens), times: tokens) }
+        generationTokens.increment(by: tokens)
+        tally.countTokens(tokens)
+        guard let gap else { return }
+        for _ in 0..<tokens { interTokenLatency.record(duration: gap / tokens) }
     }
 
-    mutating func recordPromptTokens(_ tokens: Int) {
-        promptTokens += tokens
+    func recordPromptTokens(_ tokens: Int) {
+        promptTokens.increment(by: tokens)
     }
 
-    /// A request ended; `sentError` when the client was sent an ERROR (for errors_last_minute).
+    /// A request ended; `sentError` when the client was sent an ERROR.
     mutating func recordEnd(_ outcome: RequestOutcome, after latency: Duration, sentError: Bool, unixSecond: Int64) {
         count(outcome)
-        endToEndLatency.observe(latency.seconds)
-        if sentError { errorsSent.add(at: unixSecond) }
+        endToEndLatency.record(duration: latency)
+        if sentError { tally.countError(at: unixSecond) }
     }
 
     /// A message refused before it became a request: counted, not timed.
     mutating func recordRejection(_ outcome: RequestOutcome, unixSecond: Int64) {
         count(outcome)
-        errorsSent.add(at: unixSecond)
+        tally.countError(at: unixSecond)
+    }
+
+    /// Called at each tick, for STATUS_REPLY's rates.
+    mutating func sample(at now: ContinuousClock.Instant) {
+        tally.sample(at: now)
     }
 
     private mutating func count(_ outcome: RequestOutcome) {
-        outcomes[outcome.label, default: 0] += 1
-        switch outcome {
-        case .completed: completed += 1
-        case .cancelled: cancelled += 1
-        case .timedOut: timedOut += 1
-        case .failed: failed += 1
-        }
-    }
-
-    /// Called at each tick, for the rates.
-    mutating func sample(at now: ContinuousClock.Instant) {
-        window.sample(at: now, requests: completed + cancelled + timedOut + failed, tokens: generationTokens)
-    }
-
-    /// STATUS_REPLY's counters.
-    func counters(inFlight: Int, queueLength: Int, unixSecond: Int64) -> Counters {
-        let rates = window.rates
-        return Counters(
-            completed: completed, cancelled: cancelled, timedOut: timedOut, failed: failed,
-            tokensGenerated: generationTokens, requestsPerSecond: rates.requests, tokensPerSecond: rates.tokens,
-            inFlight: inFlight, queueLength: queueLength, errorsLastMinute: errorsSent.total(at: unixSecond))
+        let label = outcome.label
+        let counter = requests[label] ?? Counter(label: MetricName.requests, dimensions: [("outcome", label)], factory: factory)
+        requests[label] = counter
+        counter.increment()
+        tally.count(outcome)
     }
 }

@@ -1,7 +1,7 @@
 import LoomProtocol
 
 /// How a request ended, as counted in STATUS_REPLY and `loom_requests_total{outcome}`.
-public enum RequestOutcome: Sendable, Hashable {
+enum RequestOutcome: Sendable, Hashable {
     /// FINAL stop or length.
     case completed(FinishReason)
     /// FINAL cancelled.
@@ -11,7 +11,7 @@ public enum RequestOutcome: Sendable, Hashable {
     /// Any other ERROR.
     case failed(ErrorCode)
 
-    public init(_ finish: FinishReason) {
+    init(_ finish: FinishReason) {
         switch finish {
         case .stop, .length: self = .completed(finish)
         case .cancelled: self = .cancelled
@@ -19,7 +19,7 @@ public enum RequestOutcome: Sendable, Hashable {
         }
     }
 
-    public init(_ code: ErrorCode) {
+    init(_ code: ErrorCode) {
         switch code {
         case .timeout: self = .timedOut
         default: self = .failed(code)
@@ -27,7 +27,7 @@ public enum RequestOutcome: Sendable, Hashable {
     }
 
     /// The `outcome` label: `stop`, `length`, `cancelled`, `timeout`, or the error code's name.
-    public var label: String {
+    var label: String {
         switch self {
         case .completed(let reason): reason == .length ? "length" : "stop"
         case .cancelled: "cancelled"

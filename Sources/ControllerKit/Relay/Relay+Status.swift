@@ -10,15 +10,15 @@ extension Relay {
                 heartbeatAgeMs: Int(entry.lastHeard.duration(to: now).seconds * 1000), load: entry.load,
                 capacity: entry.registration.capacity)
         }
-        let counters = metrics.counters(
+        let counters = metrics.tally.counters(
             inFlight: requests.count - queue.count, queueLength: queue.count,
             unixSecond: Int64(clock.unixMs(at: now) / 1000))
         return ControllerStatus(uptimeMs: Int(clock.origin.duration(to: now).seconds * 1000), counters: counters, workers: workers)
     }
 
-    /// What the HTTP front door shows: status, live models and metrics.
+    /// What the HTTP front door shows: status and live models.
     public func snapshot(now: ContinuousClock.Instant) -> ControllerSnapshot {
-        ControllerSnapshot(status: status(now: now), models: registry.liveModels(now: now), metrics: metrics)
+        ControllerSnapshot(status: status(now: now), models: registry.liveModels(now: now))
     }
 
     /// The controller is stopping: workers are told DISCONNECT shutdown, and every request ends

@@ -1,10 +1,12 @@
+import CoreMetrics
 import Foundation
 import Logging
 import LoomProtocol
 
 /// The controller's core as a state machine: messages from workers and clients, ticks and failed
 /// sends go in; messages to send come out in `effects`. It owns the registry, the load balancer,
-/// the queue and every request until it ends, and does no I/O, so tests drive it step by step.
+/// the queue and every request until it ends, and does no I/O, so tests drive it step by step. Its
+/// metrics go to the swift-metrics factory it is given (a registry in memory, or a test's).
 ///
 /// Every request ends with exactly one FINAL or ERROR to its client: from the worker, or from here
 /// (timeout at its deadline, overloaded, no_model, no_live_worker, worker_lost).
@@ -18,15 +20,19 @@ public struct Relay: Sendable {
     var byClient: [ClientRequestKey: String] = [:]
     /// Keys of requests waiting for a worker, oldest first (retries of lost requests in front).
     var queue: [String] = []
-    public internal(set) var metrics = ControllerMetrics()
+    var metrics: ControllerMetrics
     /// What to send, in order; the socket thread takes them after each call.
     public var effects: [RelayEffect] = []
     private var issued: UInt64 = 0
 
-    public init(configuration: ControllerConfiguration, clock: WallClock = WallClock(), logger: Logger) {
+    /// `metrics`: the swift-metrics factory the relay records its counters and timers through.
+    public init(
+        configuration: ControllerConfiguration, clock: WallClock = WallClock(), metrics: any MetricsFactory, logger: Logger
+    ) {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        self.metrics = ControllerMetrics(factory: metrics)
         registry = WorkerRegistry(liveness: configuration.liveness, oversubscription: configuration.oversubscription)
         balancer = LoadBalancer(
             policy: configuration.policy, seed: configuration.routingSeed, cacheAware: configuration.cacheAware)

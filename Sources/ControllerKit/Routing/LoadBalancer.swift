@@ -74,7 +74,7 @@ public struct LoadBalancer: Sendable {
         return scores[1] < scores[0] ? pair[1].id : pair[0].id
     }
 
-    /// Where the request's images are, else where its prompt prefix is, else least load; least
+    /// Where the request's images are, else where its prompt prefix was routed, else least load; least
     /// load whenever loads are imbalanced (SGLang's rule), so affinity never piles work on one worker.
     private func cacheAffine(_ candidates: [WorkerEntry], _ images: [UInt64], _ key: [UInt8]) -> String {
         guard !cacheAware.isImbalanced(candidates.map(\.outstanding)) else { return Self.leastLoaded(candidates) }

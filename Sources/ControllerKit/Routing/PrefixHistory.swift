@@ -1,6 +1,7 @@
 /// The prompt keys the controller recently routed to each worker, so a request that shares a long
-/// prefix with one of them can go where that prefix is likely cached. A bounded list per worker,
-/// compared byte by byte: cheap at a few dozen keys of a few KiB.
+/// prefix with one of them goes to the same worker: routing affinity by prompt prefix, nothing more
+/// (workers keep no KV cache across requests, so nothing is reused there). A bounded list per
+/// worker, compared byte by byte: cheap at a few dozen keys of a few KiB.
 struct PrefixHistory: Sendable {
     private var keys: [String: [[UInt8]]] = [:]
     let limit: Int

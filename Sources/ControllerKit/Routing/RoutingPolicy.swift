@@ -6,6 +6,7 @@ public enum RoutingPolicy: String, Sendable, CaseIterable {
     case roundRobin = "round-robin"
     /// The less loaded of two workers drawn at random (seeded).
     case powerOfTwo = "power-of-two"
-    /// The worker that holds the request's image or longest prompt prefix, unless loads are imbalanced.
+    /// The worker whose image cache holds the request's image, else the one its longest prompt prefix
+    /// was routed to, unless loads are imbalanced.
     case cacheAware = "cache-aware"
 }

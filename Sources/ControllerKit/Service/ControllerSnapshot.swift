@@ -1,17 +1,15 @@
 import LoomProtocol
 
 /// The controller's state as the socket thread last published it (every tick): what the HTTP
-/// front door serves for /v1/models, /v1/workers, /health and /metrics.
+/// front door serves for /v1/models, /v1/workers and /health.
 public struct ControllerSnapshot: Sendable {
     public var status: ControllerStatus
     /// Models of live workers.
     public var models: [ModelInfo]
-    public var metrics: ControllerMetrics
 
-    public init(status: ControllerStatus, models: [ModelInfo], metrics: ControllerMetrics) {
+    public init(status: ControllerStatus, models: [ModelInfo]) {
         self.status = status
         self.models = models
-        self.metrics = metrics
     }
 
     /// Workers that are ready or busy.
@@ -20,5 +18,5 @@ public struct ControllerSnapshot: Sendable {
     }
 
     public static let empty = ControllerSnapshot(
-        status: ControllerStatus(uptimeMs: 0, counters: Counters(), workers: []), models: [], metrics: ControllerMetrics())
+        status: ControllerStatus(uptimeMs: 0, counters: Counters(), workers: []), models: [])
 }

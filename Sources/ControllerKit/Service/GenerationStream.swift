@@ -1,6 +1,6 @@
 import LoomProtocol
 
-/// The replies to one request submitted through `Controller.submit`: PARTIALs, then one FINAL or
+/// The replies to one request submitted through `SocketRelay.submit`: PARTIALs, then one FINAL or
 /// ERROR. Frames are decoded here, on the reader's task, not on the socket thread.
 public struct GenerationStream: AsyncSequence, Sendable {
     public enum Event: Sendable, Equatable {

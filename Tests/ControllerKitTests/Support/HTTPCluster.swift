@@ -5,11 +5,11 @@ import Testing
 
 /// A controller with its HTTP front door on a free loopback port, and synthetic workers.
 final class HTTPCluster: Sendable {
-    let server: ControllerServer
+    let services: ControllerServices
     private let workers = Locked<[SyntheticWorker]>([])
 
     private init(_ adjust: (inout ControllerConfiguration) -> Void) async throws {
-        server = try await ControllerServer.start(testConfiguration(adjust), logger: quietLogger)
+        services = try await ControllerServices.start(testConfiguration(adjust), logger: quietLogger)
     }
 
     /// Runs `body` with a new cluster, and stops the cluster and its workers however it ends.
@@ -26,14 +26,14 @@ final class HTTPCluster: Sendable {
         await cluster.stop()
     }
 
-    var port: Int { server.httpPort }
+    var port: Int { services.httpPort }
 
     func worker(_ id: String, _ adjust: (inout SyntheticWorker.Settings) -> Void = { _ in }) async throws -> SyntheticWorker {
         var settings = SyntheticWorker.Settings(id: id)
         adjust(&settings)
-        let worker = try SyntheticWorker(settings, endpoint: server.controller.workerEndpoint)
+        let worker = try SyntheticWorker(settings, endpoint: services.relay.workerEndpoint)
         workers.update { $0.append(worker) }
-        let registered = await eventually { self.server.controller.snapshot.liveWorkers.contains { $0.id == id } }
+        let registered = await eventually { self.services.relay.snapshot.liveWorkers.contains { $0.id == id } }
         #expect(registered, "worker \(id) registers")
         return worker
     }
@@ -47,7 +47,7 @@ final class HTTPCluster: Sendable {
     }
 
     private func stop() async {
-        await server.stop()
+        await services.stop()
         for worker in workers.value { worker.kill() }
     }
 }

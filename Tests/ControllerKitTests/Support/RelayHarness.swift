@@ -1,16 +1,19 @@
 import ControllerKit
 import LoomProtocol
+import MetricsTestKit
 
-/// A relay driven by hand with a clock of its own: events in, decoded messages out.
+/// A relay driven by hand with a clock of its own: events in, decoded messages out, metrics
+/// recorded where the test can read them.
 struct RelayHarness {
     var relay: Relay
     var now: ContinuousClock.Instant
+    let metrics = TestMetrics()
 
     init(_ adjust: (inout ControllerConfiguration) -> Void = { _ in }) {
         let start = ContinuousClock.now
         relay = Relay(
             configuration: testConfiguration(adjust), clock: WallClock(origin: start, originUnixMs: 1_700_000_000_000),
-            logger: quietLogger)
+            metrics: metrics, logger: quietLogger)
         now = start
     }
 
@@ -53,6 +56,18 @@ struct RelayHarness {
                 (try? ClientMessage.decode(frames)).map { .toClient(String(decoding: client.routingId, as: UTF8.self), $0) }
             }
         }
+    }
+
+    /// `loom_requests_total` by outcome.
+    var outcomes: [String: Int64] {
+        Dictionary(uniqueKeysWithValues: metrics.counters(label: "loom_requests_total").map { counter in
+            (counter.dimensions.first { $0.0 == "outcome" }?.1 ?? "no outcome label", counter.totalValue)
+        })
+    }
+
+    /// The values a counter without labels was incremented by, added up.
+    func total(_ counter: String) -> Int64 {
+        metrics.counterTotal(label: counter)
     }
 
     enum Sent: Equatable {

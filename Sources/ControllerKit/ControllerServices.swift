@@ -3,16 +3,17 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// The controller and its HTTP front door, run as one service group.
-public final class ControllerServer: Sendable {
-    public let controller: Controller
+/// loom-controller's services run as one `ServiceGroup`: the socket relay, the HTTP front door and
+/// the reloading of CURVE allow-lists; it starts them, stops them on a signal or `stop()`.
+public final class ControllerServices: Sendable {
+    public let relay: SocketRelay
     /// The port the front door listens on (the one picked, when the configuration said 0).
     public let httpPort: Int
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
 
-    private init(controller: Controller, httpPort: Int, group: ServiceGroup, running: Task<Void, any Error>) {
-        self.controller = controller
+    private init(relay: SocketRelay, httpPort: Int, group: ServiceGroup, running: Task<Void, any Error>) {
+        self.relay = relay
         self.httpPort = httpPort
         self.group = group
         self.running = running
@@ -20,15 +21,16 @@ public final class ControllerServer: Sendable {
 
     /// Binds the ROUTERs, starts the socket thread and the HTTP server, and returns once the server
     /// listens. `signals` (e.g. SIGINT, SIGTERM) stop it as `stop()` does; `reloadSignals` (e.g.
-    /// SIGHUP) re-read the CURVE allow-lists.
+    /// SIGHUP) re-read the CURVE allow-lists. Metrics go to `metrics` (by default a registry of
+    /// its own), which `GET /metrics` serves.
     public static func start(
-        _ configuration: ControllerConfiguration, logger: Logger, signals: [UnixSignal] = [],
-        reloadSignals: [UnixSignal] = []
-    ) async throws -> ControllerServer {
-        let controller = try Controller.start(configuration, logger: logger)
+        _ configuration: ControllerConfiguration, metrics: MetricsBackend = MetricsBackend(), logger: Logger,
+        signals: [UnixSignal] = [], reloadSignals: [UnixSignal] = []
+    ) async throws -> ControllerServices {
+        let relay = try SocketRelay.start(configuration, metrics: metrics, logger: logger)
         let (ports, listening) = AsyncStream<Int>.makeStream()
         let application = Application(
-            router: FrontDoor(controller: controller).router(),
+            router: FrontDoor(relay: relay).router(),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "loom-controller"),
             onServerRunning: { channel in listening.yield(channel.localAddress?.port ?? configuration.httpPort) },
@@ -36,8 +38,8 @@ public final class ControllerServer: Sendable {
         // Shut down in reverse order: the controller first, so open HTTP streams end at once
         // (ERROR cancelled) and the server's graceful shutdown does not wait on them.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [application, ControllerService(controller: controller),
-                       KeyReloadService(controller: controller, signals: reloadSignals, logger: logger)],
+            services: [application, SocketRelayService(relay: relay),
+                       KeyReloadService(relay: relay, signals: reloadSignals, logger: logger)],
             gracefulShutdownSignals: signals,
             logger: logger))
         let running = Task {
@@ -46,11 +48,11 @@ public final class ControllerServer: Sendable {
             try await group.run()
         }
         guard let port = await ports.first(where: { _ in true }) else {
-            controller.shutdown()
+            relay.shutdown()
             try await running.value
             throw ServerError.stoppedBeforeListening
         }
-        return ControllerServer(controller: controller, httpPort: port, group: group, running: running)
+        return ControllerServices(relay: relay, httpPort: port, group: group, running: running)
     }
 
     /// Stops cleanly: workers are told DISCONNECT shutdown, requests end, sockets close, the HTTP
@@ -67,17 +69,19 @@ public final class ControllerServer: Sendable {
 
     /// Starts, runs until SIGINT or SIGTERM, and stops cleanly; logs to standard error at
     /// `logLevel` (a swift-log level name).
-    public static func runUntilSignalled(_ configuration: ControllerConfiguration, logLevel: String) async throws {
+    public static func runUntilSignalled(
+        _ configuration: ControllerConfiguration, metrics: MetricsBackend, logLevel: String
+    ) async throws {
         var logger = Logger(label: "loom-controller") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let server = try await start(configuration, logger: logger, signals: [.sigint, .sigterm], reloadSignals: [.sighup])
+        let services = try await start(configuration, metrics: metrics, logger: logger, signals: [.sigint, .sigterm], reloadSignals: [.sighup])
         logger.info("loom-controller running", metadata: [
-            "workers": "\(server.controller.workerEndpoint)", "clients": "\(server.controller.clientEndpoint)",
-            "http": "\(configuration.httpHost):\(server.httpPort)", "policy": "\(configuration.policy.rawValue)",
+            "workers": "\(services.relay.workerEndpoint)", "clients": "\(services.relay.clientEndpoint)",
+            "http": "\(configuration.httpHost):\(services.httpPort)", "policy": "\(configuration.policy.rawValue)",
             "curve": "\(configuration.security.map { "on, public key \($0.keys.publicKey)" } ?? "off")",
         ])
-        if let counts = server.controller.keyCounts { logger.info("CURVE allow-lists", metadata: ["keys": "\(counts)"]) }
-        try await server.wait()
+        if let counts = services.relay.keyCounts { logger.info("CURVE allow-lists", metadata: ["keys": "\(counts)"]) }
+        try await services.wait()
         logger.info("loom-controller stopped")
     }
 
@@ -88,22 +92,22 @@ public final class ControllerServer: Sendable {
     }
 }
 
-/// The controller as a service of the group: it runs until graceful shutdown, then stops the
-/// controller.
-private struct ControllerService: Service {
-    let controller: Controller
+/// The socket relay as a service of the group: it runs until graceful shutdown, then stops the
+/// relay.
+private struct SocketRelayService: Service {
+    let relay: SocketRelay
 
     func run() async throws {
         // Returns on graceful shutdown, or throws on cancellation: either way, stop.
         try? await gracefulShutdown()
-        controller.shutdown()
+        relay.shutdown()
     }
 }
 
 /// Re-reads the CURVE allow-lists on each of its signals until graceful shutdown. With no signals
 /// it just waits for shutdown.
 private struct KeyReloadService: Service {
-    let controller: Controller
+    let relay: SocketRelay
     let signals: [UnixSignal]
     let logger: Logger
 
@@ -114,7 +118,7 @@ private struct KeyReloadService: Service {
         }
         for await signal in await UnixSignalsSequence(trapping: signals).cancelOnGracefulShutdown() {
             do {
-                guard let counts = try controller.reloadKeys() else {
+                guard let counts = try relay.reloadKeys() else {
                     logger.notice("\(signal): CURVE is off; no allow-lists to reload")
                     continue
                 }

@@ -1,13 +1,14 @@
+import CoreMetrics
 import Dispatch
 import Glibc
 import Logging
 import LoomProtocol
 import ZeroMQ
 
-/// The controller's socket thread: owns the workers' and clients' ROUTERs and the in-process PAIR
-/// the HTTP front door's messages arrive on, feeds everything to the `Relay`, sends what it asks,
-/// and reports failed sends back to it.
-final class ControllerHandler: SocketThreadHandler {
+/// The handler `SocketRelay`'s socket thread runs: owns the workers' and clients' ROUTERs and the
+/// in-process PAIR the HTTP front door's messages arrive on, feeds everything to the `Relay`, sends
+/// what it asks, reports failed sends back to it, and publishes the relay's state at each tick.
+final class RelaySocketHandler: SocketThreadHandler {
     enum Index {
         static let workers = 0, clients = 1, control = 2
         /// Where other threads queue messages (`Outbox.send(_:on:)`): it is connected to `control`.
@@ -22,13 +23,14 @@ final class ControllerHandler: SocketThreadHandler {
     private var relay: Relay
     private let streams: HTTPStreams
     private let board: SnapshotBoard
+    private var gauges: LoadGauges
     private let shutDown: DispatchSemaphore
     private let access: AccessLists?
     private let logger: Logger
 
     init(
-        context: Context, configuration: ControllerConfiguration, streams: HTTPStreams, board: SnapshotBoard,
-        shutDown: DispatchSemaphore, access: AccessLists?, logger: Logger
+        context: Context, configuration: ControllerConfiguration, metrics: any MetricsFactory, streams: HTTPStreams,
+        board: SnapshotBoard, shutDown: DispatchSemaphore, access: AccessLists?, logger: Logger
     ) throws {
         let limits = configuration.limits
         // The ZAP handler is bound before the ROUTERs, so no connection is ever let in unasked.
@@ -65,12 +67,13 @@ final class ControllerHandler: SocketThreadHandler {
         try outbox.connect(Self.controlEndpoint)
         sockets = [workers, clients, control, outbox] + (zap.map { [$0] } ?? [])
         self.access = access
-        relay = Relay(configuration: configuration, logger: logger)
+        relay = Relay(configuration: configuration, metrics: metrics, logger: logger)
+        gauges = LoadGauges(factory: metrics)
         self.streams = streams
         self.board = board
         self.shutDown = shutDown
         self.logger = logger
-        board.publish(relay.snapshot(now: .now))
+        publish(now: .now)
     }
 
     func handle(_ frames: [[UInt8]], from socket: Int) throws {
@@ -89,7 +92,7 @@ final class ControllerHandler: SocketThreadHandler {
             case .shutdown:
                 relay.shutdown(now: now)
                 perform(now: now)
-                board.publish(relay.snapshot(now: now))
+                publish(now: now)
                 shutDown.signal()
                 return
             }
@@ -125,7 +128,15 @@ final class ControllerHandler: SocketThreadHandler {
         let now = ContinuousClock.now
         relay.tick(now: now)
         perform(now: now)
-        board.publish(relay.snapshot(now: now))
+        publish(now: now)
+    }
+
+    /// The relay's state for the HTTP front door, and the gauges read off it (first, so a
+    /// snapshot without a worker is never read while its gauges are still shown).
+    private func publish(now: ContinuousClock.Instant) {
+        let snapshot = relay.snapshot(now: now)
+        gauges.update(snapshot.status)
+        board.publish(snapshot)
     }
 
     func dropped(_ message: OutgoingMessage, error: ZMQError) {

@@ -4,10 +4,13 @@ import LoomProtocol
 import Synchronization
 import ZeroMQ
 
-/// A running controller: the socket thread with the workers' and clients' ROUTERs, and the entry
-/// the HTTP front door submits requests through.
-public final class Controller: Sendable {
+/// The relay on its socket thread: owns the thread that holds the workers' and clients' ROUTERs and
+/// runs the `Relay`, and is how other threads reach it: submit HTTP requests, read snapshots,
+/// reload keys, shut it down.
+public final class SocketRelay: Sendable {
     public let configuration: ControllerConfiguration
+    /// Where the relay records its metrics, and what `GET /metrics` serves.
+    public let metrics: MetricsBackend
     /// The workers' endpoint as bound: a `tcp://…:*` comes back with its port.
     public let workerEndpoint: String
     /// The clients' endpoint as bound.
@@ -20,9 +23,12 @@ public final class Controller: Sendable {
     private let stopped = Atomic(false)
     private let submitted = Atomic<UInt64>(0)
 
-    /// Binds the sockets and starts the socket thread.
+    /// Binds the sockets and starts the socket thread, recording metrics into `metrics` (by default
+    /// a registry of its own).
     /// - Throws: `CurveKeyFileError` for an allow-list that cannot be read; what binding threw.
-    public static func start(_ configuration: ControllerConfiguration, logger: Logger) throws -> Controller {
+    public static func start(
+        _ configuration: ControllerConfiguration, metrics: MetricsBackend = MetricsBackend(), logger: Logger
+    ) throws -> SocketRelay {
         let access = try configuration.security.map { security throws in try AccessLists(security) }
         let streams = HTTPStreams()
         let board = SnapshotBoard()
@@ -31,26 +37,28 @@ public final class Controller: Sendable {
             name: "loom-controller", tickInterval: configuration.tickInterval,
             outboxCapacity: configuration.maxQueue + 4096
         ) { context in
-            try ControllerHandler(
-                context: context, configuration: configuration, streams: streams, board: board, shutDown: shutDown,
-                access: access, logger: logger)
+            try RelaySocketHandler(
+                context: context, configuration: configuration, metrics: metrics.factory, streams: streams, board: board,
+                shutDown: shutDown, access: access, logger: logger)
         }
-        return Controller(
-            configuration: configuration, thread: thread, streams: streams, board: board, shutDown: shutDown, access: access)
+        return SocketRelay(
+            configuration: configuration, metrics: metrics, thread: thread, streams: streams, board: board,
+            shutDown: shutDown, access: access)
     }
 
     private init(
-        configuration: ControllerConfiguration, thread: SocketThread, streams: HTTPStreams, board: SnapshotBoard,
-        shutDown: DispatchSemaphore, access: AccessLists?
+        configuration: ControllerConfiguration, metrics: MetricsBackend, thread: SocketThread, streams: HTTPStreams,
+        board: SnapshotBoard, shutDown: DispatchSemaphore, access: AccessLists?
     ) {
         self.configuration = configuration
+        self.metrics = metrics
         self.thread = thread
         self.streams = streams
         self.board = board
         self.shutDown = shutDown
         self.access = access
-        workerEndpoint = thread.endpoints[ControllerHandler.Index.workers]
-        clientEndpoint = thread.endpoints[ControllerHandler.Index.clients]
+        workerEndpoint = thread.endpoints[RelaySocketHandler.Index.workers]
+        clientEndpoint = thread.endpoints[RelaySocketHandler.Index.clients]
     }
 
     deinit { shutdown() }
@@ -70,7 +78,7 @@ public final class Controller: Sendable {
         request.id = requestId
         let outbox = thread.outbox
         let stream = streams.makeStream(for: requestId) {
-            _ = outbox.send(ControlMessage.fromHTTP(ClientMessage.cancel(requestId: requestId).encode()).frames, on: ControllerHandler.Index.outbox)
+            _ = outbox.send(ControlMessage.fromHTTP(ClientMessage.cancel(requestId: requestId).encode()).frames, on: RelaySocketHandler.Index.outbox)
         }
         let frames = ClientMessage.request(request).encode()
         // The socket thread decodes the message within the wire's limits, and a refusal there cannot
@@ -83,7 +91,7 @@ public final class Controller: Sendable {
             _ = streams.deliver(ClientMessage.error(refusal).encode(), to: requestId, ends: true)
             return GenerationStream(stream, requestId: requestId)
         }
-        if !outbox.send(ControlMessage.fromHTTP(frames).frames, on: ControllerHandler.Index.outbox) {
+        if !outbox.send(ControlMessage.fromHTTP(frames).frames, on: RelaySocketHandler.Index.outbox) {
             let error = RequestError(requestId: requestId, code: .overloaded, message: "the controller's inbox is full; retry later")
             _ = streams.deliver(ClientMessage.error(error).encode(), to: requestId, ends: true)
         }
@@ -104,7 +112,7 @@ public final class Controller: Sendable {
     /// sockets and stops the thread. Safe to call more than once.
     public func shutdown() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        if thread.outbox.send(ControlMessage.shutdown.frames, on: ControllerHandler.Index.outbox) {
+        if thread.outbox.send(ControlMessage.shutdown.frames, on: RelaySocketHandler.Index.outbox) {
             _ = shutDown.wait(timeout: .now() + .seconds(2))
         }
         thread.stop()

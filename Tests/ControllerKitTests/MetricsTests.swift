@@ -1,0 +1,54 @@
+import ControllerKit
+import LoomProtocol
+import MetricsTestKit
+import Prometheus
+import Testing
+
+/// What the controller records through swift-metrics, read back from a test factory.
+@Suite("Metrics")
+struct MetricsTests {
+    @Test func timersMeasureEachStepOfARequest() throws {
+        var harness = RelayHarness()
+        harness.ready("a")
+        harness.request("x")
+        let dispatch = try #require(harness.take().dispatched.first)
+        harness.advance(milliseconds: 50)
+        harness.worker("a", partial(dispatch.id, 1))
+        harness.advance(milliseconds: 30)
+        // Three tokens in one PARTIAL: each counts as a third of the gap.
+        harness.worker("a", partial(dispatch.id, 4))
+        harness.worker("a", final(dispatch.id, tokens: 4))
+        let millisecond: Int64 = 1_000_000
+        #expect(try harness.metrics.expectTimer("loom_time_to_first_token_seconds").values == [50 * millisecond])
+        #expect(try harness.metrics.expectTimer("loom_inter_token_latency_seconds").values == Array(repeating: 10 * millisecond, count: 3))
+        #expect(try harness.metrics.expectTimer("loom_e2e_request_latency_seconds").values == [80 * millisecond])
+        #expect(harness.total("loom_generation_tokens_total") == 4)
+        #expect(harness.total("loom_prompt_tokens_total") == 4)
+    }
+
+    @Test func undecodableMessagesAreCountedButNotTimed() throws {
+        var harness = RelayHarness()
+        harness.passGrace()
+        harness.request("x", model: "nobody-serves-this")
+        harness.relay.receive(fromClient: ClientAddress(routingId: [1]), [Array("LOOMC1".utf8), [0x02], [0xFF]], now: harness.now)
+        #expect(harness.outcomes == ["no_model": 1, "bad_request": 1])
+        #expect(try harness.metrics.expectTimer("loom_e2e_request_latency_seconds").values == [0],
+                "the no_model request was admitted and ended at once; the undecodable one never became a request")
+    }
+
+    @Test func gaugesFollowTheRegistryAndAreSetOnlyWhenTheyChange() async throws {
+        let metrics = TestMetrics()
+        let cluster = try Cluster(metrics: MetricsBackend(factory: metrics, registry: PrometheusCollectorRegistry()))
+        let worker = try await cluster.worker("w")
+        defer { cluster.stop([worker]) }
+        // Several heartbeats and ticks in which nothing changes.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try metrics.expectGauge("loom_worker_up", [("worker", "w")]).values == [1])
+        #expect(try metrics.expectGauge("loom_worker_running", [("worker", "w")]).values == [0])
+        #expect(try metrics.expectGauge("loom_queue_length").values == [0])
+        #expect(try metrics.expectGauge("loom_requests_in_flight").values == [0])
+        worker.kill()
+        #expect(await eventually { (try? metrics.expectGauge("loom_worker_up", [("worker", "w")])) == nil },
+                "the gauges of a worker that left are gone")
+    }
+}
