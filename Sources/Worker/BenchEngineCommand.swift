@@ -25,7 +25,7 @@ struct BenchEngineCommand: ParsableCommand {
         let progress: (String) -> Void = { if !json { FileHandle.standardError.write(Data("… \($0)\n".utf8)) } }
         let report = try bench.run(progress: progress)
         let vision = try mmproj.map { path in
-            try VisionBenchmark(encoder: VisionEncoder(path: path, threads: threads)).run(progress: progress)
+            try VisionBenchmark(encoder: VisionEncoder(path: path, pool: pool)).run(progress: progress)
         }
         if json {
             let encoder = JSONEncoder()

@@ -32,7 +32,7 @@ struct GenerateCommand: ParsableCommand {
         let tokenizer = try Tokenizer(gguf: gguf)
         let llm = try LlamaModel(gguf: gguf, pool: ComputePool(threads: threads))
         if !image.isEmpty && mmproj == nil { throw ValidationError("--image needs --mmproj") }
-        let embedder = try mmproj.map { try ImageEmbedder(mmproj: GGUFFile(path: $0), languageWidth: llm.config.dim, threads: threads) }
+        let embedder = try mmproj.map { try ImageEmbedder(mmproj: GGUFFile(path: $0), languageWidth: llm.config.dim, pool: llm.pool) }
         let images = try image.map { path in
             guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read image \(path)") }
             return [UInt8](data)

@@ -37,7 +37,7 @@ struct LLaVAReferenceTests {
         let gguf = try GGUFFile(path: Self.model)
         let llm = try LlamaModel(gguf: gguf, pool: ComputePool(threads: 2))
         let tokenizer = try Tokenizer(gguf: gguf)
-        let embedder = try ImageEmbedder(mmproj: GGUFFile(path: Self.mmproj), languageWidth: llm.config.dim)
+        let embedder = try ImageEmbedder(mmproj: GGUFFile(path: Self.mmproj), languageWidth: llm.config.dim, pool: llm.pool)
         let executor = try BatchExecutor.forOneSequence(model: llm, tokenizer: tokenizer)
         let references = try VisionReferenceTests.cases()
         for (i, c) in try Self.cases().enumerated() {
@@ -72,7 +72,7 @@ struct LLaVAReferenceTests {
     @Test func refusesMismatchesAndBadImages() throws {
         let gguf = try GGUFFile(path: Self.model)
         let tokenizer = try Tokenizer(gguf: gguf)
-        let embedder = try ImageEmbedder(mmproj: GGUFFile(path: Self.mmproj), languageWidth: 64)
+        let embedder = try ImageEmbedder(mmproj: GGUFFile(path: Self.mmproj), languageWidth: 64, pool: ComputePool(threads: 2))
         let builder = PromptBuilder(tokenizer: tokenizer, images: embedder)
         let png = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tiny-llava/tiny_56.png"))))
         #expect(throws: PromptBuilder.Failure.markerMismatch(markers: 2, images: 1)) {

@@ -24,7 +24,7 @@ struct VisionBenchmarkTests {
         for path in Self.files {
             for gemm in VisionGEMM.allCases where gemm.isAvailable {
                 let loadStart = Date()
-                let encoder = try VisionEncoder(path: path, maxBatch: 8, threads: 2, gemm: gemm)
+                let encoder = try VisionEncoder(path: path, pool: ComputePool(threads: 2), maxBatch: 8, gemm: gemm)
                 let loadSeconds = Date().timeIntervalSince(loadStart)
                 let report = try VisionBenchmark(encoder: encoder).run()
                 #expect(report.figures.count == 3)

@@ -46,7 +46,7 @@ struct VisionLoadingTests {
 
     static func loadError(_ path: String) -> GGUFError? {
         do {
-            _ = try VisionEncoder(path: path, maxBatch: 1)
+            _ = try VisionEncoder(path: path, pool: ComputePool(threads: 1), maxBatch: 1)
             return nil
         } catch {
             return error

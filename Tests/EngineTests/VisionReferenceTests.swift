@@ -66,7 +66,7 @@ struct VisionReferenceTests {
 
     @Test(arguments: VisionGEMM.allCases.filter(\.isAvailable))
     func embeddingsMatchLlamaCpp(gemm: VisionGEMM) throws {
-        let encoder = try VisionEncoder(path: Self.mmprojPath, maxBatch: 1, gemm: gemm)
+        let encoder = try VisionEncoder(path: Self.mmprojPath, pool: ComputePool(threads: 2), maxBatch: 1, gemm: gemm)
         #expect(encoder.gemm == gemm)
         #expect(encoder.config.patchCount == 16 && encoder.config.projectionDim == 64 && encoder.config.layersRun == 2)
         let cases = try Self.cases()
@@ -81,7 +81,7 @@ struct VisionReferenceTests {
 
     @Test(arguments: VisionGEMM.allCases.filter(\.isAvailable))
     func batchGivesEachImageWhatItGetsAlone(gemm: VisionGEMM) throws {
-        let encoder = try VisionEncoder(path: Self.mmprojPath, maxBatch: 4, gemm: gemm)
+        let encoder = try VisionEncoder(path: Self.mmprojPath, pool: ComputePool(threads: 2), maxBatch: 4, gemm: gemm)
         let inputs = try Self.inputs(encoder, Self.cases())
         #expect(Set(inputs).count == 4, "four different images")
         let alone = try inputs.map { try #require(try encoder.encode([$0]).first) }
@@ -106,7 +106,7 @@ struct VisionReferenceTests {
     }
 
     @Test func refusesWrongPixelCountsAcceptsNoImages() throws {
-        let encoder = try VisionEncoder(path: Self.mmprojPath, maxBatch: 2)
+        let encoder = try VisionEncoder(path: Self.mmprojPath, pool: ComputePool(threads: 2), maxBatch: 2)
         let n = encoder.config.pixelCount
         #expect(throws: VisionError.wrongPixelCount(expected: n, got: n - 1)) {
             try encoder.encode([[Float](repeating: 0, count: n), [Float](repeating: 0, count: n - 1)])

@@ -11,7 +11,8 @@ public final class LlamaModel {
     public let maxLogitRows: Int
     let weights: LlamaWeights
     let rotary: RotaryTable
-    let pool: ComputePool
+    /// Its compute threads; an image embedder for this model shares them.
+    public let pool: ComputePool
     let matmul: MatmulContext
     let state: RunState
     /// Kept alive: the weights point into its mapping.

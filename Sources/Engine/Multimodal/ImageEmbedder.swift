@@ -13,9 +13,10 @@ public final class ImageEmbedder {
     public var width: Int { encoder.config.projectionDim }
 
     /// - Parameter languageWidth: the language model's embedding width, which the projector must produce.
-    public init(mmproj: GGUFFile, languageWidth: Int, threads: Int = 2, limits: ImageLimits = .default,
+    /// - Parameter pool: the language model's compute threads, which the vision tower shares.
+    public init(mmproj: GGUFFile, languageWidth: Int, pool: ComputePool, limits: ImageLimits = .default,
                 cacheBytes: Int = 256 << 20) throws(GGUFError) {
-        encoder = try VisionEncoder(gguf: mmproj, threads: threads)
+        encoder = try VisionEncoder(gguf: mmproj, pool: pool)
         guard encoder.config.projectionDim == languageWidth else {
             throw GGUFError(mmproj.path, "the projector produces \(encoder.config.projectionDim)-wide embeddings; the language model takes \(languageWidth)")
         }

@@ -1,4 +1,5 @@
 import CKernels
+import COpenBLAS
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -15,6 +16,7 @@ import Darwin
 /// for `spinMicroseconds` (the next product of a forward pass follows within microseconds), then
 /// sleep. A call allocates nothing.
 ///
+/// The one source of compute threads in a process: the decoder and the vision tower share a pool.
 /// Meant for one compute thread: calls from several threads are serialised (each waits for the
 /// previous call to finish), and a call from inside a job deadlocks.
 public final class ComputePool: @unchecked Sendable {
@@ -25,6 +27,10 @@ public final class ComputePool: @unchecked Sendable {
     private let callers = Mutex(())
 
     public init(threads: Int = 2, spinMicroseconds: Int = 200) {
+        // OpenBLAS policy: single-threaded, process-wide, set here because every sgemm in Loom runs
+        // inside a job of a pool, on a share of its product (a decoder weight tile, a block of vision
+        // weight rows, one attention head). Threads of its own would spin against ours for the same cores.
+        openblas_set_num_threads(1)
         let state = PoolState(spinNanoseconds: UInt64(max(spinMicroseconds, 0)) * 1000)
         var workers: [pthread_t] = []
         for index in 1..<max(threads, 1) {

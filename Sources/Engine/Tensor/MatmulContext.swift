@@ -9,7 +9,7 @@ import Synchronization
 /// read once per step. Output rows are split over the pool's threads. Scratch is allocated once, for
 /// at most `maxBatch` activation rows of at most `maxCols` values: a product allocates nothing.
 ///
-/// Sets OpenBLAS to one thread (process-wide): the pool's threads call sgemm on their own tiles.
+/// OpenBLAS runs single-threaded (`ComputePool` sets it): the pool's threads call sgemm on their own tiles.
 /// Products through one context run one at a time (a second caller waits).
 public final class MatmulContext: @unchecked Sendable {
     public let pool: ComputePool
@@ -43,7 +43,6 @@ public final class MatmulContext: @unchecked Sendable {
         panels = .allocate(byteCount: panelBytes * pool.threadCount, alignment: 64)
         tileRows = max(16, min(128, (1 << 20) / (4 * maxCols)) / 16 * 16)
         tiles = .allocate(capacity: pool.threadCount * tileRows * maxCols)
-        openblas_set_num_threads(1)
     }
 
     deinit {

@@ -62,7 +62,7 @@ public struct VisionBenchmark {
             figures.append(Figure(batch: batch, millisecondsPerImage: times[times.count / 2], bestMillisecondsPerImage: times[0],
                                   cpuMillisecondsPerImage: cpuTimes[cpuTimes.count / 2]))
         }
-        return Report(gemm: encoder.gemm.rawValue, threads: encoder.threads, figures: figures,
+        return Report(gemm: encoder.gemm.rawValue, threads: encoder.pool.threadCount, figures: figures,
                       peakRSSBytes: ProcessMemory.peakResidentBytes)
     }
 

@@ -1,5 +1,4 @@
 import CKernels
-import COpenBLAS
 
 /// A CLIP vision tower with LLaVA's two-layer MLP projector, loaded from an mmproj GGUF file: pixels in,
 /// one embedding per patch out, in the language model's embedding width. Matches llama.cpp's clip.cpp.
@@ -9,31 +8,30 @@ import COpenBLAS
 /// blocks (quick-GELU or GELU MLP), class position dropped, projector mm.0 → GELU → mm.2.
 ///
 /// `encode` takes many images at once: every linear layer is one GEMM over all their positions;
-/// attention runs per image and head, spread over the threads. Scratch for `maxBatch` images is allocated
-/// at init; larger requests run in chunks. Not thread-safe: one `encode` at a time.
+/// attention runs per image and head, spread over the threads of `pool` — the language model's, so a
+/// worker has one set of compute threads. Scratch for `maxBatch` images is allocated at init; larger
+/// requests run in chunks. Not thread-safe: one `encode` at a time.
 public final class VisionEncoder {
     public let config: VisionConfig
     /// The matrix products in use (`.openBLAS` if AVX-512 was asked for on a CPU without it).
     public let gemm: VisionGEMM
     public let maxBatch: Int
-    public let threads: Int
+    public let pool: ComputePool
     let weights: VisionWeights
     let state: VisionRunState
-    let runner: ParallelRunner
 
     /// Reads the weights into memory (as F32, packed for the GEMM): the file can be closed afterwards.
-    public init(gguf: GGUFFile, maxBatch: Int = 8, threads: Int = 2, gemm: VisionGEMM = .best) throws(GGUFError) {
+    public init(gguf: GGUFFile, pool: ComputePool, maxBatch: Int = 8, gemm: VisionGEMM = .best) throws(GGUFError) {
         config = try VisionConfig(gguf: gguf)
         self.gemm = gemm.isAvailable ? gemm : .openBLAS
         self.maxBatch = max(maxBatch, 1)
-        self.threads = max(threads, 1)
+        self.pool = pool
         weights = try VisionWeights(gguf: gguf, config: config, gemm: self.gemm)
-        runner = ParallelRunner(parts: self.threads)
-        state = VisionRunState(config: config, capacity: self.maxBatch, parts: self.threads)
+        state = VisionRunState(config: config, capacity: self.maxBatch, threads: pool.threadCount)
     }
 
-    public convenience init(path: String, maxBatch: Int = 8, threads: Int = 2, gemm: VisionGEMM = .best) throws(GGUFError) {
-        try self.init(gguf: GGUFFile(path: path), maxBatch: maxBatch, threads: threads, gemm: gemm)
+    public convenience init(path: String, pool: ComputePool, maxBatch: Int = 8, gemm: VisionGEMM = .best) throws(GGUFError) {
+        try self.init(gguf: GGUFFile(path: path), pool: pool, maxBatch: maxBatch, gemm: gemm)
     }
 
     /// Embeddings of each image: `patchCount × projectionDim` floats, row-major, one row per patch.
@@ -111,47 +109,43 @@ public final class VisionEncoder {
                 x.offset(row: i).base.update(from: base.baseAddress! + i % c.positions * c.hidden, count: c.hidden)
             }
         }
-        w.patchEmbedding.apply(s.patches.view, rows: rows, into: x, accumulate: true, runner: runner)
+        w.patchEmbedding.apply(s.patches.view, rows: rows, into: x, accumulate: true, pool: pool)
         layerNorm(x, into: x, rows: rows, weight: w.preNormWeight, bias: w.preNormBias)
 
         let activation = c.useGELU ? LOOM_ACT_GELU : LOOM_ACT_GELU_QUICK
         for layer in w.layers {
             layerNorm(x, into: normed, rows: rows, weight: layer.norm1Weight, bias: layer.norm1Bias)
-            layer.qkv.apply(normed, rows: rows, into: s.qkv.view, runner: runner)
+            layer.qkv.apply(normed, rows: rows, into: s.qkv.view, pool: pool)
             attention(imageCount: n)
-            layer.output.apply(s.attention.view, rows: rows, into: x, accumulate: true, runner: runner)
+            layer.output.apply(s.attention.view, rows: rows, into: x, accumulate: true, pool: pool)
             layerNorm(x, into: normed, rows: rows, weight: layer.norm2Weight, bias: layer.norm2Bias)
-            layer.ffn1.apply(normed, rows: rows, into: s.ffn.view, activation: activation, runner: runner)
-            layer.ffn2.apply(s.ffn.view, rows: rows, into: x, accumulate: true, runner: runner)
+            layer.ffn1.apply(normed, rows: rows, into: s.ffn.view, activation: activation, pool: pool)
+            layer.ffn2.apply(s.ffn.view, rows: rows, into: x, accumulate: true, pool: pool)
         }
 
         // Projector, over every row (the class rows cost 1/positions extra and are skipped when copying out).
-        w.projector0.apply(x, rows: rows, into: s.projected.view, activation: LOOM_ACT_GELU, runner: runner)
-        w.projector2.apply(s.projected.view, rows: rows, into: s.output.view, runner: runner)
+        w.projector0.apply(x, rows: rows, into: s.projected.view, activation: LOOM_ACT_GELU, pool: pool)
+        w.projector2.apply(s.projected.view, rows: rows, into: s.output.view, pool: pool)
     }
 
     private func layerNorm(_ input: MatrixView, into output: MatrixView, rows: Int, weight: AlignedFloats, bias: AlignedFloats) {
         let c = config
-        runner.run { part in
-            let share = runner.range(of: rows, part: part)
+        pool.forEachShare(of: rows) { share in
             loom_layer_norm_rows(input.offset(row: share.lowerBound).base, Int32(input.stride),
                                  output.offset(row: share.lowerBound).base, Int32(output.stride), Int32(share.count),
                                  Int32(c.hidden), weight.base, bias.base, c.layerNormEpsilon)
         }
     }
 
-    /// Every head of every image, the (image, head) pairs dealt round-robin to the parts.
+    /// Every head of every image, one (image, head) pair per index, claimed by the pool's threads.
     private func attention(imageCount n: Int) {
-        let c = config, s = state, gemm = gemm, parts = runner.parts
-        if gemm == .openBLAS { openblas_set_num_threads(1) }  // the heads already run in parallel
-        runner.run { part in
-            for job in stride(from: part, to: n * c.heads, by: parts) {
-                let (image, head) = job.quotientAndRemainder(dividingBy: c.heads)
-                let q = s.qkv.view.offset(row: image * c.positions, column: head * c.headDim)
-                attendHead(q: q, k: q.offset(row: 0, column: c.hidden), v: q.offset(row: 0, column: 2 * c.hidden),
-                           out: s.attention.view.offset(row: image * c.positions, column: head * c.headDim),
-                           positions: c.positions, headDim: c.headDim, scratch: s.heads[part], gemm: gemm)
-            }
+        let c = config, s = state, gemm = gemm
+        pool.parallelFor(n * c.heads) { job, thread in
+            let (image, head) = job.quotientAndRemainder(dividingBy: c.heads)
+            let q = s.qkv.view.offset(row: image * c.positions, column: head * c.headDim)
+            attendHead(q: q, k: q.offset(row: 0, column: c.hidden), v: q.offset(row: 0, column: 2 * c.hidden),
+                       out: s.attention.view.offset(row: image * c.positions, column: head * c.headDim),
+                       positions: c.positions, headDim: c.headDim, scratch: s.heads[thread], gemm: gemm)
         }
     }
 

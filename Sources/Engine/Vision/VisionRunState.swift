@@ -20,7 +20,7 @@ final class VisionRunState {
     let projected: Buffer
     /// (capacity·positions, projectionDim) the projector's output, class rows included.
     let output: Buffer
-    /// One per part of the runner: attention runs heads in parallel.
+    /// One per thread of the pool: attention runs heads in parallel.
     let heads: [HeadScratch]
 
     /// A matrix this state owns: `rows` rows of `stride` floats.
@@ -42,7 +42,7 @@ final class VisionRunState {
         let packedValues: AlignedFloats
     }
 
-    init(config c: VisionConfig, capacity: Int, parts: Int) {
+    init(config c: VisionConfig, capacity: Int, threads: Int) {
         self.capacity = capacity
         let rows = capacity * c.positions
         x = Buffer(rows: rows, width: c.hidden)
@@ -53,7 +53,7 @@ final class VisionRunState {
         patches = Buffer(rows: rows, width: c.patchValues)
         projected = Buffer(rows: rows, width: c.projectorHidden)
         output = Buffer(rows: rows, width: c.projectionDim, stride: c.projectionDim)
-        heads = (0..<parts).map { _ in
+        heads = (0..<threads).map { _ in
             HeadScratch(
                 scores: Buffer(rows: c.positions, width: c.positions),
                 packedKeys: AlignedFloats(count: loom_gemm_packed_count(Int32(c.positions), Int32(c.headDim))),

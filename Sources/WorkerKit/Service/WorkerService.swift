@@ -41,7 +41,7 @@ public final class WorkerService: Sendable {
             let selection = ChatTemplate.forModel(gguf)
             if let warning = selection.warning { logger.warning("\(warning)") }
             let images = try options.mmproj.map { path throws in
-                try ImageEmbedder(mmproj: GGUFFile(path: path), languageWidth: model.config.dim, threads: options.threads,
+                try ImageEmbedder(mmproj: GGUFFile(path: path), languageWidth: model.config.dim, pool: model.pool,
                                   limits: options.imageLimits)
             }
             let executor = try BatchExecutor(model: model, tokenizer: tokenizer, config: scheduling)
