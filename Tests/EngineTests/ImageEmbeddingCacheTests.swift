@@ -106,7 +106,7 @@ struct ImageEmbeddingCacheTests {
     func theEmbedderAdvertisesItsRecentImages() throws {
         let imageBytes = 16 * 64 * 4  // 16 positions of the tiny LLaMA's width, 64
         let embedder = try ImageEmbedder(
-            mmproj: GGUFFile(path: Fixtures.path("tiny-llava/tiny-mmproj-f32.gguf")), languageWidth: 64, cacheBytes: 2 * imageBytes)
+            mmproj: GGUFFile(path: Fixtures.path("tiny-llava/tiny-mmproj-f32.gguf")), languageWidth: 64, pool: ComputePool(threads: 2), cacheBytes: 2 * imageBytes)
         try #require(embedder.positionsPerImage * embedder.width * 4 == imageBytes)
         let images = try ["tiny_56.png", "tiny_56.jpg", "wide_72x40.png"].map { try ImageTestFiles.fixture($0) }
         let (png, jpg, wide) = (images[0], images[1], images[2])
