@@ -1,4 +1,5 @@
 import ClientKit
+import ClusterSupport
 import Testing
 
 @Suite("The HTTP/1.1 client")
