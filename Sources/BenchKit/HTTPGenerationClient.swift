@@ -1,47 +1,52 @@
+import AsyncHTTPClient
 import ClientKit
 import Foundation
+import NIOCore
 
-/// Streams chat completions from the HTTP front door, one connection per request, each read on a
-/// thread of its own (blocking reads never touch the cooperative pool) and timed as the bytes arrive.
+/// Streams chat completions from the HTTP front door through the process's one `HTTPClient`: each
+/// piece of the SSE body is timed as the client hands it over, before the next is read.
 public struct HTTPGenerationClient: GenerationClient {
-    private let host: String
-    private let port: Int
+    private let client: HTTPClient
+    private let url: String
     private let timeout: Duration
 
-    public init(address: ControllerAddress, timeout: Duration) {
-        host = address.host
-        port = address.port
+    public init(client: HTTPClient, address: ControllerAddress, timeout: Duration) {
+        self.client = client
+        url = address.url("/v1/chat/completions")
         self.timeout = timeout
     }
 
     public func generate(_ request: BenchRequest, model: String) async -> RequestRecord {
-        let body: [UInt8]
+        var post = HTTPClientRequest(url: url)
+        post.method = .POST
+        post.headers.add(name: "Content-Type", value: "application/json")
         do {
-            body = Array(try JSONEncoder().encode(ChatRequestBody(request, model: model)))
+            post.body = .bytes(try JSONEncoder().encode(ChatRequestBody(request, model: model)))
         } catch {
             return .failure(kind: "client_error", message: "cannot encode the request: \(error)")
         }
-        return await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: exchange(body)) }
-            thread.name = "loom-bench-request"
-            thread.start()
-        }
+        let timeout = self.timeout
+        let record = await withTimeout(timeout) { [post] in await stream(post, timeline: TokenTimeline(start: .now)) }
+        return record ?? .failure(kind: "timeout", message: "no end within \(timeout)")
     }
 
-    /// One blocking exchange: the request out, the SSE events in, each token chunk timed.
-    private func exchange(_ body: [UInt8]) -> RequestRecord {
-        let deadline = ContinuousClock.now + timeout
-        var timeline = TokenTimeline(start: .now)
-        do throws(HTTPClientError) {
-            let exchange = try HTTPExchange(
-                host: host, port: port, request: .postJSON("/v1/chat/completions", body), timeout: timeout)
-            guard exchange.head.status == 200 else { return Self.failure(status: exchange.head.status, body: try exchange.readBody()) }
+    /// The request out, the SSE events in, each token chunk timed. Returning at `[DONE]` drops the
+    /// rest of the body: the client then closes that connection unless the body had already ended.
+    private func stream(_ request: HTTPClientRequest, timeline: TokenTimeline) async -> RequestRecord {
+        var timeline = timeline
+        do {
+            // `withTimeout` bounds the whole exchange; `execute`'s deadline would end at the head.
+            let response = try await client.execute(request, deadline: .distantFuture)
+            guard response.status == .ok else {
+                let body = try? await response.body.collect(upTo: 1 << 20)
+                return Self.failure(status: Int(response.status.code), body: body.map { Array($0.readableBytesView) } ?? [])
+            }
             var events = ServerSentEvents()
             var usage: StreamChunk.Usage?
             var finished = false
-            while let bytes = try exchange.nextBodyBytes() {
+            for try await bytes in response.body {
                 let arrival = ContinuousClock.now
-                for event in events.feed(bytes) {
+                for event in events.feed(Array(bytes.readableBytesView)) {
                     if event == "[DONE]" {
                         guard finished else { return .failure(kind: "incomplete_stream", message: "[DONE] before a finish reason") }
                         return .success(timeline.timing(end: arrival, inputTokens: usage?.promptTokens ?? 0, outputTokens: usage?.completionTokens))
@@ -56,11 +61,11 @@ public struct HTTPGenerationClient: GenerationClient {
                     if chunk.finished { finished = true }
                     if let chunkUsage = chunk.usage { usage = chunkUsage }
                 }
-                if ContinuousClock.now > deadline { return .failure(kind: "timeout", message: "no end within \(timeout)") }
             }
             return .failure(kind: "incomplete_stream", message: "the stream ended without [DONE]")
         } catch {
-            return .failure(kind: error.kind, message: error.description)
+            let failure = HTTPFailure(error)
+            return .failure(kind: failure.kind, message: failure.description)
         }
     }
 
