@@ -52,7 +52,7 @@ public struct HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
             self = Self.from(errno: error.errnoCode, error)
         case let error as ChannelError:
             self = Self.from(error)
-        case let error as AsyncHTTPClient.HTTPClientError:
+        case let error as HTTPClientError:
             self = Self.from(error)
         case HTTPParserError.invalidEOFState:
             self = .closedEarly
@@ -84,7 +84,7 @@ public struct HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    private static func from(_ error: AsyncHTTPClient.HTTPClientError) -> HTTPFailure {
+    private static func from(_ error: HTTPClientError) -> HTTPFailure {
         switch error {
         case .connectTimeout: .connectTimedOut
         case .readTimeout, .deadlineExceeded: HTTPFailure(kind: "timeout", description: "no answer within the timeout")
