@@ -1,12 +1,13 @@
 import ClusterSupport
 import Foundation
 import Testing
+import TestSupport
 
 /// `loom-top --url`: the same screen read through the HTTP API, in a real terminal (tmux) and as
 /// one plain frame, against a real controller and worker.
 @Suite("loom-top over HTTP", .serialized)
 struct HTTPLiveViewTests {
-    @Test(.enabled(if: LiveViewTests.unavailable == nil, "\(LiveViewTests.unavailable ?? "")"), .timeLimit(.minutes(1)))
+    @Test(.requires(.tmux, .products("loom-top", "loom-controller", "loom-worker"), .sharedFixtures), .timeLimit(.minutes(1)))
     func theWorkersShowThroughTheHTTPAPI() async throws {
         let cluster = try await LocalCluster()
         defer { cluster.stop() }
@@ -42,7 +43,7 @@ struct HTTPLiveViewTests {
         try LiveViewTests.expectSameSettings(before, after)
     }
 
-    @Test(.enabled(if: Executables.built(["loom-top"]), "loom-top is not built"))
+    @Test(.requires(.products("loom-top")))
     func anUnreachableControllerIsOneFrameAndStatusOne() async throws {
         let result = try await Command.run(
             Executables.url("loom-top").path, ["--once", "--url", "http://127.0.0.1:1"], timeout: .seconds(20))
