@@ -20,27 +20,13 @@ struct HTTPLiveViewTests {
         #expect(once.stdout.hasPrefix("loom-top  \(cluster.http)"), "\(once.stdout)")
         #expect(once.stdout.split(separator: "\n").contains { $0.hasPrefix("w-http ") && $0.contains(" ready ") }, "\(once.stdout)")
 
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loom-top-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let before = directory.appendingPathComponent("stty.before").path
-        let after = directory.appendingPathComponent("stty.after").path
-        let exit = directory.appendingPathComponent("exit").path
-        let session = try await TmuxSession(
-            "stty -a > \(before); \(top) --url \(cluster.http) --interval 200; echo $? > \(exit); \(LiveViewTests.settings(into: after)); sleep 30",
-            columns: 100, rows: 30)
-        let last = Locked<[String]>([])
-        let shown = await Waiting.until(within: .seconds(15)) {
-            let screen = session.screen()
-            last.set(screen)
-            return screen.contains { $0.hasPrefix("w-http ") && $0.contains(" ready ") } && screen.contains { $0.contains("1 live") }
+        let live = try await TopInTmux("--url \(cluster.http) --interval 200", columns: 100, rows: 30)
+        await live.waitFor("the worker ready, and counted so") { screen in
+            screen.contains { $0.hasPrefix("w-http ") && $0.contains(" ready ") } && screen.contains { $0.contains("1 live") }
         }
-        #expect(shown, "screen:\n\(last.value.joined(separator: "\n"))")
-        try await session.send("q")
-        #expect(await Waiting.until(within: .seconds(15)) { FileManager.default.fileExists(atPath: after) }, "loom-top did not exit")
-        let status = try String(contentsOfFile: exit, encoding: .utf8)
-        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
-        try LiveViewTests.expectSameSettings(before, after)
+        try await live.session.send("q")
+        #expect(try await live.exitStatus() == "0")
+        try live.expectTerminalRestored()
     }
 
     @Test(.requires(.products("loom-top")))
