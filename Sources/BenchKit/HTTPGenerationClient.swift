@@ -26,20 +26,12 @@ public struct HTTPGenerationClient: GenerationClient {
             return .failure(kind: "client_error", message: "cannot make the request: \(error)")
         }
         let reader = CompletionStreamReader(start: .now)
-        let task = client.execute(request: post, delegate: reader, deadline: .now() + TimeAmount(timeout))
         do {
-            return try await withTaskCancellationHandler {
-                try await task.futureResult.get()
-            } onCancel: {
-                task.cancel()
-            }
+            return try await client.execute(request: post, delegate: reader, deadline: .now() + TimeAmount(timeout)).response()
         } catch {
             // An answer the stream already gave stands, whatever happened to the connection after it.
             if let outcome = reader.outcome { return outcome }
-            if let error = error as? HTTPClientError, error == .deadlineExceeded {
-                return .failure(kind: "timeout", message: "no end within \(timeout)")
-            }
-            let failure = HTTPFailure(error)
+            let failure = HTTPFailure(error, within: timeout)
             return .failure(kind: failure.kind, message: failure.description)
         }
     }

@@ -15,22 +15,30 @@ public struct FetchedResponse: Sendable, Equatable {
 extension HTTPClient {
     /// `GET url`, answered whole within `timeout` with at most `limit` bytes of body.
     public func fetch(_ url: String, timeout: Duration, limit: Int = 16 << 20) async throws(HTTPFailure) -> FetchedResponse {
-        try await fetch(HTTPClientRequest(url: url), timeout: timeout, limit: limit)
+        let request: Request
+        do {
+            request = try Request(url: url)
+        } catch {
+            throw HTTPFailure(error)
+        }
+        return try await fetch(request, timeout: timeout, limit: limit)
     }
 
-    /// `request`, answered whole within `timeout` with at most `limit` bytes of body.
-    public func fetch(_ request: HTTPClientRequest, timeout: Duration, limit: Int = 16 << 20) async throws(HTTPFailure) -> FetchedResponse {
-        let outcome = await withTimeout(timeout) { () async -> Result<FetchedResponse, HTTPFailure> in
-            do {
-                // `withTimeout` bounds the whole exchange; `execute`'s deadline would end at the head.
-                let response = try await self.execute(request, deadline: .distantFuture)
-                let body = try await response.body.collect(upTo: limit)
-                return .success(FetchedResponse(status: Int(response.status.code), body: Array(body.readableBytesView)))
-            } catch {
-                return .failure(HTTPFailure(error))
-            }
+    /// `request`, answered whole (head and body) within `timeout` with at most `limit` bytes of body.
+    public func fetch(_ request: Request, timeout: Duration, limit: Int = 16 << 20) async throws(HTTPFailure) -> FetchedResponse {
+        let accumulator = ResponseAccumulator(request: request, maxBodySize: limit)
+        do {
+            let response = try await execute(request: request, delegate: accumulator, deadline: .now() + TimeAmount(timeout)).response()
+            return FetchedResponse(status: Int(response.status.code), body: response.body.map { Array($0.readableBytesView) } ?? [])
+        } catch {
+            throw HTTPFailure(error, within: timeout)
         }
-        guard let outcome else { throw .timedOut(timeout) }
-        return try outcome.get()
+    }
+}
+
+extension HTTPClient.Task where Response: Sendable {
+    /// What the request came to; cancelled with the task that awaits it.
+    public func response() async throws -> Response {
+        try await withTaskCancellationHandler { try await get() } onCancel: { cancel() }
     }
 }

@@ -33,11 +33,14 @@ public struct HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
         HTTPFailure(kind: "bad_response", description: "malformed response: \(what)")
     }
 
-    /// What `error`, thrown by the client or the channel under it, means for a report.
-    public init(_ error: any Error) {
+    /// What `error`, thrown by the client or the channel under it, means for a report; a request
+    /// whose deadline passed is said to have had `timeout`.
+    public init(_ error: any Error, within timeout: Duration? = nil) {
         switch error {
         case let failure as HTTPFailure:
             self = failure
+        case let error as HTTPClientError where error == .deadlineExceeded && timeout != nil:
+            self = .timedOut(timeout ?? .zero)
         case let error as NIOConnectionError:
             if let lookup = error.dnsAError ?? error.dnsAAAAError {
                 self.init(kind: "unresolved_host", description: "cannot resolve \(error.host): \(lookup)")
@@ -58,8 +61,8 @@ public struct HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
             self = .closedEarly
         case let error as HTTPParserError:
             self = .malformed("\(error)")
-        case let error as NIOTooManyBytesError:
-            self = .malformed("the body is larger than \(error.maxBytes.map(String.init) ?? "the limit") bytes")
+        case let error as ResponseAccumulator.ResponseTooBigError:
+            self = .malformed("the body is larger than \(error.maxBodySize) bytes")
         case is CancellationError:
             self = .cancelled
         default:

@@ -66,7 +66,7 @@ struct HTTPClientTimingTests {
         for server in [beforeHead, midStream] {
             let start = ContinuousClock.now
             let record = await Self.generate(port: server.port, timeout: .milliseconds(400))
-            #expect(record == .failure(kind: "timeout", message: "no end within 0.4 seconds"))
+            #expect(record == .failure(kind: "timeout", message: "no answer within 0.4 seconds"))
             #expect(start.duration(to: .now) < .seconds(3))
         }
     }
