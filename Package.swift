@@ -26,6 +26,9 @@ let package = Package(
         // The controller records its metrics through swift-metrics into a Prometheus registry it serves on /metrics.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // loom-bench's and loom-top's HTTP client, and the NIO types its API speaks (already in the graph through hummingbird).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
     ],
     targets: [
         // MARK: System libraries (Debian packages)
@@ -60,12 +63,23 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
-        // What loom-top and loom-bench share: controller addresses, a small blocking HTTP/1.1 client, STATUS over ZeroMQ.
-        .target(name: "ClientKit", dependencies: ["LoomProtocol", "ZeroMQ"]),
-        .target(name: "DashboardKit", dependencies: ["ClientKit", "LoomProtocol"]),
+        // What loom-top and loom-bench share: controller addresses, the HTTP client's setup and failures, STATUS over ZeroMQ.
+        .target(
+            name: "ClientKit",
+            dependencies: [
+                "LoomProtocol", "ZeroMQ", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .target(
+            name: "DashboardKit",
+            dependencies: ["ClientKit", "LoomProtocol", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(
             name: "BenchKit",
-            dependencies: ["ClientKit", "LoomProtocol", "ZeroMQ", .product(name: "Histogram", package: "hdrhistogram-swift")]),
+            dependencies: [
+                "ClientKit", "LoomProtocol", "ZeroMQ", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
 
         // MARK: Executables: argument parsing and wiring only.
         .executableTarget(
@@ -79,7 +93,10 @@ let package = Package(
             ]),
         .executableTarget(
             name: "Dashboard",
-            dependencies: ["DashboardKit", "ClientKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "DashboardKit", "ClientKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .executableTarget(
             name: "Bench",
             dependencies: ["BenchKit", "ClientKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -100,8 +117,16 @@ let package = Package(
             name: "DeployTests",
             dependencies: ["ControllerKit", "WorkerKit", "LoomProtocol", "ZeroMQ", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         // Real controller and worker processes on loopback, for the loom-top and loom-bench tests.
-        .target(name: "ClusterSupport", dependencies: ["ClientKit", "TestSupport"], path: "Tests/ClusterSupport"),
-        .testTarget(name: "ClientKitTests", dependencies: ["ClientKit", "LoomProtocol"]),
+        .target(
+            name: "ClusterSupport",
+            dependencies: ["ClientKit", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Tests/ClusterSupport"),
+        .testTarget(
+            name: "ClientKitTests",
+            dependencies: [
+                "ClientKit", "ClusterSupport", "LoomProtocol", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(name: "DashboardKitTests", dependencies: ["DashboardKit", "ClientKit", "ClusterSupport", "LoomProtocol", "TestSupport"]),
         .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "ClientKit", "ClusterSupport", "LoomProtocol", "TestSupport"]),
         .testTarget(

@@ -6,33 +6,44 @@ public enum Bench {
     public static func run(_ configuration: BenchConfiguration) async throws(BenchError) -> BenchReport {
         let source = try RequestSource(configuration)
         let timeout = configuration.requestTimeout
-        let model: String
-        if let named = configuration.model {
-            model = named
-        } else {
-            model = try await offThePool { () throws(BenchError) in
-                try ModelDiscovery.firstModel(at: configuration.target, timeout: .seconds(5))
-            }
-        }
-        let backend: String
-        let client: any GenerationClient
-        var closeClient: @Sendable () -> Void = {}
+        let discoveryTimeout = Duration.seconds(5)
         switch configuration.target {
         case .http:
-            backend = "loom-http"
-            client = HTTPGenerationClient(address: configuration.target, timeout: timeout)
+            // One client for the process, shut down when the run ends.
+            return try await ControllerHTTPClient.with(connectTimeout: min(timeout, .seconds(10))) { (http) async throws(BenchError) in
+                let model: String
+                if let named = configuration.model {
+                    model = named
+                } else {
+                    model = try await ModelDiscovery.firstModel(at: configuration.target, client: http, timeout: discoveryTimeout)
+                }
+                let client = HTTPGenerationClient(client: http, address: configuration.target, timeout: timeout)
+                return await measure(configuration, source: source, backend: "loom-http", model: model, client: client)
+            }
         case .zeroMQ:
-            backend = "loom-zmq"
+            let model: String
+            if let named = configuration.model {
+                model = named
+            } else {
+                model = try await offThePool { () throws(BenchError) in
+                    try ModelDiscovery.firstModel(atZeroMQ: configuration.target, timeout: discoveryTimeout)
+                }
+            }
+            let client: ZeroMQGenerationClient
             do {
-                let zeroMQ = try ZeroMQGenerationClient(address: configuration.target, timeout: timeout)
-                client = zeroMQ
-                closeClient = { zeroMQ.close() }
+                client = try ZeroMQGenerationClient(address: configuration.target, timeout: timeout)
             } catch {
                 throw BenchError("cannot open a ZeroMQ socket to \(configuration.target): \(error)")
             }
+            defer { client.close() }
+            return await measure(configuration, source: source, backend: "loom-zmq", model: model, client: client)
         }
-        defer { closeClient() }
+    }
 
+    /// The warm-up, then the measured run with its progress bar.
+    private static func measure(
+        _ configuration: BenchConfiguration, source: RequestSource, backend: String, model: String, client: some GenerationClient
+    ) async -> BenchReport {
         if configuration.warmup > 0 {
             let streams = if case .closed(let concurrency) = configuration.load { concurrency } else { 1 }
             _ = await LoadGenerator(

@@ -1,8 +1,8 @@
 import Synchronization
 
 /// Issues a run's requests, closed or open loop, until its request count or duration, and waits
-/// for those in flight. Requests are awaited on the cooperative pool; the clients do their
-/// blocking work on threads of their own.
+/// for those in flight. Requests are awaited on the cooperative pool; the clients' sockets are
+/// served elsewhere (the HTTP client's on NIO's event loops, the ZeroMQ client's on its socket thread).
 public struct LoadGenerator: Sendable {
     public let load: BenchConfiguration.Load
     public let stop: BenchConfiguration.Stop

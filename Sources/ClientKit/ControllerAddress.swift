@@ -33,11 +33,20 @@ public enum ControllerAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// What a ZeroMQ socket connects to, or the URL's origin.
     public var description: String {
-        let bracketed = host.contains(":") ? "[\(host)]" : host
         switch self {
-        case .zeroMQ: return "tcp://\(bracketed):\(port)"
-        case .http: return "http://\(bracketed):\(port)"
+        case .zeroMQ: "tcp://\(authority)"
+        case .http: "http://\(authority)"
         }
+    }
+
+    /// The URL of `path` (which starts with `/`) on this HTTP address.
+    public func url(_ path: String) -> String {
+        "http://\(authority)\(path)"
+    }
+
+    /// `HOST:PORT`, an IPv6 host in brackets.
+    private var authority: String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     /// 127.0.0.0/8, `localhost` or `::1`: the only targets allowed without `--allow-remote`.

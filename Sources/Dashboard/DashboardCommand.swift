@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import ClientKit
 import DashboardKit
 import Foundation
@@ -32,11 +33,12 @@ struct DashboardCommand: ParsableCommand {
         let interval = Duration.milliseconds(interval)
         // A poll waits for its answer at most an interval, within 0.5 to 2 s.
         let timeout = min(max(interval, .milliseconds(500)), .seconds(2))
+        // With --url, one HTTP client for the process, shut down on every way out of here.
+        let http: HTTPClient? = if case .http = address { ControllerHTTPClient.make(connectTimeout: timeout) } else { nil }
+        defer { try? http?.syncShutdown() }
         let makeSource: @Sendable () throws -> any StatusSource = {
-            switch address {
-            case .zeroMQ: try ZeroMQStatusSource(address: address, timeout: timeout)
-            case .http: HTTPStatusSource(address: address, timeout: timeout)
-            }
+            if let http { return HTTPStatusSource(client: http, address: address, timeout: timeout) }
+            return try ZeroMQStatusSource(address: address, timeout: timeout)
         }
         let environment = ProcessInfo.processInfo.environment
         let glyphs = Glyphs.forEnvironment(environment)

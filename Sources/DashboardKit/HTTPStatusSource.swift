@@ -1,27 +1,36 @@
+import AsyncHTTPClient
 import ClientKit
 import Foundation
 import LoomProtocol
 
-/// `GET /v1/workers` for the rows and `GET /metrics` for the header. The API gives totals, not
-/// rates, so rates come from successive polls; it gives no uptime.
+/// `GET /v1/workers` for the rows and `GET /metrics` for the header, both at once through the
+/// process's one `HTTPClient`, answered within the timeout. The API gives totals, not rates, so
+/// rates come from successive polls; it gives no uptime.
 public final class HTTPStatusSource: StatusSource {
-    private let host: String
-    private let port: Int
+    private let client: HTTPClient
+    private let address: ControllerAddress
     private let timeout: Duration
     private var counters = CounterHistory()
     private let start = ContinuousClock.now
     public let description: String
 
-    public init(address: ControllerAddress, timeout: Duration) {
-        host = address.host
-        port = address.port
+    public init(client: HTTPClient, address: ControllerAddress, timeout: Duration) {
+        self.client = client
+        self.address = address
         self.timeout = timeout
         description = address.description
     }
 
+    /// Blocking: the fetcher's thread waits for both answers.
     public func fetch() throws -> DashboardStatus {
-        let workers = try JSONDecoder().decode(WorkerListDocument.self, from: Data(try get("/v1/workers"))).workers
-        let samples = PrometheusSample.parse(String(decoding: try get("/metrics"), as: UTF8.self))
+        let (client, address, timeout) = (client, address, timeout)
+        let (workerList, metrics) = try blockingWait { () async throws -> ([UInt8], [UInt8]) in
+            async let workerList = Self.get("/v1/workers", from: address, client: client, timeout: timeout)
+            async let metrics = Self.get("/metrics", from: address, client: client, timeout: timeout)
+            return try await (workerList, metrics)
+        }
+        let workers = try JSONDecoder().decode(WorkerListDocument.self, from: Data(workerList)).workers
+        let samples = PrometheusSample.parse(String(decoding: metrics, as: UTF8.self))
         let ended = { (outcomes: Set<String>) in
             samples.total("loom_requests_total") { outcomes.contains($0["outcome"] ?? "") }
         }
@@ -41,15 +50,15 @@ public final class HTTPStatusSource: StatusSource {
         return DashboardStatus(uptimeMs: nil, counters: totals, workers: workers)
     }
 
-    private func get(_ path: String) throws -> [UInt8] {
-        let response = try HTTPResponse.fetch(.get(path), host: host, port: port, timeout: timeout)
+    private static func get(_ path: String, from address: ControllerAddress, client: HTTPClient, timeout: Duration) async throws -> [UInt8] {
+        let response = try await client.fetch(address.url(path), timeout: timeout)
         guard response.status == 200 else { throw HTTPStatusError(path: path, status: response.status) }
         return response.body
     }
 }
 
 /// The controller answered a dashboard GET with something other than 200 (a missing API key, say).
-public struct HTTPStatusError: Error, CustomStringConvertible {
+public struct HTTPStatusError: Error, Sendable, CustomStringConvertible {
     public let path: String
     public let status: Int
 

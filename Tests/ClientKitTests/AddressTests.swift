@@ -1,4 +1,5 @@
 import ClientKit
+import ClusterSupport
 import LoomProtocol
 import Testing
 

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ClientKit
 import Foundation
 import Synchronization
@@ -81,10 +82,10 @@ public final class LocalCluster: Sendable {
         await Waiting.until(within: timeout) { ids.isSubset(of: self.liveWorkers()) }
     }
 
-    /// One GET to the HTTP API; `nil` if it failed. Blocking.
-    private func get(_ path: String) -> HTTPResponse? {
-        guard let address = try? ControllerAddress.http(http) else { return nil }
-        return try? HTTPResponse.fetch(.get(path), host: address.host, port: address.port, timeout: .seconds(2))
+    /// One GET to the HTTP API through the shared client; `nil` if it failed. Blocking.
+    private func get(_ path: String) -> FetchedResponse? {
+        guard let url = (try? ControllerAddress.http(http))?.url(path) else { return nil }
+        return try? blockingWait { () async throws(HTTPFailure) in try await HTTPClient.shared.fetch(url, timeout: .seconds(2)) }
     }
 
     /// Kills the workers and the controller.
