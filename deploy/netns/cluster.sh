@@ -175,12 +175,12 @@ kill_process() { # name signal
 
 metrics() { in_ns g curl -s --max-time 1 "$http/metrics" 2>/dev/null; }
 # Text captured before grep: with pipefail, a grep -q that stops reading early would fail the pipe.
-worker_up() { local text; text="$(metrics)" && grep -q "^loom_worker_up{worker=\"$1\"} 1$" <<<"$text"; }
+worker_up() { local text; text="$(metrics)" && grep -Eq "^loom_worker_up\{worker=\"$1\"\} 1(\.0)?$" <<<"$text"; }
 listed() { local text; text="$(metrics)" && grep -q "worker=\"$1\"" <<<"$text"; }
 all_workers_up() {
   local text i
   text="$(metrics)" || return 1
-  for ((i = 1; i <= workers; i++)); do grep -q "^loom_worker_up{worker=\"w$i\"} 1$" <<<"$text" || return 1; done
+  for ((i = 1; i <= workers; i++)); do grep -Eq "^loom_worker_up\{worker=\"w$i\"\} 1(\.0)?$" <<<"$text" || return 1; done
 }
 answered() {
   in_ns g curl -s --max-time 10 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
