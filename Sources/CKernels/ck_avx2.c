@@ -11,14 +11,15 @@
 #define CK_TILE_BATCH 4
 #include "ck_generic.h"
 
-// The K-quants, as the AVX-512 tile, on each half of the panel (rows 0–7, then 8–15). vpmaddubsw
-// saturates at 16 bits, which unsigned values up to 63 never reach.
+// The fast arithmetic (every type's, and the K-quants' in both), as the AVX-512 tile, on each half
+// of the panel (rows 0–7, then 8–15). vpmaddubsw saturates at 16 bits, which unsigned values up to
+// 63 never reach; Q8_0's full bytes (SIGNED) use the sign trick, |w| · (a with w's sign), and no offset.
 CK_INLINE void tile256(const uint8_t *panel, size_t stride, int groups, const ck_acts *a, int b, float *y,
-                       size_t ldy, int nrows, const int G, const int KIND, const int BT) {
+                       size_t ldy, int nrows, const int G, const int KIND, const int BT, const int SIGNED) {
     const int units = G / 4;
     const int32_t *offsets = (const int32_t *)a->corr;
     const float *sums = (const float *)a->corr;
-    const __m256i ones = _mm256_set1_epi16(1);
+    const __m256i ones = _mm256_set1_epi16(1), flip = _mm256_set1_epi8((char)0x80);
     for (int h = 0; h < 2 && 8 * h < nrows; h++) {
         __m256 acc[CK_TILE_BATCH];
         for (int j = 0; j < BT; j++) acc[j] = _mm256_setzero_ps();
@@ -29,11 +30,18 @@ CK_INLINE void tile256(const uint8_t *panel, size_t stride, int groups, const ck
             const size_t at = (size_t)g * a->batch + (size_t)b;
             for (int j = 0; j < BT; j++) {
                 const int8_t *qj = a->q + (at + (size_t)j) * G;
-                __m256i dot = KIND == CK_OFFSET ? _mm256_set1_epi32(offsets[at + j]) : _mm256_setzero_si256();
+                __m256i dot = KIND == CK_OFFSET && !SIGNED ? _mm256_set1_epi32(offsets[at + j]) : _mm256_setzero_si256();
                 for (int u = 0; u < units; u++) {
                     const __m256i w = _mm256_load_si256((const __m256i *)(p + 64 * u));
                     const __m256i x = _mm256_set1_epi32((int)ck_load_u32((const uint8_t *)qj + 4 * u));
-                    dot = _mm256_add_epi32(dot, _mm256_madd_epi16(_mm256_maddubs_epi16(w, x), ones));
+                    __m256i pairs;
+                    if (SIGNED) {
+                        const __m256i sw = _mm256_xor_si256(w, flip);
+                        pairs = _mm256_maddubs_epi16(_mm256_abs_epi8(sw), _mm256_sign_epi8(x, sw));
+                    } else {
+                        pairs = _mm256_maddubs_epi16(w, x);
+                    }
+                    dot = _mm256_add_epi32(dot, _mm256_madd_epi16(pairs, ones));
                 }
                 const __m256 s = _mm256_mul_ps(scale, _mm256_set1_ps(a->da[at + j]));
                 acc[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), s, acc[j]);
@@ -109,14 +117,19 @@ typedef void (*ck_tile_fn)(const uint8_t *, size_t, int, const ck_acts *, int, f
 #define CK_DEFINE_TILE(G, KIND, BT)                                                            \
     static void tile256_##G##_##KIND##_##BT(const uint8_t *panel, size_t stride, int groups, const ck_acts *a, \
                                             int b, float *y, size_t ldy, int nrows) {                      \
-        tile256(panel, stride, groups, a, b, y, ldy, nrows, G, KIND, BT);                                  \
+        tile256(panel, stride, groups, a, b, y, ldy, nrows, G == 8 ? 32 : G, KIND, BT, G == 8);             \
     }
 #define CK_NAME_TILE(G, KIND, BT) tile256_##G##_##KIND##_##BT,
 
-// The K-quants: Q4_K / Q5_K (groups of 32, mins) and Q6_K (groups of 16, offset).
+// Groups of 32 with mins (Q4_K, Q5_K; fast Q4_1, Q5_1), of 32 with an offset (fast Q4_0, Q5_0),
+// of 32 signed (G written 8: fast Q8_0) and of 16 with an offset (Q6_K).
 CK_FOR_TILE_BATCH4(CK_DEFINE_TILE, 32, 1)
+CK_FOR_TILE_BATCH4(CK_DEFINE_TILE, 32, 0)
+CK_FOR_TILE_BATCH4(CK_DEFINE_TILE, 8, 0)
 CK_FOR_TILE_BATCH4(CK_DEFINE_TILE, 16, 0)
 static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH4(CK_NAME_TILE, 32, 1)};
+static const ck_tile_fn tiles_32_offset[] = {CK_FOR_TILE_BATCH4(CK_NAME_TILE, 32, 0)};
+static const ck_tile_fn tiles_32_signed[] = {CK_FOR_TILE_BATCH4(CK_NAME_TILE, 8, 0)};
 static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH4(CK_NAME_TILE, 16, 0)};
 
 static void tile_avx2(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
@@ -127,7 +140,8 @@ static void tile_avx2(const ck_format *f, const uint8_t *panel, int groups, cons
         units(panel, stride, groups, a, b, bt, y, ldy, nrows);
         return;
     }
-    const ck_tile_fn *table = f->g == 16 ? tiles_16_offset : tiles_32_min;
+    const ck_tile_fn *table = f->g == 16 ? tiles_16_offset : f->kind == CK_MIN ? tiles_32_min
+                            : f->type == CK_Q8_0 ? tiles_32_signed : tiles_32_offset;
     table[bt - 1](panel, stride, groups, a, b, y, ldy, nrows);
 }
 

@@ -331,7 +331,7 @@ CK_INLINE void pack_avx512(const int type, const uint8_t *w, size_t row_bytes, i
     default: ck_pack(type, w, row_bytes, nrows, cols, panel); return;
     }
     ck_format f;
-    ck_format_of(type, &f);
+    ck_format_of(type, CK_ARITH_FAST, &f);
     const size_t stride = ck_panel_stride(&f);
     for (int g = 0; g < cols / 32; g++) {
         __m512i units[8];
@@ -431,12 +431,16 @@ CK_INLINE void tile512_units(const ck_source *src, int groups, const ck_acts *a,
     }
 }
 
-// A tile of the K-quants: 16 output rows × BT activation rows (up to 16) from a panel, accumulated
-// in BT registers of 16 float lanes, one per output row. Each weight vector is used for all BT
-// activation rows; per activation row and group of G values: G/4 vpdpbusd with the activation
-// dword broadcast from memory, one conversion, one scale multiply, one FMA (one more for mins).
+// A tile of the fast arithmetic (every type's, and the K-quants' in both): 16 output rows × BT
+// activation rows (up to 16), accumulated in BT registers of 16 float lanes, one per output row.
+// Each weight vector is used for all BT activation rows; per activation row and group of G values:
+// G/4 vpdpbusd with the activation dword broadcast from memory, added as integers, one conversion,
+// one scale multiply, one FMA (one more for mins). RAW is 0 for a panel, else the 32-value-block
+// type unpacked from raw rows in registers (then G = 32); AHEAD prefetches the next row group.
+// The float operations of an output do not depend on BT, RAW or the number of dot chains (integer
+// sums are exact), so a row's result is the same in every batch.
 CK_INLINE void tile512_groups(const ck_source *src, int groups, const ck_acts *a, int b, float *y, size_t ldy, int nrows,
-                              const int G, const int KIND, const int BT) {
+                              const int G, const int KIND, const int BT, const int RAW, const int AHEAD) {
     const int units = G / 4;
     const int32_t *offsets = (const int32_t *)a->corr;
     const float *sums = (const float *)a->corr;
@@ -446,10 +450,19 @@ CK_INLINE void tile512_groups(const ck_source *src, int groups, const ck_acts *a
     for (int j = 0; j < BT; j++) acc[j] = _mm512_setzero_ps();
     for (int g = 0; g < groups; g++) {
         __m512i w[8];
-        const uint8_t *p = src->panel + (size_t)g * src->stride;
-        for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
-        const __m512 scale = _mm512_load_ps((const float *)(p + 64 * units));
-        const __m512 mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
+        __m512 scale, mins;
+        if (AHEAD) {
+            const int lines = ck_prefetch_lines(KIND, RAW);
+            for (int k = 0; k < lines; k++) _mm_prefetch((const char *)(src->next + 64 * (size_t)(g * lines + k)), _MM_HINT_T0);
+        }
+        if (RAW) {
+            unpack_group_512(RAW, src->rows, src->offsets, g, w, &scale, &mins);
+        } else {
+            const uint8_t *p = src->panel + (size_t)g * src->stride;
+            for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
+            scale = _mm512_load_ps((const float *)(p + 64 * units));
+            mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
+        }
         const size_t at = (size_t)g * a->batch + (size_t)b;
         const uint8_t *xg = (const uint8_t *)a->q + at * G;
         for (int j = 0; j < BT; j++) {
@@ -493,13 +506,28 @@ static const ck_tile_fn units_raw_q8_0[] = CK_NAME_UNITS(0, 8, 1);
 #define CK_DEFINE_TILE(G, KIND, BT)                                                                        \
     static void tile512_##G##_##KIND##_##BT(const ck_source *src, int groups, const ck_acts *a, int b,     \
                                             float *y, size_t ldy, int nrows) {                             \
-        tile512_groups(src, groups, a, b, y, ldy, nrows, G, KIND, BT);                                     \
+        tile512_groups(src, groups, a, b, y, ldy, nrows, G, KIND, BT, 0, 0);                               \
     }
 #define CK_NAME_TILE(G, KIND, BT) tile512_##G##_##KIND##_##BT,
-CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 32, 1)  // Q4_K, Q5_K
+CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 32, 1)  // Q4_K, Q5_K; fast Q4_1, Q5_1
+CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 32, 0)  // fast Q4_0, Q5_0, Q8_0
 CK_FOR_TILE_BATCH16(CK_DEFINE_TILE, 16, 0)  // Q6_K
 static const ck_tile_fn tiles_32_min[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 32, 1)};
+static const ck_tile_fn tiles_32_offset[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 32, 0)};
 static const ck_tile_fn tiles_16_offset[] = {CK_FOR_TILE_BATCH16(CK_NAME_TILE, 16, 0)};
+
+// The fast arithmetic from raw rows (Q4_0, Q4_1, Q8_0 at decode-sized batches).
+#define CK_DEFINE_RAW(KIND, RAW, BT)                                                                       \
+    static void tile512_raw_##RAW##_##BT(const ck_source *src, int groups, const ck_acts *a, int b,        \
+                                         float *y, size_t ldy, int nrows) {                                \
+        tile512_groups(src, groups, a, b, y, ldy, nrows, 32, KIND, BT, RAW, 1);                            \
+    }
+CK_DEFINE_RAW(0, 2, 1) CK_DEFINE_RAW(0, 2, 2)
+CK_DEFINE_RAW(1, 3, 1) CK_DEFINE_RAW(1, 3, 2)
+CK_DEFINE_RAW(0, 8, 1) CK_DEFINE_RAW(0, 8, 2)
+static const ck_tile_fn groups_raw_q4_0[] = {tile512_raw_2_1, tile512_raw_2_2};
+static const ck_tile_fn groups_raw_q4_1[] = {tile512_raw_3_1, tile512_raw_3_2};
+static const ck_tile_fn groups_raw_q8_0[] = {tile512_raw_8_1, tile512_raw_8_2};
 
 static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
                         float *y, size_t ldy, int nrows, const uint8_t *next) {
@@ -515,7 +543,7 @@ static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, co
         }
         return;
     }
-    const ck_tile_fn *table = f->g == 16 ? tiles_16_offset : tiles_32_min;
+    const ck_tile_fn *table = f->g == 16 ? tiles_16_offset : f->kind == CK_MIN ? tiles_32_min : tiles_32_offset;
     table[bt - 1](&src, groups, a, b, y, ldy, nrows);
 }
 
@@ -523,7 +551,8 @@ void ck_matmul_rows_avx512(const ck_format *f, const uint8_t *w, size_t row_byte
                            const void *acts, int batch, float *y, size_t ldy, uint8_t *panel) {
     if (batch <= CK_RAW_BATCH && ck_unpacks_in_registers(f->type)) {
         // Decode-sized batch: one tile per row group, so unpack straight into registers.
-        const ck_tile_fn *table = f->type == CK_Q8_0 ? units_raw_q8_0 : f->type == CK_Q4_1 ? units_raw_q4_1 : units_raw_q4_0;
+        const ck_tile_fn *table = f->exact ? (f->type == CK_Q8_0 ? units_raw_q8_0 : f->type == CK_Q4_1 ? units_raw_q4_1 : units_raw_q4_0)
+                                           : (f->type == CK_Q8_0 ? groups_raw_q8_0 : f->type == CK_Q4_1 ? groups_raw_q4_1 : groups_raw_q4_0);
         const ck_acts a = ck_acts_view(f, acts, batch, cols);
         ck_source src;
         for (int r = r0; r < r1; r += CK_PANEL_ROWS) {

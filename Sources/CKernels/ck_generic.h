@@ -219,7 +219,7 @@ CK_INLINE const uint8_t *ck_group_row(const uint8_t *w, size_t row_bytes, int nr
 // Unpacks the 16-row group starting at w (rows [0, nrows) real) into `panel`, one row at a time.
 CK_INLINE void ck_pack(const int type, const uint8_t *w, size_t row_bytes, int nrows, int cols, uint8_t *panel) {
     ck_format f;
-    ck_format_of(type, &f);
+    ck_format_of(type, CK_ARITH_FAST, &f);  // the panel is the same in both arithmetics
     const size_t stride = ck_panel_stride(&f);
     const int g = f.g, units = g / 4, per = f.block / g, blocks = cols / f.block;
     uint8_t v[256];
@@ -257,7 +257,7 @@ CK_INLINE int ck_batch_chunk(int cols, int batch) {
 #define CK_MATMUL_DRIVER(TYPE, TILE)                                                                \
     do {                                                                                            \
         ck_format f_;                                                                               \
-        ck_format_of(TYPE, &f_);                                                                    \
+        ck_format_of(TYPE, f->exact ? CK_ARITH_EXACT : CK_ARITH_FAST, &f_);                         \
         const ck_acts a_ = ck_acts_view(&f_, acts, batch, cols);                                    \
         const int chunk_ = ck_batch_chunk(cols, batch);                                             \
         for (int b0_ = 0; b0_ < batch; b0_ += chunk_) {                                             \

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "ckernels.h"
+
 // ggml_type numbers of the types with integer kernels.
 enum {
     CK_Q4_0 = 2, CK_Q4_1 = 3, CK_Q5_0 = 6, CK_Q5_1 = 7, CK_Q8_0 = 8,
@@ -32,31 +34,38 @@ typedef struct {
     int kind;        // CK_OFFSET or CK_MIN
     int offset;      // zero point for CK_OFFSET
     int act;         // CK_ACT_*
+    int exact;       // CK_ARITH_EXACT: the 32-value blocks in llama.cpp's float order
 } ck_format;
 
 // Returns 0 for types without an integer kernel.
-static inline int ck_format_of(int type, ck_format *f) {
+static inline int ck_format_of(int type, int arithmetic, ck_format *f) {
+    const int exact = arithmetic == CK_ARITH_EXACT;
     switch (type) {
-    case CK_Q4_0: *f = (ck_format){type, 32, 18, 32, CK_OFFSET, 8, CK_ACT_Q8_0}; return 1;
-    case CK_Q4_1: *f = (ck_format){type, 32, 20, 32, CK_MIN, 0, CK_ACT_Q8_1}; return 1;
-    case CK_Q5_0: *f = (ck_format){type, 32, 22, 32, CK_OFFSET, 16, CK_ACT_Q8_0}; return 1;
-    case CK_Q5_1: *f = (ck_format){type, 32, 24, 32, CK_MIN, 0, CK_ACT_Q8_1}; return 1;
-    case CK_Q8_0: *f = (ck_format){type, 32, 34, 32, CK_OFFSET, 128, CK_ACT_Q8_0}; return 1;
-    case CK_Q4_K: *f = (ck_format){type, 256, 144, 32, CK_MIN, 0, CK_ACT_Q8_K}; return 1;
-    case CK_Q5_K: *f = (ck_format){type, 256, 176, 32, CK_MIN, 0, CK_ACT_Q8_K}; return 1;
-    case CK_Q6_K: *f = (ck_format){type, 256, 210, 16, CK_OFFSET, 32, CK_ACT_Q8_K}; return 1;
+    case CK_Q4_0: *f = (ck_format){type, 32, 18, 32, CK_OFFSET, 8, CK_ACT_Q8_0, exact}; return 1;
+    case CK_Q4_1: *f = (ck_format){type, 32, 20, 32, CK_MIN, 0, CK_ACT_Q8_1, exact}; return 1;
+    case CK_Q5_0: *f = (ck_format){type, 32, 22, 32, CK_OFFSET, 16, CK_ACT_Q8_0, exact}; return 1;
+    case CK_Q5_1: *f = (ck_format){type, 32, 24, 32, CK_MIN, 0, CK_ACT_Q8_1, exact}; return 1;
+    case CK_Q8_0: *f = (ck_format){type, 32, 34, 32, CK_OFFSET, 128, CK_ACT_Q8_0, exact}; return 1;
+    case CK_Q4_K: *f = (ck_format){type, 256, 144, 32, CK_MIN, 0, CK_ACT_Q8_K, exact}; return 1;
+    case CK_Q5_K: *f = (ck_format){type, 256, 176, 32, CK_MIN, 0, CK_ACT_Q8_K, exact}; return 1;
+    case CK_Q6_K: *f = (ck_format){type, 256, 210, 16, CK_OFFSET, 32, CK_ACT_Q8_K, exact}; return 1;
     default: return 0;
     }
 }
 
 static inline size_t ck_align64(size_t n) { return (n + 63) & ~(size_t)63; }
 
-// The 32-value-block types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0) reproduce llama.cpp's float arithmetic to
-// the bit (ggml's x86 vec_dot, and tinyBLAS): per block, each unit of 4 values is an exact integer
-// lane with its own float accumulator, acc[u] = fma(d_w·d_a, lane[u], acc[u]); for Q4_1 / Q5_1 a
-// separate float sum of m·s; the result is ck_hsum8(acc) (+ that sum). The K-quants keep one
-// accumulator per output: the group's integer dot, scaled, then the min term, each by an FMA.
-static inline int ck_per_unit(const ck_format *f) { return f->block == 32; }
+// Two arithmetics, both with one fixed order per output value whatever the batch, the row range or
+// the thread (see ckernels.h):
+// - fast (every type): one float accumulator per output; per group, the group's exact integer dot,
+//   acc = fma(dot, d_w·d_a, acc), then for mins acc = fma(m, s, acc). A group is a 32-value block,
+//   or a K-quant's sub-block of 32 (16 for Q6_K).
+// - exact (the 32-value-block types, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0): llama.cpp's float arithmetic to
+//   the bit (ggml's x86 vec_dot, and tinyBLAS): per block, each unit of 4 values is an exact integer
+//   lane with its own float accumulator, acc[u] = fma(d_w·d_a, lane[u], acc[u]); for Q4_1 / Q5_1 a
+//   separate float sum of m·s; the result is ck_hsum8(acc) (+ that sum). The K-quants have no
+//   llama.cpp order here: they take the fast arithmetic in both.
+static inline int ck_per_unit(const ck_format *f) { return f->block == 32 && f->exact; }
 
 // Corrections per group and activation row: one per unit (lane) for the offset types of 32-value
 // blocks, else one per group.

@@ -34,7 +34,7 @@ static void tile_scalar_units(const ck_format *f, const uint8_t *panel, int grou
     }
 }
 
-// K-quants: one float accumulator per output.
+// The fast arithmetic (every type in CK_ARITH_FAST, the K-quants in both): one float accumulator per output.
 static void tile_scalar_groups(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
                                float *y, size_t ldy, int nrows) {
     const size_t stride = ck_panel_stride(f);
@@ -52,8 +52,9 @@ static void tile_scalar_groups(const ck_format *f, const uint8_t *panel, int gro
                 int32_t dot = f->kind == CK_OFFSET ? offsets[at] : 0;
                 for (int u = 0; u < units; u++)
                     for (int e = 0; e < 4; e++) dot += (int32_t)p[64 * u + 4 * i + e] * qg[4 * u + e];
-                acc += (float)dot * (scale[i] * a->da[at]);
-                if (f->kind == CK_MIN) acc += scale[16 + i] * sums[at];
+                // Fused as the SIMD kernels fuse them (without FMA hardware, by the library's fmaf).
+                acc = __builtin_fmaf((float)dot, scale[i] * a->da[at], acc);
+                if (f->kind == CK_MIN) acc = __builtin_fmaf(scale[16 + i], sums[at], acc);
             }
             y[(size_t)j * ldy + i] = acc;
         }

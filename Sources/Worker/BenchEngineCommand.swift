@@ -9,6 +9,7 @@ struct BenchEngineCommand: ParsableCommand {
 
     @Option(help: "Path to the language model GGUF file.") var model: String
     @Option(help: "Compute threads.") var threads = 2
+    @Option(help: Arithmetic.help) var arithmetic = Arithmetic.fast
     @Option(help: "Prompt length for the prompt-processing figure.") var promptTokens = 512
     @Option(help: "Decode steps per batch size.") var steps = 32
     @Option(parsing: .upToNextOption, help: "Batch sizes to measure.") var batch: [Int] = [1, 2, 4, 8, 16, 32]
@@ -17,7 +18,8 @@ struct BenchEngineCommand: ParsableCommand {
 
     func run() throws {
         let pool = ComputePool(threads: threads)
-        let llm = try LlamaModel(gguf: GGUFFile(path: model), pool: pool, maxBatchTokens: 512, maxLogitRows: max(batch.max() ?? 1, 1))
+        let llm = try LlamaModel(gguf: GGUFFile(path: model), pool: pool, maxBatchTokens: 512, maxLogitRows: max(batch.max() ?? 1, 1),
+                                 arithmetic: arithmetic)
         var bench = ModelBenchmark(model: llm)
         bench.promptLength = promptTokens
         bench.decodeSteps = steps

@@ -25,12 +25,13 @@ struct GenerateCommand: ParsableCommand {
     var image: [String] = []
     @Option(help: "Stop when this text appears (repeatable).") var stop: [String] = []
     @Option(help: "Compute threads.") var threads = 2
+    @Option(help: Arithmetic.help) var arithmetic = Arithmetic.fast
     @Flag(help: "Print one JSON object with prompt tokens, tokens, text and timings instead of streaming.") var json = false
 
     func run() throws {
         let gguf = try GGUFFile(path: model)
         let tokenizer = try Tokenizer(gguf: gguf)
-        let llm = try LlamaModel(gguf: gguf, pool: ComputePool(threads: threads))
+        let llm = try LlamaModel(gguf: gguf, pool: ComputePool(threads: threads), arithmetic: arithmetic)
         if !image.isEmpty && mmproj == nil { throw ValidationError("--image needs --mmproj") }
         let embedder = try mmproj.map { try ImageEmbedder(mmproj: GGUFFile(path: $0), languageWidth: llm.config.dim, pool: llm.pool) }
         let images = try image.map { path in

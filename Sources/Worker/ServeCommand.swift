@@ -21,6 +21,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Bytes of memory for the KV cache; sets how many tokens all sequences hold together.") var kvBudget = 256 << 20
     @Option(help: "Most prompt tokens one sequence feeds per step, so long prompts never stall running streams.") var prefillChunk = 256
     @Option(help: "Compute threads.") var threads = 2
+    @Option(help: Arithmetic.help) var arithmetic = Arithmetic.fast
     @Option(help: "Heartbeat interval in milliseconds (the controller's must match).") var heartbeatMs = 1000
     @Option(help: "Missed heartbeats before the controller counts as gone and the worker reconnects.") var liveness = 3
     @Option(help: "On SIGTERM or SIGINT, seconds to finish running requests before cancelling them.") var drainSeconds = 30
@@ -51,6 +52,7 @@ struct ServeCommand: ParsableCommand {
         options.kvBudgetBytes = kvBudget
         options.prefillChunk = prefillChunk
         options.threads = threads
+        options.arithmetic = arithmetic
         options.heartbeat = .milliseconds(heartbeatMs)
         options.liveness = liveness
         options.drain = .seconds(drainSeconds)

@@ -33,9 +33,10 @@ struct LLaVAReferenceTests {
     static let model = Fixtures.path("tiny-llava/tiny-llama-f32.gguf")
     static let mmproj = Fixtures.path("tiny-llava/tiny-mmproj-f32.gguf")
 
-    @Test func promptPiecesAndGreedyTokensMatchLlamaCpp() throws {
+    @Test(arguments: Arithmetic.allCases)
+    func promptPiecesAndGreedyTokensMatchLlamaCpp(arithmetic: Arithmetic) throws {
         let gguf = try GGUFFile(path: Self.model)
-        let llm = try LlamaModel(gguf: gguf, pool: ComputePool(threads: 2))
+        let llm = try LlamaModel(gguf: gguf, pool: ComputePool(threads: 2), arithmetic: arithmetic)
         let tokenizer = try Tokenizer(gguf: gguf)
         let embedder = try ImageEmbedder(mmproj: GGUFFile(path: Self.mmproj), languageWidth: llm.config.dim, pool: llm.pool)
         let executor = try BatchExecutor.forOneSequence(model: llm, tokenizer: tokenizer)
@@ -62,8 +63,8 @@ struct LLaVAReferenceTests {
                 id: RequestID(UInt64(i)), prompt: prompt, imagePositions: rows.count / width, sampling: .greedy,
                 stop: StopConditions(maxTokens: c.generated.count, ignoreEndOfGeneration: true))
             let generated = try executor.run(request).tokens
-            let sure = c.gaps.firstIndex { $0 <= 1e-2 } ?? c.generated.count
-            #expect(Array(generated.prefix(sure)) == Array(c.generated.prefix(sure)), "\(c.name): greedy tokens")
+            let sure = c.gaps.firstIndex { $0 <= LlamaReferenceTests.tolerance(arithmetic).gap } ?? c.generated.count
+            #expect(Array(generated.prefix(sure)) == Array(c.generated.prefix(sure)), "\(arithmetic) \(c.name): greedy tokens")
         }
     }
 

@@ -22,7 +22,7 @@ struct LlamaBitExactTests {
     }
 
     @Test(.requires(.smolLM2)) func logitsAreLlamaCppsToTheBit() throws {
-        let model = try Fixtures.smolLM2Model()
+        let model = try Fixtures.smolLM2Model(.exact)
         let vocab = model.config.vocabSize
         let references = try Self.references(vocab: vocab)
         let kv = try KVCache(config: model.config, budgetBytes: 16 << 20, slots: 1)

@@ -50,18 +50,31 @@ struct LlamaReferenceTests {
         return cases
     }
 
-    /// The fixture's bar: at every step whose reference gap between the top two exceeds this, the
-    /// top-1 token must be llama.cpp's.
-    static let tolerance = 1e-2
-    /// Loom computes llama.cpp's float operations in llama.cpp's order, so its logits are llama.cpp's to
-    /// the bit: computed as llama-server computed the reference's log-probabilities, Loom's agree with
-    /// them to their 5 printed decimals.
-    static let logprobTolerance = 1e-5
+    /// The bars per arithmetic: at every step whose reference gap between the top two exceeds `gap`,
+    /// the top-1 token must be llama.cpp's; the top-1 log-probabilities' distance to llama.cpp's must
+    /// stay within `logprob` at the median and `logprobP90` at the 90th percentile.
+    ///
+    /// The exact arithmetic computes llama.cpp's float operations in llama.cpp's order, so its logits
+    /// are llama.cpp's to the bit: computed as llama-server computed the reference's log-probabilities,
+    /// Loom's agree with them to their 5 printed decimals, at every step.
+    ///
+    /// Any other order moves SmolLM2-135M's logits by about 1% (each product's input is rounded to
+    /// 8 bits again, and a changed rounding carries through 30 layers). llama.cpp against itself shows
+    /// it: fed the same prompts token by token (its other attention order), its top-1 log-probabilities
+    /// move from its batched ones by 1.7e-4 at the median, 0.046 at the 90th percentile and 0.14 at
+    /// most, and one token with a gap of 0.033 flips. The fast arithmetic measured 0.0084, 0.075 and
+    /// 0.31, with tokens flipped at gaps 0.033 and 0.076: the bars below hold that, and a defect
+    /// (which moves log-probabilities by whole units) breaks them.
+    static func tolerance(_ arithmetic: Arithmetic) -> (gap: Double, logprob: Double, logprobP90: Double) {
+        arithmetic == .exact ? (1e-2, 1e-5, 1e-5) : (1e-1, 2e-2, 1.5e-1)
+    }
 
     /// Feeds each case's prompt, then the reference tokens one by one, checking the top-1 token at
     /// every step.
-    @Test func teacherForcedGreedyMatchesLlamaCpp() throws {
-        let model = try Fixtures.smolLM2Model()
+    @Test(arguments: Arithmetic.allCases)
+    func teacherForcedGreedyMatchesLlamaCpp(arithmetic: Arithmetic) throws {
+        let model = try Fixtures.smolLM2Model(arithmetic)
+        let tolerance = Self.tolerance(arithmetic)
         let kv = try KVCache(config: model.config, budgetBytes: 64 << 20, slots: 1)
         var batch = DecoderBatch()
         var checked = 0, matched = 0
@@ -78,43 +91,49 @@ struct LlamaReferenceTests {
                 if let top = c.topLogprobs[step] {
                     let deviation = abs(Double(serverTopLogprob(logits)) - top)
                     deviations.append(deviation)
-                    #expect(deviation < Self.logprobTolerance, "\(c.name) step \(step): top-1 log-probability off by \(deviation)")
+                    if arithmetic == .exact {
+                        #expect(deviation < tolerance.logprob, "\(arithmetic) \(c.name) step \(step): top-1 log-probability off by \(deviation)")
+                    }
                 }
-                if gap > Self.tolerance {
+                if gap > tolerance.gap {
                     checked += 1
                     if got == expected { matched += 1 }
-                    #expect(got == expected, "\(c.name) step \(step), reference gap \(gap)")
+                    #expect(got == expected, "\(arithmetic) \(c.name) step \(step), reference gap \(gap)")
                 }
                 batch.removeAll()
                 batch.append(token: expected, position: c.prompt.count + step, slot: 0, promptLength: c.prompt.count, logits: true)
                 logits = model.forward(batch, kv: kv)
             }
         }
-        print("teacher-forced: \(matched) of \(checked) steps with a reference gap above \(Self.tolerance) match llama.cpp")
+        print("\(arithmetic) teacher-forced: \(matched) of \(checked) steps with a reference gap above \(tolerance.gap) match llama.cpp")
         deviations.sort()
-        print("top-1 log-probability vs llama.cpp: median \(deviations[deviations.count / 2]), max \(deviations.last ?? 0) over \(deviations.count) steps")
+        let median = deviations[deviations.count / 2], p90 = deviations[deviations.count * 9 / 10]
+        print("\(arithmetic) top-1 log-probability vs llama.cpp: median \(median), 90th percentile \(p90), max \(deviations.last ?? 0) over \(deviations.count) steps")
+        #expect(median <= tolerance.logprob && p90 <= tolerance.logprobP90, "\(arithmetic): median \(median), 90th percentile \(p90)")
     }
 
     /// Free-running greedy generation reproduces the reference up to its first step decided by less
     /// than `tolerance`.
-    @Test func freeRunningGreedyMatchesLlamaCpp() throws {
-        let model = try Fixtures.smolLM2Model()
+    @Test(arguments: Arithmetic.allCases)
+    func freeRunningGreedyMatchesLlamaCpp(arithmetic: Arithmetic) throws {
+        let model = try Fixtures.smolLM2Model(arithmetic)
         let executor = try BatchExecutor.forOneSequence(model: model, tokenizer: try Tokenizer(gguf: model.gguf))
         for (i, c) in try Self.cases().enumerated() {
             let request = BatchExecutor.Request(id: RequestID(UInt64(i)), prompt: c.prompt.map(PromptItem.token),
                                                 sampling: .greedy, stop: StopConditions(maxTokens: c.tokens.count))
             let tokens = try executor.run(request).tokens
-            let sure = c.gaps.firstIndex { $0 <= Self.tolerance } ?? c.tokens.count
+            let sure = c.gaps.firstIndex { $0 <= Self.tolerance(arithmetic).gap } ?? c.tokens.count
             // The end-of-turn token ends generation and is not returned.
             let expected = c.tokens.prefix(sure).prefix { !executor.tokenizer.isEndOfGeneration($0) }
-            #expect(Array(tokens.prefix(expected.count)) == Array(expected), "\(c.name): first \(sure) tokens")
+            #expect(Array(tokens.prefix(expected.count)) == Array(expected), "\(arithmetic) \(c.name): first \(sure) tokens")
         }
     }
 
     /// Eight different sequences in one batch — prefill chunks and decode tokens interleaved — give the
-    /// logits each gives alone.
-    @Test func batchingChangesNothing() throws {
-        let model = try Fixtures.smolLM2Model()
+    /// logits each gives alone, to the bit, in both arithmetics.
+    @Test(arguments: Arithmetic.allCases)
+    func batchingChangesNothing(arithmetic: Arithmetic) throws {
+        let model = try Fixtures.smolLM2Model(arithmetic)
         let vocab = model.config.vocabSize
         let sequences = 8, promptLength = 24, decodeSteps = 6
         var random = RandomSource(seed: 7)
@@ -174,7 +193,7 @@ struct LlamaReferenceTests {
 
         for s in 0..<sequences {
             for (a, b) in zip(alone[s], together[s]) {
-                #expect(relativeError(a, b) <= 1e-4, "sequence \(s)")
+                #expect(a == b, "\(arithmetic) sequence \(s): relative difference \(relativeError(a, b))")
             }
         }
     }

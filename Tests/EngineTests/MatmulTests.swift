@@ -22,7 +22,14 @@ import Testing
     /// exact check is `int8PathFollowsGGMLAndIsBatchInvariant`.
     @Test(arguments: quantized, isas)
     func int8PathMatchesFloatReference(type: GGMLType, isa: KernelISA) {
-        let context = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: isa)
+        for arithmetic in Arithmetic.allCases {
+            let context = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: isa, arithmetic: arithmetic)
+            checkAgainstFloatReference(context, type: type)
+        }
+    }
+
+    func checkAgainstFloatReference(_ context: MatmulContext, type: GGMLType) {
+        let isa = context.isa, arithmetic = context.arithmetic
         for (index, (rows, cols)) in Self.shapes(type).enumerated() {
             let w = QuantTestSupport.randomMatrix(type, rows: rows, cols: cols, seed: UInt64(index + 1))
             for batch in [1, 3, 8, 33] {
@@ -31,25 +38,34 @@ import Testing
                 let reference = QuantTestSupport.reference(w, x, batch: batch)
                 for b in 0..<batch {
                     let error = QuantTestSupport.relativeError(y, reference.y, row: b, n: rows, scale: reference.scale[b])
-                    #expect(error < 2e-2, "\(type) \(isa) \(rows)×\(cols) batch \(batch) row \(b): relative error \(error)")
+                    #expect(error < 2e-2, "\(type) \(isa) \(arithmetic) \(rows)×\(cols) batch \(batch) row \(b): relative error \(error)")
                 }
             }
         }
     }
 
-    /// Against ggml's arithmetic, on rows with an outlier: for the 32-value blocks, llama.cpp's own
-    /// float order (`GGMLVecDot`), to the bit; for the K-quants, x quantized as ggml quantizes it and
-    /// products in double. And every row of a batch equal to the bit to the same row computed alone.
+    /// Against ggml's arithmetic, on rows with an outlier: in the exact arithmetic, for the 32-value
+    /// blocks, llama.cpp's own float order (`GGMLVecDot`), to the bit; otherwise x quantized as ggml
+    /// quantizes it and products in double. And every row of a batch equal to the bit to the same row
+    /// computed alone, at every batch size from 1 to 17 and at 33 (so through the register tiles and
+    /// the panel tiles of every width).
     @Test(arguments: quantized, isas)
     func int8PathFollowsGGMLAndIsBatchInvariant(type: GGMLType, isa: KernelISA) {
-        let context = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: isa)
+        for arithmetic in Arithmetic.allCases {
+            let context = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: isa, arithmetic: arithmetic)
+            checkAgainstGGMLAndBatchInvariance(context, type: type)
+        }
+    }
+
+    func checkAgainstGGMLAndBatchInvariance(_ context: MatmulContext, type: GGMLType) {
+        let isa = context.isa, arithmetic = context.arithmetic
         for (index, (rows, cols)) in Self.shapes(type).enumerated() {
             let w = QuantTestSupport.randomMatrix(type, rows: rows, cols: cols, seed: UInt64(index + 11))
             let x = QuantTestSupport.randomActivations(batch: 33, cols: cols, seed: UInt64(200 + index), outlier: true)
             let singles = (0..<33).flatMap { b in
                 product(context, w, Array(x[b * cols..<(b + 1) * cols]), batch: 1, path: .int8)
             }
-            if GGMLVecDot.types.contains(type) {
+            if arithmetic == .exact && GGMLVecDot.types.contains(type) {
                 let exact = GGMLVecDot.product(w, x, batch: 33)
                 let differing = (0..<33 * rows).filter { singles[$0].bitPattern != exact[$0].bitPattern }
                 #expect(differing.isEmpty, "\(type) \(isa) \(rows)×\(cols): \(differing.count) values differ from llama.cpp's")
@@ -57,13 +73,34 @@ import Testing
                 let emulated = QuantTestSupport.emulatedProduct(w, x, batch: 33)
                 for b in 0..<33 {
                     let error = QuantTestSupport.relativeError(singles, emulated, row: b, n: rows)
-                    #expect(error < 1e-5, "\(type) \(isa) \(rows)×\(cols) row \(b): relative error \(error) against ggml's arithmetic")
+                    #expect(error < 1e-5, "\(type) \(isa) \(arithmetic) \(rows)×\(cols) row \(b): relative error \(error) against ggml's arithmetic")
                 }
             }
-            for batch in [3, 8, 33] {
+            for batch in Array(2...17) + [33] {
                 let y = product(context, w, Array(x[0..<batch * cols]), batch: batch, path: .int8)
                 let differing = (0..<batch * rows).filter { y[$0].bitPattern != singles[$0].bitPattern }
-                #expect(differing.isEmpty, "\(type) \(isa) \(rows)×\(cols) batch \(batch): \(differing.count) values differ from single-row products")
+                #expect(differing.isEmpty, "\(type) \(isa) \(arithmetic) \(rows)×\(cols) batch \(batch): \(differing.count) values differ from single-row products")
+            }
+        }
+    }
+
+    /// The fast arithmetic is one definition: every instruction set gives the same bits as the
+    /// portable code, for every type, at every batch size from 1 to 17 and at 33.
+    @Test(arguments: quantized)
+    func fastArithmeticIsTheSameOnEveryInstructionSet(type: GGMLType) {
+        let portable = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: .scalar)
+        for isa in Self.isas where isa != .scalar {
+            let context = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: isa)
+            for (index, (rows, cols)) in Self.shapes(type).enumerated() {
+                let w = QuantTestSupport.randomMatrix(type, rows: rows, cols: cols, seed: UInt64(index + 31))
+                let x = QuantTestSupport.randomActivations(batch: 33, cols: cols, seed: UInt64(400 + index), outlier: true)
+                for batch in Array(1...17) + [33] {
+                    let input = Array(x[0..<batch * cols])
+                    let y = product(context, w, input, batch: batch, path: .int8)
+                    let expected = product(portable, w, input, batch: batch, path: .int8)
+                    let differing = (0..<batch * rows).filter { y[$0].bitPattern != expected[$0].bitPattern }
+                    #expect(differing.isEmpty, "\(type) \(isa) \(rows)×\(cols) batch \(batch): \(differing.count) values differ from the portable code's")
+                }
             }
         }
     }
@@ -73,7 +110,7 @@ import Testing
     /// every width, with an outlier in the activations and row counts that leave a partial group of 16.
     @Test(arguments: GGMLVecDot.types, isas)
     func int8PathIsLlamaCppsArithmeticToTheBit(type: GGMLType, isa: KernelISA) {
-        let context = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: isa)
+        let context = MatmulContext(pool: Self.pool, maxBatch: 33, maxCols: 768, isa: isa, arithmetic: .exact)
         for (index, (rows, cols)) in [(37, 96), (21, 576), (8, 32)].enumerated() {
             let w = QuantTestSupport.randomMatrix(type, rows: rows, cols: cols, seed: UInt64(index + 21))
             let x = QuantTestSupport.randomActivations(batch: 33, cols: cols, seed: UInt64(300 + index), outlier: true)
@@ -147,11 +184,39 @@ import Testing
         }
     }
 
-    @Test func automaticPathPicksByTypeAndBatch() {
-        let context = MatmulContext(pool: Self.pool, maxBatch: 8, maxCols: 32, sgemmBatch: 64)
-        #expect(context.resolve(.automatic, .q4_1, 1) == .int8)
-        #expect(context.resolve(.automatic, .q4_1, 64) == .sgemm)
-        #expect(context.resolve(.automatic, .f16, 1) == .sgemm)
-        #expect(context.resolve(.int8, .bf16, 1) == .sgemm)
+    @Test func automaticPathPicksByType() {
+        let context = MatmulContext(pool: Self.pool, maxBatch: 8, maxCols: 32)
+        #expect(context.resolve(.automatic, .q4_1) == .int8)
+        #expect(context.resolve(.automatic, .f16) == .float)
+        #expect(context.resolve(.int8, .bf16) == .float)
+        #expect(context.resolve(.float, .q4_K) == .int8)
+        #expect(context.resolve(.sgemm, .q4_K) == .sgemm)
+    }
+
+    /// F32, F16 and BF16 weights in their own type: against the naive loop in double, every row of a
+    /// batch equal to the bit to the row alone, and the portable code equal to the bit to the vector
+    /// code (row counts that leave partial tiles, and a width that is not a multiple of 16 for F32).
+    @Test(arguments: [GGMLType.f32, .f16, .bf16])
+    func floatPathIsFixedOrder(type: GGMLType) {
+        let context = MatmulContext(pool: Self.pool, maxBatch: 40, maxCols: 520)
+        let portable = MatmulContext(pool: Self.pool, maxBatch: 40, maxCols: 520, isa: .scalar)
+        for (rows, cols) in [(37, 512), (5, 64)] + (type == .f32 ? [(19, 520 - 3)] : []) {
+            let w = QuantTestSupport.randomMatrix(type, rows: rows, cols: cols, seed: 17)
+            let x = QuantTestSupport.randomActivations(batch: 40, cols: cols, seed: 18)
+            let singles = (0..<40).flatMap { b in product(context, w, Array(x[b * cols..<(b + 1) * cols]), batch: 1, path: .automatic) }
+            let reference = QuantTestSupport.reference(w, x, batch: 40)
+            for b in 0..<40 {
+                let error = QuantTestSupport.relativeError(singles, reference.y, row: b, n: rows)
+                #expect(error < 1e-5, "\(type) \(rows)×\(cols) row \(b): relative error \(error)")
+            }
+            for batch in [2, 3, 4, 5, 8, 17, 40] {
+                let input = Array(x[0..<batch * cols])
+                for (name, c) in [("vector", context), ("portable", portable)] {
+                    let y = product(c, w, input, batch: batch, path: .automatic)
+                    let differing = (0..<batch * rows).filter { y[$0].bitPattern != singles[$0].bitPattern }
+                    #expect(differing.isEmpty, "\(type) \(name) \(rows)×\(cols) batch \(batch): \(differing.count) values differ from single-row products")
+                }
+            }
+        }
     }
 }

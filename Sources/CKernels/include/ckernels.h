@@ -17,6 +17,19 @@ enum {
     CK_ISA_AVX512 = 2,   // AVX-512 F/BW/VL/DQ + VNNI: vpdpbusd
 };
 
+/// How a product adds its terms. In both, every output value has one fixed order of float
+/// operations, whatever the batch it comes in, the rows computed beside it or the thread: a row's
+/// result never depends on its neighbours.
+enum {
+    /// Per block (a 32-value block, or a K-quant's sub-block), the block's products added as exact
+    /// integers, then one float multiply-add with the block's scales: the default, and the fastest.
+    CK_ARITH_FAST = 0,
+    /// The 32-value-block types add as llama.cpp's x86 build does, every float operation in its
+    /// order, so that logits equal llama.cpp's to the bit: the check, slower from batch 8 on.
+    /// The K-quants add as in CK_ARITH_FAST.
+    CK_ARITH_EXACT = 1,
+};
+
 /// The best instruction set this CPU (and OS) supports.
 int ck_best_isa(void);
 
@@ -25,14 +38,15 @@ int ck_has_int8_kernel(int type);
 
 /// Types with the same value here use the same quantized activations (so one quantization of x
 /// serves products with all of them); 0 for types without an integer kernel.
-int ck_act_format(int type);
+int ck_act_format(int type, int arithmetic);
 
 /// Bytes of activation scratch for `batch` rows of `cols` values against weights of `type`.
-size_t ck_act_bytes(int type, int batch, int cols);
+size_t ck_act_bytes(int type, int arithmetic, int batch, int cols);
 
 /// Quantizes activation rows [b0, b1) of x (row stride ldx floats) into `acts`, laid out for
 /// `batch` rows. cols must be a multiple of the type's block.
-void ck_quantize_acts(int isa, int type, const float *x, size_t ldx, int cols, int b0, int b1, int batch, void *acts);
+void ck_quantize_acts(int isa, int type, int arithmetic, const float *x, size_t ldx, int cols, int b0, int b1,
+                      int batch, void *acts);
 
 /// Bytes of per-thread panel scratch (unpacked weights of one group of output rows) for `cols`.
 size_t ck_panel_bytes(int type, int cols);
@@ -40,7 +54,7 @@ size_t ck_panel_bytes(int type, int cols);
 /// Output rows [r0, r1) of y (row stride ldy) for all `batch` activation rows. `w` is the first
 /// weight row, `row_bytes` apart; `panel` is this thread's scratch (64-byte aligned). Each output
 /// value depends only on its own activation row, whatever the batch size or row range.
-void ck_matmul_rows(int isa, int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+void ck_matmul_rows(int isa, int type, int arithmetic, const void *w, size_t row_bytes, int cols, int r0, int r1,
                     const void *acts, int batch, float *y, size_t ldy, void *panel);
 
 // ---- half precision ----

@@ -14,10 +14,11 @@
 // precision, out (out + h * out_stride) = Σ weight × v. `scores` is scratch for heads × length floats.
 //
 // The arithmetic is llama.cpp's CPU attention without flash attention, float operation for float
-// operation, so that greedy tokens match it. llama.cpp sums the products q·k and weight·v in one of
-// two orders, by the number of tokens its batch holds; Loom picks the order per sequence, by the
-// number of tokens the sequence has in the step, so that one sequence's numbers never depend on the
-// others in the batch:
+// operation. llama.cpp sums the products q·k and weight·v in one of two orders, by the number of
+// tokens its batch holds. Loom's default (fast) arithmetic uses TILED for every position, so that a
+// position computes the same numbers as a prompt token and as a decoded one (a prefix-cache hit
+// changes nothing); its exact arithmetic picks the order per sequence, by the token's place in its
+// own sequence, so that one sequence's numbers never depend on the others in the batch:
 enum {
     LOOM_ORDER_DOT = 0,    // one token (a decode step): ggml_vec_dot_f16, 4 × 16 lanes, tail in double
     LOOM_ORDER_TILED = 1,  // two or more (a prompt chunk): tinyBLAS, 16 lanes

@@ -9,6 +9,8 @@ public final class LlamaModel {
     public let config: LlamaConfig
     public let maxBatchTokens: Int
     public let maxLogitRows: Int
+    /// How products and attention add their terms (`.fast` unless asked for llama.cpp's order).
+    public let arithmetic: Arithmetic
     let weights: LlamaWeights
     let rotary: RotaryTable
     /// Its compute threads; an image embedder for this model shares them.
@@ -18,13 +20,16 @@ public final class LlamaModel {
     /// Kept alive: the weights point into its mapping.
     public let gguf: GGUFFile
 
-    public init(gguf: GGUFFile, pool: ComputePool, maxBatchTokens: Int = 512, maxLogitRows: Int = 64) throws(GGUFError) {
+    public init(gguf: GGUFFile, pool: ComputePool, maxBatchTokens: Int = 512, maxLogitRows: Int = 64,
+                arithmetic: Arithmetic = .fast) throws(GGUFError) {
         self.gguf = gguf
         config = try LlamaConfig(gguf: gguf)
         weights = try LlamaWeights(gguf: gguf, config: config)
         rotary = RotaryTable(ropeDim: config.ropeDim, base: config.ropeBase, positions: config.contextLength)
         self.pool = pool
-        matmul = MatmulContext(pool: pool, maxBatch: max(maxBatchTokens, maxLogitRows), maxCols: max(config.dim, config.ffnDim))
+        matmul = MatmulContext(pool: pool, maxBatch: max(maxBatchTokens, maxLogitRows), maxCols: max(config.dim, config.ffnDim),
+                               arithmetic: arithmetic)
+        self.arithmetic = arithmetic
         self.maxBatchTokens = maxBatchTokens
         self.maxLogitRows = maxLogitRows
         state = RunState(config: config, maxTokens: maxBatchTokens, maxLogitRows: maxLogitRows, threads: pool.threadCount)
@@ -92,8 +97,11 @@ public final class LlamaModel {
 
     /// For every token and KV head: scores against every earlier position of the token's own sequence
     /// (causal), softmax, weighted sum of values, for the `groupSize` query heads sharing that KV head.
+    /// `.fast` sums every position in one order (16 lanes by position, in position order), so a
+    /// position's numbers are the same as a prompt token and as a decoded one; `.exact` picks
+    /// llama.cpp's order by the token's place in its own sequence.
     private func attention(_ batch: DecoderBatch, layer: Int, cache: KVCache.View) {
-        let c = config, s = state.view
+        let c = config, s = state.view, exact = arithmetic == .exact
         let scale = 1 / Float(c.headDim).squareRoot()
         let panel = cache.blockSize * cache.kvDim
         batch.positions.withUnsafeBufferPointer { positions in
@@ -104,7 +112,8 @@ public final class LlamaModel {
                     pool.parallelFor(batch.count * c.kvHeads) { task, thread in
                         let i = task / c.kvHeads, group = task % c.kvHeads
                         let position = positions.pointer[i], promptLength = promptLengths.pointer[i]
-                        let order = position < promptLength && promptLength > 1 ? LOOM_ORDER_TILED : LOOM_ORDER_DOT
+                        let prompt = position < promptLength && promptLength > 1
+                        let order = !exact || prompt ? LOOM_ORDER_TILED : LOOM_ORDER_DOT
                         let firstHead = i * c.dim + group * c.groupSize * c.headDim
                         let kOffset = layer * 2 * panel + group * c.headDim
                         loom_attention_group(

@@ -16,8 +16,8 @@ public final class MatmulContext: @unchecked Sendable {
     public let maxBatch: Int
     public let maxCols: Int
     public let isa: KernelISA
-    /// The batch from which `.automatic` uses sgemm rather than the integer kernels.
-    public let sgemmBatch: Int
+    /// How the integer products add (`.fast` by default).
+    public let arithmetic: Arithmetic
 
     private let activations: UnsafeMutableRawPointer  // quantized x: (maxBatch, maxCols) int8 + scales
     private let panels: UnsafeMutableRawPointer       // (threads) unpacked weights of 16 rows
@@ -28,15 +28,15 @@ public final class MatmulContext: @unchecked Sendable {
 
     static let int8Types: [GGMLType] = GGMLType.allCases.filter { ck_has_int8_kernel(Int32($0.rawValue)) != 0 }
 
-    public init(pool: ComputePool, maxBatch: Int, maxCols: Int, isa: KernelISA = .best, sgemmBatch: Int = .max) {
+    public init(pool: ComputePool, maxBatch: Int, maxCols: Int, isa: KernelISA = .best, arithmetic: Arithmetic = .fast) {
         precondition(maxBatch > 0 && maxCols > 0, "a matmul context needs room for at least one row")
         self.pool = pool
         self.maxBatch = maxBatch
         self.maxCols = maxCols
         self.isa = min(isa, .best)
-        self.sgemmBatch = sgemmBatch
+        self.arithmetic = arithmetic
         let cols = (maxCols + 255) / 256 * 256
-        let actBytes = Self.int8Types.map { ck_act_bytes(Int32($0.rawValue), Int32(maxBatch), Int32(cols)) }.max() ?? 0
+        let actBytes = Self.int8Types.map { ck_act_bytes(Int32($0.rawValue), arithmetic.kernelValue, Int32(maxBatch), Int32(cols)) }.max() ?? 0
         let panel = Self.int8Types.map { ck_panel_bytes(Int32($0.rawValue), Int32(cols)) }.max() ?? 0
         panelBytes = (panel + 63) / 64 * 64
         activations = .allocate(byteCount: actBytes, alignment: 64)
@@ -69,11 +69,13 @@ public final class MatmulContext: @unchecked Sendable {
     }
 
     /// The path a product will take.
-    public func resolve(_ path: MatmulPath, _ type: GGMLType, _ batch: Int) -> MatmulPath {
-        guard ck_has_int8_kernel(Int32(type.rawValue)) != 0 else { return .sgemm }
+    public func resolve(_ path: MatmulPath, _ type: GGMLType) -> MatmulPath {
+        let quantized = ck_has_int8_kernel(Int32(type.rawValue)) != 0
         switch path {
-        case .automatic: return batch >= sgemmBatch ? .sgemm : .int8
-        case .int8, .sgemm: return path
+        case .automatic, .int8, .float:
+            if quantized { return .int8 }
+            return loom_float_rows_supported(Int32(type.rawValue)) != 0 ? .float : .sgemm
+        case .sgemm: return .sgemm
         }
     }
 
@@ -90,23 +92,24 @@ public final class MatmulContext: @unchecked Sendable {
             // Runs of consecutive targets that share an activation format go together.
             var start = 0
             while start < targets.count {
-                let format = activationFormat(targets[start], path, batch)
+                let format = activationFormat(targets[start], path)
                 var end = start + 1
-                while end < targets.count, format != 0, activationFormat(targets[end], path, batch) == format { end += 1 }
+                while end < targets.count, format != 0, activationFormat(targets[end], path) == format { end += 1 }
                 let run = UnsafeBufferPointer(rebasing: targets[start..<end])
-                if format == 0 {
-                    multiplySgemm(run[0].weights, x, batch: batch, run[0].output, ldx: ldx, ldy: run[0].ldy)
-                } else {
-                    multiplyInt8(run, x, batch: batch, ldx: ldx)
+                let target = run[0]
+                switch format != 0 ? .int8 : resolve(path, target.weights.type) {
+                case .int8: multiplyInt8(run, x, batch: batch, ldx: ldx)
+                case .float: multiplyFloat(target.weights, x, batch: batch, target.output, ldx: ldx, ldy: target.ldy)
+                default: multiplySgemm(target.weights, x, batch: batch, target.output, ldx: ldx, ldy: target.ldy)
                 }
                 start = end
             }
         }
     }
 
-    /// The activation format of a target on the integer path, 0 for sgemm.
-    private func activationFormat(_ target: MatmulTarget, _ path: MatmulPath, _ batch: Int) -> Int32 {
-        resolve(path, target.weights.type, batch) == .int8 ? ck_act_format(Int32(target.weights.type.rawValue)) : 0
+    /// The activation format of a target on the integer path, 0 for the others.
+    private func activationFormat(_ target: MatmulTarget, _ path: MatmulPath) -> Int32 {
+        resolve(path, target.weights.type) == .int8 ? ck_act_format(Int32(target.weights.type.rawValue), arithmetic.kernelValue) : 0
     }
 
     // MARK: The integer path
@@ -115,12 +118,13 @@ public final class MatmulContext: @unchecked Sendable {
     private func multiplyInt8(_ targets: UnsafeBufferPointer<MatmulTarget>, _ x: UnsafePointer<Float>, batch: Int, ldx: Int) {
         let first = targets[0].weights
         let type = Int32(first.type.rawValue), isa = Int32(isa.rawValue), cols = Int32(first.cols)
+        let arithmetic = arithmetic.kernelValue
         let acts = activations, panels = panels, panelBytes = panelBytes
         // Quantize x once for all output rows; on all threads once it takes a few microseconds.
         let parts = batch * first.cols >= 8192 ? min(batch, pool.threadCount * 2) : 1
         pool.parallelFor(parts) { part in
             let b0 = part * batch / parts, b1 = (part + 1) * batch / parts
-            ck_quantize_acts(isa, type, x, ldx, cols, Int32(b0), Int32(b1), Int32(batch), acts)
+            ck_quantize_acts(isa, type, arithmetic, x, ldx, cols, Int32(b0), Int32(b1), Int32(batch), acts)
         }
         // Tasks of whole 16-row panels, several per thread so that a slow thread takes fewer, each
         // target getting a share of them by its number of panels.
@@ -137,8 +141,23 @@ public final class MatmulContext: @unchecked Sendable {
             }
             let target = targets[index], w = target.weights
             let r0 = task * perTask * 16, r1 = min(r0 + perTask * 16, w.rows)
-            ck_matmul_rows(isa, Int32(w.type.rawValue), w.data, w.rowBytes, cols, Int32(r0), Int32(r1), acts,
+            ck_matmul_rows(isa, Int32(w.type.rawValue), arithmetic, w.data, w.rowBytes, cols, Int32(r0), Int32(r1), acts,
                            Int32(batch), target.output, target.ldy, panels + thread * panelBytes)
+        }
+    }
+
+    // MARK: The float path
+
+    /// Tasks of whole 16-row groups, several per thread, each row computed by one task.
+    private func multiplyFloat(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>,
+                               ldx: Int, ldy: Int) {
+        let groups = (w.rows + 15) / 16
+        let perTask = max(1, groups / (pool.threadCount * 4))
+        let tasks = (groups + perTask - 1) / perTask
+        let type = Int32(w.type.rawValue), portable: Int32 = isa < .avx512 ? 1 : 0
+        pool.parallelFor(tasks) { task in
+            let r0 = task * perTask * 16, r1 = min(r0 + perTask * 16, w.rows)
+            loom_float_rows(type, w.data, w.rowBytes, Int32(w.cols), Int32(r0), Int32(r1), x, ldx, Int32(batch), y, ldy, portable)
         }
     }
 

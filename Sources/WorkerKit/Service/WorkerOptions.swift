@@ -14,6 +14,8 @@ public struct WorkerOptions: Sendable {
     public var kvBudgetBytes = 256 << 20
     public var prefillChunk = 256
     public var threads = 2
+    /// How the decoder adds its terms: `.fast`, or llama.cpp's order (`.exact`) as a check.
+    public var arithmetic = Arithmetic.fast
     public var heartbeat: Duration = .seconds(1)
     public var liveness = 3
     public var drain: Duration = .seconds(30)

@@ -36,7 +36,8 @@ public final class WorkerService: Sendable {
         compute = try ComputeLoop(logger: logger, send: { link.send($0) }) { () throws -> (BatchExecutor, RequestPreparer) in
             let gguf = try GGUFFile(path: options.model)
             let model = try LlamaModel(gguf: gguf, pool: ComputePool(threads: options.threads),
-                                       maxBatchTokens: scheduling.maxBatchTokens, maxLogitRows: options.maxRunning)
+                                       maxBatchTokens: scheduling.maxBatchTokens, maxLogitRows: options.maxRunning,
+                                       arithmetic: options.arithmetic)
             let tokenizer = try Tokenizer(gguf: gguf)
             let selection = ChatTemplate.forModel(gguf)
             if let warning = selection.warning { logger.warning("\(warning)") }

@@ -20,9 +20,11 @@ enum Fixtures {
         try GGUFFile(path: try #require(DefaultModel.path, "missing \(Fixture.smolLM2)"))
     }
 
-    /// SmolLM2 loaded on two threads, for tests that carry `.requires(.smolLM2)`.
-    static func smolLM2Model() throws -> LlamaModel {
-        try LlamaModel(gguf: smolLM2(), pool: ComputePool(threads: 2))
+    /// SmolLM2 loaded on `threads` threads, for tests that carry `.requires(.smolLM2)`.
+    static func smolLM2Model(_ arithmetic: Arithmetic = .fast, threads: Int = 2, maxBatchTokens: Int = 512,
+                             maxLogitRows: Int = 64) throws -> LlamaModel {
+        try LlamaModel(gguf: smolLM2(), pool: ComputePool(threads: threads), maxBatchTokens: maxBatchTokens,
+                       maxLogitRows: maxLogitRows, arithmetic: arithmetic)
     }
 }
 
