@@ -482,6 +482,117 @@ CK_INLINE void tile512_groups(const ck_source *src, int groups, const ck_acts *a
     for (int j = 0; j < BT; j++) _mm512_mask_storeu_ps(y + (size_t)j * ldy, keep, acc[j]);
 }
 
+// The group's dot for BT activation rows and its float steps, as tile512_groups does them: one
+// integer dot (chains added as integers), acc = fma(dot, scale·d_a, acc), then for mins
+// acc = fma(min, s, acc). Group `g` of the activations; `w` its G/4 units.
+CK_INLINE void group_dot_512(__m512 *acc, const __m512i *w, __m512 scale, __m512 mins, const ck_acts *a, int b, int g,
+                             const int G, const int KIND, const int BT) {
+    const int units = G / 4, chains = BT == 1 ? 4 : 2;
+    const int32_t *offsets = (const int32_t *)a->corr;
+    const float *sums = (const float *)a->corr;
+    const size_t at = (size_t)g * a->batch + (size_t)b;
+    const uint8_t *xg = (const uint8_t *)a->q + at * G;
+    for (int j = 0; j < BT; j++) {
+        const uint8_t *x = xg + (size_t)j * G;
+        __m512i dot[4];
+        dot[0] = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[at + j]) : _mm512_setzero_si512();
+        for (int c = 1; c < chains; c++) dot[c] = _mm512_setzero_si512();
+        for (int u = 0; u < units; u++)
+            dot[u % chains] = _mm512_dpbusd_epi32(dot[u % chains], w[u], _mm512_set1_epi32((int)ck_load_u32(x + 4 * u)));
+        for (int c = 1; c < chains; c++) dot[0] = _mm512_add_epi32(dot[0], dot[c]);
+        const __m512 s = _mm512_mul_ps(scale, _mm512_set1_ps(a->da[at + j]));
+        acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[0]), s, acc[j]);
+        if (KIND == CK_MIN) acc[j] = _mm512_fmadd_ps(mins, _mm512_set1_ps(sums[at + j]), acc[j]);
+    }
+}
+
+// The K-quants at decode-sized batches, unpacked from raw rows straight into registers (the
+// unpacking of pack_k4_512 / pack_q6k_512 fused with tile512_groups): no panel is written and read
+// again, and the next row group is prefetched as the super-blocks go. The same float operations as
+// the panel tile, so the same bits.
+CK_INLINE void tile512_kquant_raw(const ck_source *src, int superblocks, const ck_acts *a, int b, float *y, size_t ldy,
+                                  int nrows, const int TYPE, const int BT) {
+    const uint8_t *const *r = src->rows;
+    const __m512i offsets = src->offsets;
+    const size_t block_bytes = TYPE == CK_Q6_K ? 210 : TYPE == CK_Q5_K ? 176 : 144;
+    const int lines = (int)((16 * block_bytes + 63) / 64);
+    const __m512i low = _mm512_set1_epi8(0x0F);
+    __m512 acc[CK_RAW_BATCH];
+    for (int j = 0; j < BT; j++) acc[j] = _mm512_setzero_ps();
+    for (int sb = 0; sb < superblocks; sb++) {
+        const size_t o = (size_t)sb * block_bytes;
+        for (int k = 0; k < lines; k++) _mm_prefetch((const char *)(src->next + 64 * (size_t)(sb * lines + k)), _MM_HINT_T0);
+        if (TYPE == CK_Q6_K) {
+            const __m512i pair = _mm512_set1_epi8(0x30);
+            const __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(ck_gather(r, offsets, o + 206), 16)));
+            __m512i sc[4];
+            for (int q = 0; q < 4; q++) sc[q] = ck_gather(r, offsets, o + 192 + 4 * (size_t)q);
+            for (int n = 0; n < 2; n++) {
+                __m512i lo[8], hi[8], h[8];
+                ck_transpose16x8(r, o + 64 * (size_t)n, lo);
+                ck_transpose16x8(r, o + 64 * (size_t)n + 32, hi);
+                ck_transpose16x8(r, o + 128 + 32 * (size_t)n, h);
+                for (int m = 0; m < 4; m++) {
+                    for (int kk = 0; kk < 2; kk++) {
+                        __m512i w[4];
+                        for (int u = 0; u < 4; u++) {
+                            const int k = 4 * kk + u;
+                            #define CK_MERGE(x, y) _mm512_ternarylogic_epi32((x), (y), low, 0xEC)
+                            w[u] = m == 0 ? CK_MERGE(lo[k], _mm512_and_si512(_mm512_slli_epi32(h[k], 4), pair))
+                                 : m == 1 ? CK_MERGE(hi[k], _mm512_and_si512(_mm512_slli_epi32(h[k], 2), pair))
+                                 : m == 2 ? CK_MERGE(_mm512_srli_epi32(lo[k], 4), _mm512_and_si512(h[k], pair))
+                                          : CK_MERGE(_mm512_srli_epi32(hi[k], 4), _mm512_and_si512(_mm512_srli_epi32(h[k], 2), pair));
+                            #undef CK_MERGE
+                        }
+                        const int gi = 8 * n + 2 * m + kk, bshift = gi % 4;
+                        const __m512 scale = _mm512_mul_ps(d, _mm512_cvtepi32_ps(_mm512_srai_epi32(_mm512_slli_epi32(sc[gi / 4], 24 - 8 * bshift), 24)));
+                        group_dot_512(acc, w, scale, _mm512_setzero_ps(), a, b, 16 * sb + gi, 16, CK_OFFSET, BT);
+                    }
+                }
+            }
+            continue;
+        }
+        const size_t nibbles = TYPE == CK_Q5_K ? 48 : 16;
+        const __m512i low6 = _mm512_set1_epi32(0x3f3f3f3f), low4 = _mm512_set1_epi32(0x0f0f0f0f);
+        const __m512i top2 = _mm512_set1_epi32(0x03030303), bit4 = _mm512_set1_epi8(0x10);
+        const __m512i dd = ck_gather(r, offsets, o);
+        const __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(dd));
+        const __m512 dmin = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(dd, 16)));
+        const __m512i q0 = ck_gather(r, offsets, o + 4), q1 = ck_gather(r, offsets, o + 8), q2 = ck_gather(r, offsets, o + 12);
+        const __m512i scales[2] = {
+            _mm512_and_si512(q0, low6),
+            _mm512_or_si512(_mm512_and_si512(q2, low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q0, 6), top2), 4)),
+        };
+        const __m512i mins[2] = {
+            _mm512_and_si512(q1, low6),
+            _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(q2, 4), low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q1, 6), top2), 4)),
+        };
+        __m512i high[8];
+        if (TYPE == CK_Q5_K) ck_transpose16x8(r, o + 16, high);
+        for (int j = 0; j < 4; j++) {
+            __m512i raw[8];
+            ck_transpose16x8(r, o + nibbles + 32 * (size_t)j, raw);
+            for (int half = 0; half < 2; half++) {
+                const int sub = 2 * j + half;
+                __m512i w[8];
+                for (int k = 0; k < 8; k++) {
+                    w[k] = _mm512_and_si512(half ? _mm512_srli_epi16(raw[k], 4) : raw[k], low);
+                    if (TYPE == CK_Q5_K) {
+                        const __m512i hb = sub <= 4 ? _mm512_slli_epi16(high[k], 4 - sub) : _mm512_srli_epi16(high[k], sub - 4);
+                        w[k] = _mm512_or_si512(w[k], _mm512_and_si512(hb, bit4));
+                    }
+                }
+                const __m512 scale = _mm512_mul_ps(d, ck_byte_to_float(scales[sub / 4], sub % 4));
+                const __m512 min = _mm512_mul_ps(dmin, ck_byte_to_float(mins[sub / 4], sub % 4));
+                const __m512 negated = _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(min), _mm512_set1_epi32((int)0x80000000u)));
+                group_dot_512(acc, w, scale, negated, a, b, 8 * sb + sub, 32, CK_MIN, BT);
+            }
+        }
+    }
+    const __mmask16 keep = (__mmask16)((1u << nrows) - 1);
+    for (int j = 0; j < BT; j++) _mm512_mask_storeu_ps(y + (size_t)j * ldy, keep, acc[j]);
+}
+
 typedef void (*ck_tile_fn)(const ck_source *, int, const ck_acts *, int, float *, size_t, int);
 
 #define CK_DEFINE_UNITS(KIND, RAW, BT, AHEAD)                                                                      \
@@ -528,6 +639,15 @@ CK_DEFINE_RAW(0, 8, 1) CK_DEFINE_RAW(0, 8, 2)
 static const ck_tile_fn groups_raw_q4_0[] = {tile512_raw_2_1, tile512_raw_2_2};
 static const ck_tile_fn groups_raw_q4_1[] = {tile512_raw_3_1, tile512_raw_3_2};
 static const ck_tile_fn groups_raw_q8_0[] = {tile512_raw_8_1, tile512_raw_8_2};
+#define CK_DEFINE_KRAW(TYPE, BT)                                                                              \
+    static void tile512_kraw_##TYPE##_##BT(const ck_source *src, int groups, const ck_acts *a, int b, float *y, \
+                                           size_t ldy, int nrows) {                                              \
+        tile512_kquant_raw(src, groups, a, b, y, ldy, nrows, TYPE, BT);                                          \
+    }
+CK_DEFINE_KRAW(12, 1) CK_DEFINE_KRAW(12, 2) CK_DEFINE_KRAW(13, 1) CK_DEFINE_KRAW(13, 2) CK_DEFINE_KRAW(14, 1) CK_DEFINE_KRAW(14, 2)
+static const ck_tile_fn kquant_raw_q4_k[] = {tile512_kraw_12_1, tile512_kraw_12_2};
+static const ck_tile_fn kquant_raw_q5_k[] = {tile512_kraw_13_1, tile512_kraw_13_2};
+static const ck_tile_fn kquant_raw_q6_k[] = {tile512_kraw_14_1, tile512_kraw_14_2};
 
 static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, const ck_acts *a, int b, int bt,
                         float *y, size_t ldy, int nrows, const uint8_t *next) {
@@ -561,6 +681,20 @@ void ck_matmul_rows_avx512(const ck_format *f, const uint8_t *w, size_t row_byte
             src.offsets = ck_row_offsets(src.rows);
             src.next = w + (size_t)(r + nr) * row_bytes;
             table[batch - 1](&src, cols / 32, &a, 0, y + r, ldy, nr);
+        }
+        return;
+    }
+    if (batch <= CK_RAW_BATCH && f->block == 256) {
+        // The K-quants likewise, a super-block at a time.
+        const ck_tile_fn *table = f->type == CK_Q4_K ? kquant_raw_q4_k : f->type == CK_Q5_K ? kquant_raw_q5_k : kquant_raw_q6_k;
+        const ck_acts a = ck_acts_view(f, acts, batch, cols);
+        ck_source src;
+        for (int r = r0; r < r1; r += CK_PANEL_ROWS) {
+            const int nr = r1 - r < CK_PANEL_ROWS ? r1 - r : CK_PANEL_ROWS;
+            ck_group_rows(w + (size_t)r * row_bytes, row_bytes, nr, src.rows);
+            src.offsets = ck_row_offsets(src.rows);
+            src.next = w + (size_t)(r + nr) * row_bytes;
+            table[batch - 1](&src, cols / 256, &a, 0, y + r, ldy, nr);
         }
         return;
     }
