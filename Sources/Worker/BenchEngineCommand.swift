@@ -13,6 +13,8 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Prompt length for the prompt-processing figure.") var promptTokens = 512
     @Option(help: "Decode steps per batch size.") var steps = 32
     @Option(parsing: .upToNextOption, help: "Batch sizes to measure.") var batch: [Int] = [1, 2, 4, 8, 16, 32]
+    @Option(help: "Give every decode sequence KV room for this many tokens and write all of it first, so that peak memory includes full contexts.")
+    var context: Int?
     @Option(help: "A vision projector (mmproj) GGUF file: also measure image encoding at batch 1, 4 and 8.") var mmproj: String?
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
@@ -24,6 +26,7 @@ struct BenchEngineCommand: ParsableCommand {
         bench.promptLength = promptTokens
         bench.decodeSteps = steps
         bench.batchSizes = batch
+        bench.contextTokens = context
         let progress: (String) -> Void = { if !json { FileHandle.standardError.write(Data("… \($0)\n".utf8)) } }
         let report = try bench.run(progress: progress)
         let vision = try mmproj.map { path in

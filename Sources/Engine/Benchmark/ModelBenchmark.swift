@@ -32,14 +32,22 @@ public struct ModelBenchmark {
     public var decodePromptLength = 128
     public var decodeSteps = 32
     public var batchSizes = [1, 2, 4, 8, 16, 32]
+    /// With a value, the KV pool holds this many tokens for every decode sequence, and all of it is
+    /// written before measuring: the figures then include what full contexts take in memory.
+    public var contextTokens: Int?
 
     public init(model: LlamaModel) { self.model = model }
 
     public func run(progress: (String) -> Void = { _ in }) throws(KVLayoutError) -> Report {
         let slots = max(batchSizes.max() ?? 1, 1)
-        let tokensNeeded = slots * (decodePromptLength + decodeSteps + KVLayout.defaultBlockSize) + promptLength
+        let perSequence = max(contextTokens ?? 0, decodePromptLength + decodeSteps + KVLayout.defaultBlockSize)
+        let tokensNeeded = slots * perSequence + promptLength
         let layout = try KVLayout(model: model.config, budgetBytes: tokensNeeded * KVLayout.bytesPerToken(model.config))
         let kv = try KVCache(layout: layout, config: model.config, slots: slots)
+        if contextTokens != nil {
+            progress("writing the KV pool: \(tokensNeeded) tokens, \(tokensNeeded * KVLayout.bytesPerToken(model.config) >> 20) MiB")
+            kv.touchAll()
+        }
         var random = RandomSource(seed: 42)
         let vocab = UInt64(min(model.config.vocabSize, 32_000))
         func randomTokens(_ n: Int) -> [Int32] { (0..<n).map { _ in Int32(random.next() % vocab) } }

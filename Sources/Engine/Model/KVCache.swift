@@ -43,6 +43,12 @@ public final class KVCache {
         try self.init(layout: KVLayout(model: config, budgetBytes: budgetBytes), config: config, slots: slots)
     }
 
+    /// Writes every byte of the pool once, so that its memory is resident: what a pool whose
+    /// sequences are all full takes (a benchmark of memory, not of speed).
+    public func touchAll() {
+        storage.update(repeating: 0, count: blockCount * layers * 2 * blockSize * kvDim)
+    }
+
     deinit {
         storage.deallocate()
         tables.deallocate()
