@@ -236,27 +236,51 @@ CK_INLINE __m512 ck_byte_to_float(__m512i v, int b) {
     return _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(v, 8 * b), _mm512_set1_epi32(0xFF)));
 }
 
+// Q4_K / Q5_K, for 16 rows at once: a super-block's scales and mins (ggml's 6-bit packing), d and dmin.
+typedef struct {
+    __m512 d, dmin;
+    __m512i scales[2], mins[2];
+} ck_k4_header;
+
+CK_INLINE ck_k4_header k4_header(const uint8_t *const *r, __m512i offsets, size_t o) {
+    const __m512i low6 = _mm512_set1_epi32(0x3f3f3f3f), low4 = _mm512_set1_epi32(0x0f0f0f0f), top2 = _mm512_set1_epi32(0x03030303);
+    const __m512i dd = ck_gather(r, offsets, o);
+    const __m512i q0 = ck_gather(r, offsets, o + 4), q1 = ck_gather(r, offsets, o + 8), q2 = ck_gather(r, offsets, o + 12);
+    return (ck_k4_header){
+        .d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(dd)),
+        .dmin = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(dd, 16))),
+        .scales = {_mm512_and_si512(q0, low6),
+                   _mm512_or_si512(_mm512_and_si512(q2, low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q0, 6), top2), 4))},
+        .mins = {_mm512_and_si512(q1, low6),
+                 _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(q2, 4), low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q1, 6), top2), 4))},
+    };
+}
+
+// Sub-block `sub` of a super-block: its 8 units from the pair's transposed nibbles (and Q5_K's
+// transposed high bits), its scale d·sc and its negated min −dmin·m.
+CK_INLINE void k4_sub_block(const int type, const ck_k4_header *h, const __m512i *raw, const __m512i *high, int sub,
+                            __m512i *w, __m512 *scale, __m512 *min) {
+    const __m512i low = _mm512_set1_epi8(0x0F), bit4 = _mm512_set1_epi8(0x10);
+    for (int k = 0; k < 8; k++) {
+        w[k] = _mm512_and_si512(sub % 2 ? _mm512_srli_epi16(raw[k], 4) : raw[k], low);
+        if (type == CK_Q5_K) {
+            const __m512i hb = sub <= 4 ? _mm512_slli_epi16(high[k], 4 - sub) : _mm512_srli_epi16(high[k], sub - 4);
+            w[k] = _mm512_or_si512(w[k], _mm512_and_si512(hb, bit4));
+        }
+    }
+    *scale = _mm512_mul_ps(h->d, ck_byte_to_float(h->scales[sub / 4], sub % 4));
+    const __m512 m = _mm512_mul_ps(h->dmin, ck_byte_to_float(h->mins[sub / 4], sub % 4));
+    *min = _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(m), _mm512_set1_epi32((int)0x80000000u)));
+}
+
 // Q4_K / Q5_K: per super-block of 256, scales and mins of its 8 sub-blocks decoded for 16 rows at
-// once (ggml's 6-bit packing), 32 bytes of nibbles per pair of sub-blocks, and for Q5_K a fifth
-// bit per value from 32 bytes of high bits.
+// once, 32 bytes of nibbles per pair of sub-blocks, and for Q5_K a fifth bit per value from 32 bytes
+// of high bits.
 CK_INLINE void pack_k4_512(const int type, const uint8_t *const *r, __m512i offsets, int cols, uint8_t *panel) {
     const size_t block_bytes = type == CK_Q5_K ? 176 : 144, nibbles = type == CK_Q5_K ? 48 : 16;
-    const __m512i low6 = _mm512_set1_epi32(0x3f3f3f3f), low4 = _mm512_set1_epi32(0x0f0f0f0f);
-    const __m512i top2 = _mm512_set1_epi32(0x03030303), low = _mm512_set1_epi8(0x0F), bit4 = _mm512_set1_epi8(0x10);
     for (int sb = 0; sb < cols / 256; sb++) {
         const size_t o = (size_t)sb * block_bytes;
-        const __m512i dd = ck_gather(r, offsets, o);
-        const __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(dd));
-        const __m512 dmin = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(dd, 16)));
-        const __m512i q0 = ck_gather(r, offsets, o + 4), q1 = ck_gather(r, offsets, o + 8), q2 = ck_gather(r, offsets, o + 12);
-        const __m512i scales[2] = {
-            _mm512_and_si512(q0, low6),
-            _mm512_or_si512(_mm512_and_si512(q2, low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q0, 6), top2), 4)),
-        };
-        const __m512i mins[2] = {
-            _mm512_and_si512(q1, low6),
-            _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(q2, 4), low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q1, 6), top2), 4)),
-        };
+        const ck_k4_header h = k4_header(r, offsets, o);
         __m512i high[8];
         if (type == CK_Q5_K) ck_transpose16x8(r, o + 16, high);
         for (int j = 0; j < 4; j++) {
@@ -265,17 +289,12 @@ CK_INLINE void pack_k4_512(const int type, const uint8_t *const *r, __m512i offs
             for (int half = 0; half < 2; half++) {
                 const int sub = 2 * j + half;
                 uint8_t *p = panel + (size_t)(8 * sb + sub) * 640;
-                for (int k = 0; k < 8; k++) {
-                    __m512i v = _mm512_and_si512(half ? _mm512_srli_epi16(raw[k], 4) : raw[k], low);
-                    if (type == CK_Q5_K) {
-                        const __m512i h = sub <= 4 ? _mm512_slli_epi16(high[k], 4 - sub) : _mm512_srli_epi16(high[k], sub - 4);
-                        v = _mm512_or_si512(v, _mm512_and_si512(h, bit4));
-                    }
-                    _mm512_store_si512(p + 64 * k, v);
-                }
-                _mm512_store_ps((float *)(p + 512), _mm512_mul_ps(d, ck_byte_to_float(scales[sub / 4], sub % 4)));
-                const __m512 min = _mm512_mul_ps(dmin, ck_byte_to_float(mins[sub / 4], sub % 4));
-                _mm512_store_ps((float *)(p + 576), _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(min), _mm512_set1_epi32((int)0x80000000u))));
+                __m512i w[8];
+                __m512 scale, min;
+                k4_sub_block(type, &h, raw, high, sub, w, &scale, &min);
+                for (int k = 0; k < 8; k++) _mm512_store_si512(p + 64 * k, w[k]);
+                _mm512_store_ps((float *)(p + 512), scale);
+                _mm512_store_ps((float *)(p + 576), min);
             }
         }
     }
@@ -553,39 +572,17 @@ CK_INLINE void tile512_kquant_raw(const ck_source *src, int superblocks, const c
             continue;
         }
         const size_t nibbles = TYPE == CK_Q5_K ? 48 : 16;
-        const __m512i low6 = _mm512_set1_epi32(0x3f3f3f3f), low4 = _mm512_set1_epi32(0x0f0f0f0f);
-        const __m512i top2 = _mm512_set1_epi32(0x03030303), bit4 = _mm512_set1_epi8(0x10);
-        const __m512i dd = ck_gather(r, offsets, o);
-        const __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(dd));
-        const __m512 dmin = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(dd, 16)));
-        const __m512i q0 = ck_gather(r, offsets, o + 4), q1 = ck_gather(r, offsets, o + 8), q2 = ck_gather(r, offsets, o + 12);
-        const __m512i scales[2] = {
-            _mm512_and_si512(q0, low6),
-            _mm512_or_si512(_mm512_and_si512(q2, low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q0, 6), top2), 4)),
-        };
-        const __m512i mins[2] = {
-            _mm512_and_si512(q1, low6),
-            _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(q2, 4), low4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(q1, 6), top2), 4)),
-        };
+        const ck_k4_header h = k4_header(r, offsets, o);
         __m512i high[8];
         if (TYPE == CK_Q5_K) ck_transpose16x8(r, o + 16, high);
         for (int j = 0; j < 4; j++) {
             __m512i raw[8];
             ck_transpose16x8(r, o + nibbles + 32 * (size_t)j, raw);
             for (int half = 0; half < 2; half++) {
-                const int sub = 2 * j + half;
                 __m512i w[8];
-                for (int k = 0; k < 8; k++) {
-                    w[k] = _mm512_and_si512(half ? _mm512_srli_epi16(raw[k], 4) : raw[k], low);
-                    if (TYPE == CK_Q5_K) {
-                        const __m512i hb = sub <= 4 ? _mm512_slli_epi16(high[k], 4 - sub) : _mm512_srli_epi16(high[k], sub - 4);
-                        w[k] = _mm512_or_si512(w[k], _mm512_and_si512(hb, bit4));
-                    }
-                }
-                const __m512 scale = _mm512_mul_ps(d, ck_byte_to_float(scales[sub / 4], sub % 4));
-                const __m512 min = _mm512_mul_ps(dmin, ck_byte_to_float(mins[sub / 4], sub % 4));
-                const __m512 negated = _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(min), _mm512_set1_epi32((int)0x80000000u)));
-                group_dot_512(acc, w, scale, negated, a, b, 8 * sb + sub, 32, CK_MIN, BT);
+                __m512 scale, min;
+                k4_sub_block(TYPE, &h, raw, high, 2 * j + half, w, &scale, &min);
+                group_dot_512(acc, w, scale, min, a, b, 8 * sb + 2 * j + half, 32, CK_MIN, BT);
             }
         }
     }
