@@ -9,10 +9,16 @@ public enum ProcessMemory {
 
     private static func field(_ name: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        return (bytes(of: name, in: status)) ?? 0
+    }
+
+    /// The value of a `Name:\tvalue kB` line of /proc/self/status, in bytes. The value follows a tab
+    /// and is padded with spaces to 8 digits: "VmHWM:\t  265832 kB", but "VmHWM:\t20890340 kB".
+    static func bytes(of name: String, in status: String) -> Int? {
         for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
-            let kib = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
-            return (kib ?? 0) * 1024
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return words.dropFirst().first.flatMap { Int($0) }.map { $0 * 1024 }
         }
-        return 0
+        return nil
     }
 }
