@@ -450,62 +450,12 @@ CK_INLINE void tile512_units(const ck_source *src, int groups, const ck_acts *a,
     }
 }
 
-// A tile of the fast arithmetic (every type's, and the K-quants' in both): 16 output rows × BT
-// activation rows (up to 16), accumulated in BT registers of 16 float lanes, one per output row.
-// Each weight vector is used for all BT activation rows; per activation row and group of G values:
-// G/4 vpdpbusd with the activation dword broadcast from memory, added as integers, one conversion,
-// one scale multiply, one FMA (one more for mins). RAW is 0 for a panel, else the 32-value-block
-// type unpacked from raw rows in registers (then G = 32); AHEAD prefetches the next row group.
-// The float operations of an output do not depend on BT, RAW or the number of dot chains (integer
-// sums are exact), so a row's result is the same in every batch.
-CK_INLINE void tile512_groups(const ck_source *src, int groups, const ck_acts *a, int b, float *y, size_t ldy, int nrows,
-                              const int G, const int KIND, const int BT, const int RAW, const int AHEAD) {
-    const int units = G / 4;
-    const int32_t *offsets = (const int32_t *)a->corr;
-    const float *sums = (const float *)a->corr;
-    // Independent dot chains per activation row (vpdpbusd's latency would otherwise idle the units).
-    const int chains = BT == 1 ? 4 : 2;
-    __m512 acc[CK_TILE_BATCH];
-    for (int j = 0; j < BT; j++) acc[j] = _mm512_setzero_ps();
-    for (int g = 0; g < groups; g++) {
-        __m512i w[8];
-        __m512 scale, mins;
-        if (AHEAD) {
-            const int lines = ck_prefetch_lines(KIND, RAW);
-            for (int k = 0; k < lines; k++) _mm_prefetch((const char *)(src->next + 64 * (size_t)(g * lines + k)), _MM_HINT_T0);
-        }
-        if (RAW) {
-            unpack_group_512(RAW, src->rows, src->offsets, g, w, &scale, &mins);
-        } else {
-            const uint8_t *p = src->panel + (size_t)g * src->stride;
-            for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
-            scale = _mm512_load_ps((const float *)(p + 64 * units));
-            mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
-        }
-        const size_t at = (size_t)g * a->batch + (size_t)b;
-        const uint8_t *xg = (const uint8_t *)a->q + at * G;
-        for (int j = 0; j < BT; j++) {
-            const uint8_t *x = xg + (size_t)j * G;
-            __m512i dot[4];
-            dot[0] = KIND == CK_OFFSET ? _mm512_set1_epi32(offsets[at + j]) : _mm512_setzero_si512();
-            for (int c = 1; c < chains; c++) dot[c] = _mm512_setzero_si512();
-            for (int u = 0; u < units; u++)
-                dot[u % chains] = _mm512_dpbusd_epi32(dot[u % chains], w[u], _mm512_set1_epi32((int)ck_load_u32(x + 4 * u)));
-            for (int c = 1; c < chains; c++) dot[0] = _mm512_add_epi32(dot[0], dot[c]);
-            const __m512 s = _mm512_mul_ps(scale, _mm512_set1_ps(a->da[at + j]));
-            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[0]), s, acc[j]);
-            if (KIND == CK_MIN) acc[j] = _mm512_fmadd_ps(mins, _mm512_set1_ps(sums[at + j]), acc[j]);
-        }
-    }
-    const __mmask16 keep = (__mmask16)((1u << nrows) - 1);
-    for (int j = 0; j < BT; j++) _mm512_mask_storeu_ps(y + (size_t)j * ldy, keep, acc[j]);
-}
-
-// The group's dot for BT activation rows and its float steps, as tile512_groups does them: one
+// The group's dot for BT activation rows and its float steps, the same in every tile: one
 // integer dot (chains added as integers), acc = fma(dot, scale·d_a, acc), then for mins
 // acc = fma(min, s, acc). Group `g` of the activations; `w` its G/4 units.
 CK_INLINE void group_dot_512(__m512 *acc, const __m512i *w, __m512 scale, __m512 mins, const ck_acts *a, int b, int g,
                              const int G, const int KIND, const int BT) {
+    // Independent dot chains per activation row (vpdpbusd's latency would otherwise idle the units).
     const int units = G / 4, chains = BT == 1 ? 4 : 2;
     const int32_t *offsets = (const int32_t *)a->corr;
     const float *sums = (const float *)a->corr;
@@ -523,6 +473,40 @@ CK_INLINE void group_dot_512(__m512 *acc, const __m512i *w, __m512 scale, __m512
         acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[0]), s, acc[j]);
         if (KIND == CK_MIN) acc[j] = _mm512_fmadd_ps(mins, _mm512_set1_ps(sums[at + j]), acc[j]);
     }
+}
+
+// A tile of the fast arithmetic (every type's, and the K-quants' in both): 16 output rows × BT
+// activation rows (up to 16), accumulated in BT registers of 16 float lanes, one per output row.
+// Each weight vector is used for all BT activation rows; per activation row and group of G values:
+// G/4 vpdpbusd with the activation dword broadcast from memory, added as integers, one conversion,
+// one scale multiply, one FMA (one more for mins). RAW is 0 for a panel, else the 32-value-block
+// type unpacked from raw rows in registers (then G = 32); AHEAD prefetches the next row group.
+// The float operations of an output do not depend on BT, RAW or the number of dot chains (integer
+// sums are exact), so a row's result is the same in every batch.
+CK_INLINE void tile512_groups(const ck_source *src, int groups, const ck_acts *a, int b, float *y, size_t ldy, int nrows,
+                              const int G, const int KIND, const int BT, const int RAW, const int AHEAD) {
+    const int units = G / 4;
+    __m512 acc[CK_TILE_BATCH];
+    for (int j = 0; j < BT; j++) acc[j] = _mm512_setzero_ps();
+    for (int g = 0; g < groups; g++) {
+        __m512i w[8];
+        __m512 scale, mins;
+        if (AHEAD) {
+            const int lines = ck_prefetch_lines(KIND, RAW);
+            for (int k = 0; k < lines; k++) _mm_prefetch((const char *)(src->next + 64 * (size_t)(g * lines + k)), _MM_HINT_T0);
+        }
+        if (RAW) {
+            unpack_group_512(RAW, src->rows, src->offsets, g, w, &scale, &mins);
+        } else {
+            const uint8_t *p = src->panel + (size_t)g * src->stride;
+            for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
+            scale = _mm512_load_ps((const float *)(p + 64 * units));
+            mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
+        }
+        group_dot_512(acc, w, scale, mins, a, b, g, G, KIND, BT);
+    }
+    const __mmask16 keep = (__mmask16)((1u << nrows) - 1);
+    for (int j = 0; j < BT; j++) _mm512_mask_storeu_ps(y + (size_t)j * ldy, keep, acc[j]);
 }
 
 // The K-quants at decode-sized batches, unpacked from raw rows straight into registers (the
