@@ -648,35 +648,32 @@ static void tile_avx512(const ck_format *f, const uint8_t *panel, int groups, co
     table[bt - 1](&src, groups, a, b, y, ldy, nrows);
 }
 
+// Decode-sized batches: one tile per row group of 16, unpacked straight from the raw rows into
+// registers (`blocks` weight blocks a row, one call of `tile` each).
+static void raw_rows_avx512(ck_tile_fn tile, const ck_format *f, const uint8_t *w, size_t row_bytes, int cols, int blocks,
+                            int r0, int r1, const void *acts, int batch, float *y, size_t ldy) {
+    const ck_acts a = ck_acts_view(f, acts, batch, cols);
+    ck_source src;
+    for (int r = r0; r < r1; r += CK_PANEL_ROWS) {
+        const int nr = r1 - r < CK_PANEL_ROWS ? r1 - r : CK_PANEL_ROWS;
+        ck_group_rows(w + (size_t)r * row_bytes, row_bytes, nr, src.rows);
+        src.offsets = ck_row_offsets(src.rows);
+        src.next = w + (size_t)(r + nr) * row_bytes;
+        tile(&src, blocks, &a, 0, y + r, ldy, nr);
+    }
+}
+
 void ck_matmul_rows_avx512(const ck_format *f, const uint8_t *w, size_t row_bytes, int cols, int r0, int r1,
                            const void *acts, int batch, float *y, size_t ldy, uint8_t *panel) {
     if (batch <= CK_RAW_BATCH && ck_unpacks_in_registers(f->type)) {
-        // Decode-sized batch: one tile per row group, so unpack straight into registers.
         const ck_tile_fn *table = f->exact ? (f->type == CK_Q8_0 ? units_raw_q8_0 : f->type == CK_Q4_1 ? units_raw_q4_1 : units_raw_q4_0)
                                            : (f->type == CK_Q8_0 ? groups_raw_q8_0 : f->type == CK_Q4_1 ? groups_raw_q4_1 : groups_raw_q4_0);
-        const ck_acts a = ck_acts_view(f, acts, batch, cols);
-        ck_source src;
-        for (int r = r0; r < r1; r += CK_PANEL_ROWS) {
-            const int nr = r1 - r < CK_PANEL_ROWS ? r1 - r : CK_PANEL_ROWS;
-            ck_group_rows(w + (size_t)r * row_bytes, row_bytes, nr, src.rows);
-            src.offsets = ck_row_offsets(src.rows);
-            src.next = w + (size_t)(r + nr) * row_bytes;
-            table[batch - 1](&src, cols / 32, &a, 0, y + r, ldy, nr);
-        }
+        raw_rows_avx512(table[batch - 1], f, w, row_bytes, cols, cols / 32, r0, r1, acts, batch, y, ldy);
         return;
     }
-    if (batch <= CK_RAW_BATCH && f->block == 256) {
-        // The K-quants likewise, a super-block at a time.
+    if (batch <= CK_RAW_BATCH && f->block == 256) {  // the K-quants, a super-block at a time
         const ck_tile_fn *table = f->type == CK_Q4_K ? kquant_raw_q4_k : f->type == CK_Q5_K ? kquant_raw_q5_k : kquant_raw_q6_k;
-        const ck_acts a = ck_acts_view(f, acts, batch, cols);
-        ck_source src;
-        for (int r = r0; r < r1; r += CK_PANEL_ROWS) {
-            const int nr = r1 - r < CK_PANEL_ROWS ? r1 - r : CK_PANEL_ROWS;
-            ck_group_rows(w + (size_t)r * row_bytes, row_bytes, nr, src.rows);
-            src.offsets = ck_row_offsets(src.rows);
-            src.next = w + (size_t)(r + nr) * row_bytes;
-            table[batch - 1](&src, cols / 256, &a, 0, y + r, ldy, nr);
-        }
+        raw_rows_avx512(table[batch - 1], f, w, row_bytes, cols, cols / 256, r0, r1, acts, batch, y, ldy);
         return;
     }
     CK_MATMUL_SWITCH(tile_avx512)
