@@ -389,6 +389,24 @@ typedef struct {
 // its registers; for smaller blocks it runs on into the row group after.
 CK_INLINE int ck_prefetch_lines(int kind, int raw) { return raw == CK_Q4_0 || raw == CK_Q4_1 ? 5 : kind == CK_MIN ? 6 : 9; }
 
+// Group g's weights for a tile: `units` units, scale and min, from the panel or (RAW, a 32-value-block
+// type) unpacked from the raw rows; with AHEAD, a share of the next row group prefetched first.
+CK_INLINE void load_group_512(const ck_source *src, int g, const int units, const int KIND, const int RAW, const int AHEAD,
+                              __m512i *w, __m512 *scale, __m512 *mins) {
+    if (AHEAD) {
+        const int lines = ck_prefetch_lines(KIND, RAW);
+        for (int k = 0; k < lines; k++) _mm_prefetch((const char *)(src->next + 64 * (size_t)(g * lines + k)), _MM_HINT_T0);
+    }
+    if (RAW) {
+        unpack_group_512(RAW, src->rows, src->offsets, g, w, scale, mins);
+        return;
+    }
+    const uint8_t *p = src->panel + (size_t)g * src->stride;
+    for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
+    *scale = _mm512_load_ps((const float *)(p + 64 * units));
+    *mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
+}
+
 // A tile of the 32-value blocks (ck_per_unit): 16 output rows × BT activation rows, with per
 // activation row 8 accumulators of 16 float lanes (accumulator u, lane r: row r's ggml acc[u]) and
 // for mins one sum of m·s. Per block and activation row: 8 vpdpbusd, each unit into its own
@@ -408,18 +426,7 @@ CK_INLINE void tile512_units(const ck_source *src, int groups, const ck_acts *a,
     for (int g = 0; g < groups; g++) {
         __m512i w[8];
         __m512 scale, mins;
-        if (AHEAD) {
-            const int lines = ck_prefetch_lines(KIND, RAW);
-            for (int k = 0; k < lines; k++) _mm_prefetch((const char *)(src->next + 64 * (size_t)(g * lines + k)), _MM_HINT_T0);
-        }
-        if (RAW) {
-            unpack_group_512(RAW, src->rows, src->offsets, g, w, &scale, &mins);
-        } else {
-            const uint8_t *p = src->panel + (size_t)g * src->stride;
-            for (int u = 0; u < 8; u++) w[u] = _mm512_load_si512(p + 64 * u);
-            scale = _mm512_load_ps((const float *)(p + 512));
-            mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 576)) : _mm512_setzero_ps();
-        }
+        load_group_512(src, g, 8, KIND, RAW, AHEAD, w, &scale, &mins);
         // The group's activations, scales and corrections of rows b… lie side by side.
         const size_t at = (size_t)g * a->batch + (size_t)b;
         const uint8_t *xg = (const uint8_t *)a->q + at * 32;
@@ -491,18 +498,7 @@ CK_INLINE void tile512_groups(const ck_source *src, int groups, const ck_acts *a
     for (int g = 0; g < groups; g++) {
         __m512i w[8];
         __m512 scale, mins;
-        if (AHEAD) {
-            const int lines = ck_prefetch_lines(KIND, RAW);
-            for (int k = 0; k < lines; k++) _mm_prefetch((const char *)(src->next + 64 * (size_t)(g * lines + k)), _MM_HINT_T0);
-        }
-        if (RAW) {
-            unpack_group_512(RAW, src->rows, src->offsets, g, w, &scale, &mins);
-        } else {
-            const uint8_t *p = src->panel + (size_t)g * src->stride;
-            for (int u = 0; u < units; u++) w[u] = _mm512_load_si512(p + 64 * u);
-            scale = _mm512_load_ps((const float *)(p + 64 * units));
-            mins = KIND == CK_MIN ? _mm512_load_ps((const float *)(p + 64 * units + 64)) : _mm512_setzero_ps();
-        }
+        load_group_512(src, g, units, KIND, RAW, AHEAD, w, &scale, &mins);
         group_dot_512(acc, w, scale, mins, a, b, g, G, KIND, BT);
     }
     const __mmask16 keep = (__mmask16)((1u << nrows) - 1);
