@@ -300,41 +300,44 @@ CK_INLINE void pack_k4_512(const int type, const uint8_t *const *r, __m512i offs
     }
 }
 
+// Q6_K, for 16 rows at once: d, read from the dword ending at the block's last two bytes.
+CK_INLINE __m512 q6k_d(const uint8_t *const *r, __m512i offsets, size_t o) {
+    return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(ck_gather(r, offsets, o + 206), 16)));
+}
+
+// The scale of group gi (0…15) of a super-block: d · its signed byte, from the 4 gathered dwords sc.
+CK_INLINE __m512 q6k_scale(__m512 d, const __m512i *sc, int gi) {
+    return _mm512_mul_ps(d, _mm512_cvtepi32_ps(_mm512_srai_epi32(_mm512_slli_epi32(sc[gi / 4], 24 - 8 * (gi % 4)), 24)));
+}
+
+// Unit k of quarter m (0…3) of a half super-block: 6-bit values from the transposed low nibbles
+// (lo: bytes 0–31, hi: 32–63 of the half) and 2-bit pairs h; (x & 0x0F) | y, y masked to bits 4–5.
+CK_INLINE __m512i q6k_unit(const __m512i *lo, const __m512i *hi, const __m512i *h, int k, int m) {
+    const __m512i low = _mm512_set1_epi8(0x0F), pair = _mm512_set1_epi8(0x30);
+    const __m512i x = m == 0 ? lo[k] : m == 1 ? hi[k] : m == 2 ? _mm512_srli_epi32(lo[k], 4) : _mm512_srli_epi32(hi[k], 4);
+    const __m512i y = m == 0 ? _mm512_slli_epi32(h[k], 4) : m == 1 ? _mm512_slli_epi32(h[k], 2) : m == 2 ? h[k] : _mm512_srli_epi32(h[k], 2);
+    return _mm512_ternarylogic_epi32(x, _mm512_and_si512(y, pair), low, 0xEC);
+}
+
 // Q6_K: per super-block of 256, 16 signed scales (one per 16 values) and 6-bit values from 128
 // bytes of low nibbles and 64 bytes of 2-bit pairs, in two halves of 128 values.
 CK_INLINE void pack_q6k_512(const uint8_t *const *r, __m512i offsets, int cols, uint8_t *panel) {
-    const __m512i low = _mm512_set1_epi8(0x0F), pair = _mm512_set1_epi8(0x30);
     for (int sb = 0; sb < cols / 256; sb++) {
         const size_t o = (size_t)sb * 210;
-        // d is the last two bytes of the block: read the dword ending there.
-        const __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(ck_gather(r, offsets, o + 206), 16)));
-        for (int q = 0; q < 4; q++) {
-            const __m512i sc = ck_gather(r, offsets, o + 192 + 4 * (size_t)q);
-            for (int b = 0; b < 4; b++) {
-                const __m512 scale = _mm512_cvtepi32_ps(_mm512_srai_epi32(_mm512_slli_epi32(sc, 24 - 8 * b), 24));
-                _mm512_store_ps((float *)(panel + (size_t)(16 * sb + 4 * q + b) * 320 + 256), _mm512_mul_ps(d, scale));
-            }
-        }
+        const __m512 d = q6k_d(r, offsets, o);
+        __m512i sc[4];
+        for (int q = 0; q < 4; q++) sc[q] = ck_gather(r, offsets, o + 192 + 4 * (size_t)q);
+        for (int gi = 0; gi < 16; gi++) _mm512_store_ps((float *)(panel + (size_t)(16 * sb + gi) * 320 + 256), q6k_scale(d, sc, gi));
         for (int n = 0; n < 2; n++) {
-            __m512i a[8], b[8], h[8];
-            ck_transpose16x8(r, o + 64 * (size_t)n, a);
-            ck_transpose16x8(r, o + 64 * (size_t)n + 32, b);
+            __m512i lo[8], hi[8], h[8];
+            ck_transpose16x8(r, o + 64 * (size_t)n, lo);
+            ck_transpose16x8(r, o + 64 * (size_t)n + 32, hi);
             ck_transpose16x8(r, o + 128 + 32 * (size_t)n, h);
-            for (int k = 0; k < 8; k++) {
-                // (x & 0x0F) | y, y already masked to bits 4–5.
-                #define CK_MERGE(x, y) _mm512_ternarylogic_epi32((x), (y), low, 0xEC)
-                const __m512i values[4] = {
-                    CK_MERGE(a[k], _mm512_and_si512(_mm512_slli_epi32(h[k], 4), pair)),
-                    CK_MERGE(b[k], _mm512_and_si512(_mm512_slli_epi32(h[k], 2), pair)),
-                    CK_MERGE(_mm512_srli_epi32(a[k], 4), _mm512_and_si512(h[k], pair)),
-                    CK_MERGE(_mm512_srli_epi32(b[k], 4), _mm512_and_si512(_mm512_srli_epi32(h[k], 2), pair)),
-                };
-                #undef CK_MERGE
+            for (int k = 0; k < 8; k++)
                 for (int m = 0; m < 4; m++) {
                     const int group = 16 * sb + 8 * n + 2 * m + k / 4;
-                    _mm512_store_si512(panel + (size_t)group * 320 + 64 * (k % 4), values[m]);
+                    _mm512_store_si512(panel + (size_t)group * 320 + 64 * (k % 4), q6k_unit(lo, hi, h, k, m));
                 }
-            }
         }
     }
 }
@@ -515,15 +518,13 @@ CK_INLINE void tile512_kquant_raw(const ck_source *src, int superblocks, const c
     const __m512i offsets = src->offsets;
     const size_t block_bytes = TYPE == CK_Q6_K ? 210 : TYPE == CK_Q5_K ? 176 : 144;
     const int lines = (int)((16 * block_bytes + 63) / 64);
-    const __m512i low = _mm512_set1_epi8(0x0F);
     __m512 acc[CK_RAW_BATCH];
     for (int j = 0; j < BT; j++) acc[j] = _mm512_setzero_ps();
     for (int sb = 0; sb < superblocks; sb++) {
         const size_t o = (size_t)sb * block_bytes;
         for (int k = 0; k < lines; k++) _mm_prefetch((const char *)(src->next + 64 * (size_t)(sb * lines + k)), _MM_HINT_T0);
         if (TYPE == CK_Q6_K) {
-            const __m512i pair = _mm512_set1_epi8(0x30);
-            const __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(ck_gather(r, offsets, o + 206), 16)));
+            const __m512 d = q6k_d(r, offsets, o);
             __m512i sc[4];
             for (int q = 0; q < 4; q++) sc[q] = ck_gather(r, offsets, o + 192 + 4 * (size_t)q);
             for (int n = 0; n < 2; n++) {
@@ -534,18 +535,9 @@ CK_INLINE void tile512_kquant_raw(const ck_source *src, int superblocks, const c
                 for (int m = 0; m < 4; m++) {
                     for (int kk = 0; kk < 2; kk++) {
                         __m512i w[4];
-                        for (int u = 0; u < 4; u++) {
-                            const int k = 4 * kk + u;
-                            #define CK_MERGE(x, y) _mm512_ternarylogic_epi32((x), (y), low, 0xEC)
-                            w[u] = m == 0 ? CK_MERGE(lo[k], _mm512_and_si512(_mm512_slli_epi32(h[k], 4), pair))
-                                 : m == 1 ? CK_MERGE(hi[k], _mm512_and_si512(_mm512_slli_epi32(h[k], 2), pair))
-                                 : m == 2 ? CK_MERGE(_mm512_srli_epi32(lo[k], 4), _mm512_and_si512(h[k], pair))
-                                          : CK_MERGE(_mm512_srli_epi32(hi[k], 4), _mm512_and_si512(_mm512_srli_epi32(h[k], 2), pair));
-                            #undef CK_MERGE
-                        }
-                        const int gi = 8 * n + 2 * m + kk, bshift = gi % 4;
-                        const __m512 scale = _mm512_mul_ps(d, _mm512_cvtepi32_ps(_mm512_srai_epi32(_mm512_slli_epi32(sc[gi / 4], 24 - 8 * bshift), 24)));
-                        group_dot_512(acc, w, scale, _mm512_setzero_ps(), a, b, 16 * sb + gi, 16, CK_OFFSET, BT);
+                        for (int u = 0; u < 4; u++) w[u] = q6k_unit(lo, hi, h, 4 * kk + u, m);
+                        const int gi = 8 * n + 2 * m + kk;
+                        group_dot_512(acc, w, q6k_scale(d, sc, gi), _mm512_setzero_ps(), a, b, 16 * sb + gi, 16, CK_OFFSET, BT);
                     }
                 }
             }

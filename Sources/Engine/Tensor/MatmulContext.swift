@@ -97,7 +97,7 @@ public final class MatmulContext: @unchecked Sendable {
                 while end < targets.count, format != 0, activationFormat(targets[end], path) == format { end += 1 }
                 let run = UnsafeBufferPointer(rebasing: targets[start..<end])
                 let target = run[0]
-                switch format != 0 ? .int8 : resolve(path, target.weights.type) {
+                switch resolve(path, target.weights.type) {
                 case .int8: multiplyInt8(run, x, batch: batch, ldx: ldx)
                 case .float: multiplyFloat(target.weights, x, batch: batch, target.output, ldx: ldx, ldy: target.ldy)
                 default: multiplySgemm(target.weights, x, batch: batch, target.output, ldx: ldx, ldy: target.ldy)
