@@ -38,11 +38,14 @@ public struct Usage: Sendable, Equatable {
     /// Context tokens the images took.
     public var imageTokens: Int
     public var completionTokens: Int
+    /// Prompt positions (text and image) whose KV came from the worker's prefix cache, not computed.
+    public var cachedTokens: Int
 
-    public init(promptTokens: Int, imageTokens: Int, completionTokens: Int) {
+    public init(promptTokens: Int, imageTokens: Int, completionTokens: Int, cachedTokens: Int = 0) {
         self.promptTokens = promptTokens
         self.imageTokens = imageTokens
         self.completionTokens = completionTokens
+        self.cachedTokens = cachedTokens
     }
 }
 
@@ -69,6 +72,7 @@ extension Final {
         writer.writeInt(usage.promptTokens)
         writer.writeInt(usage.imageTokens)
         writer.writeInt(usage.completionTokens)
+        writer.writeInt(usage.cachedTokens)
         writer.writeDouble(timings.queueMs)
         writer.writeDouble(timings.timeToFirstTokenMs)
         writer.writeDouble(timings.decodeTokensPerSecond)
@@ -81,7 +85,8 @@ extension Final {
         usage = Usage(
             promptTokens: try reader.readInt("prompt_tokens"),
             imageTokens: try reader.readInt("image_tokens"),
-            completionTokens: try reader.readInt("completion_tokens"))
+            completionTokens: try reader.readInt("completion_tokens"),
+            cachedTokens: try reader.readInt("cached_tokens"))
         timings = Timings(
             queueMs: try reader.readDouble("queue_ms"),
             timeToFirstTokenMs: try reader.readDouble("time_to_first_token_ms"),

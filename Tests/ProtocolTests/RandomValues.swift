@@ -43,14 +43,15 @@ extension SplitMix64 {
     mutating func final() -> Final {
         Final(
             requestId: string(), finishReason: pick(FinishReason.self),
-            usage: Usage(promptTokens: int(), imageTokens: int(), completionTokens: int()),
+            usage: Usage(promptTokens: int(), imageTokens: int(), completionTokens: int(), cachedTokens: int()),
             timings: Timings(queueMs: double(), timeToFirstTokenMs: double(), decodeTokensPerSecond: double(), totalMs: double()))
     }
 
     mutating func load() -> WorkerLoad {
         WorkerLoad(
             waiting: int(), running: int(), kvBlocksUsed: int(), kvBlocksTotal: int(), tokensPerSecond: double(),
-            recentImages: list(max: 5) { $0.next() })
+            recentImages: list(max: 5) { $0.next() },
+            prefixCache: PrefixCacheCounters(queriedTokens: int(), hitTokens: int(), cachedBlocks: int(), evictions: int()))
     }
 
     mutating func request() -> GenerationRequest {

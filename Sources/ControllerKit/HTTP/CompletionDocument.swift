@@ -62,20 +62,28 @@ struct CompletionDocument: Encodable {
     }
 }
 
-/// OpenAI's `usage`; image tokens count as prompt tokens.
+/// OpenAI's `usage`; image tokens count as prompt tokens, and so as cached tokens when their KV was.
 struct UsageBody: Encodable {
     let promptTokens: Int
     let completionTokens: Int
     let totalTokens: Int
+    let promptTokensDetails: PromptTokensDetails
+
+    struct PromptTokensDetails: Encodable {
+        let cachedTokens: Int
+        enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
+    }
 
     enum CodingKeys: String, CodingKey {
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
+        case promptTokensDetails = "prompt_tokens_details"
     }
 
     init(_ usage: Usage) {
         promptTokens = usage.promptTokens + usage.imageTokens
         completionTokens = usage.completionTokens
         totalTokens = promptTokens + usage.completionTokens
+        promptTokensDetails = PromptTokensDetails(cachedTokens: usage.cachedTokens)
     }
 }
 
