@@ -56,6 +56,21 @@ struct WorkerRegistryTests {
         #expect(registry["a"]?.inFlight == 0)
     }
 
+    @Test func prefixCacheTotalsOutliveAReconnectButNotARestart() {
+        var registry = WorkerRegistry(liveness: liveness)
+        _ = registry.register(registration("a", instance: 7), now: at(0))
+        var heartbeat = load(running: 2)
+        heartbeat.prefixCache = PrefixCacheCounters(queriedTokens: 900, hitTokens: 600, cachedBlocks: 40, evictions: 3)
+        registry.record(heartbeat, from: "a")
+        _ = registry.register(registration("a", instance: 7), now: at(100))
+        #expect(registry["a"]?.load.prefixCache == heartbeat.prefixCache, "the same process counts on")
+        #expect(registry["a"]?.load.running == 0, "the rest of the load waits for its next heartbeat")
+        // Stale by then (silent 2 intervals since the reconnect): another process may take the id.
+        _ = registry.register(registration("a", instance: 8), now: at(2_100))
+        #expect(registry["a"]?.registration.instance == 8)
+        #expect(registry["a"]?.load.prefixCache == PrefixCacheCounters(), "a new process starts from zero")
+    }
+
     @Test func anotherInstanceOfALiveIdIsRefused() {
         var registry = WorkerRegistry(liveness: liveness)
         _ = registry.register(registration("a", instance: 7), now: at(0))

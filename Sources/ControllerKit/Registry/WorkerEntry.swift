@@ -8,7 +8,8 @@ public struct WorkerEntry: Sendable, Equatable {
     public var lastHeard: ContinuousClock.Instant
     /// When the controller last sent it anything; its own HEARTBEAT is due an interval later.
     public var lastSent: ContinuousClock.Instant
-    /// From its last HEARTBEAT; zeros until the first.
+    /// From its last HEARTBEAT; zeros until the first (but the prefix cache's totals, kept when
+    /// the same process registers again: `WorkerRegistry.register`).
     public var load: WorkerLoad
     /// Requests dispatched to it since that heartbeat: LLaVA's optimistic increment, so a burst of
     /// requests between two heartbeats does not all land on the worker that looked idlest.

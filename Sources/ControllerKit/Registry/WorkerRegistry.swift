@@ -37,17 +37,21 @@ public struct WorkerRegistry: Sendable {
     public mutating func register(_ registration: Registration, now: ContinuousClock.Instant) -> ReadyOutcome {
         let id = registration.workerId
         let outcome: ReadyOutcome
+        var entry = WorkerEntry(registration: registration, now: now)
         if let existing = workers[id] {
             let sameProcess = existing.registration.instance == registration.instance
             guard sameProcess || !existing.isLive(at: now, liveness: liveness) else {
                 refusedDuplicates += 1
                 return .refused(existing: existing)
             }
+            // The same process counts on from where it was: until its next heartbeat, its prefix
+            // cache's totals are the last ones heard, not zeros (which `/metrics` would show as a reset).
+            if sameProcess { entry.load.prefixCache = existing.load.prefixCache }
             outcome = .replaced(existing)
         } else {
             outcome = .registered
         }
-        workers[id] = WorkerEntry(registration: registration, now: now)
+        workers[id] = entry
         knownModels.formUnion(registration.models.map(\.name))
         return outcome
     }
