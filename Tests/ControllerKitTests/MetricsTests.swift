@@ -51,4 +51,42 @@ struct MetricsTests {
         #expect(await eventually { (try? metrics.expectGauge("loom_worker_up", [("worker", "w")])) == nil },
                 "the gauges of a worker that left are gone")
     }
+
+    @Test func prefixCacheSeriesShowTheWorkersOwnTotalsAndItsRestarts() async throws {
+        let backend = MetricsBackend()
+        let cluster = try Cluster(metrics: backend)
+        let worker = try await cluster.worker("w")
+        defer { cluster.stop([worker]) }
+        func exposes(_ lines: [String]) async -> Bool {
+            await eventually {
+                let text = backend.registry.emitToString()
+                return lines.allSatisfy { text.contains($0 + "\n") }
+            }
+        }
+        worker.set { $0.prefixCache = PrefixCacheCounters(queriedTokens: 1000, hitTokens: 870, cachedBlocks: 42, evictions: 5) }
+        #expect(await exposes([
+            #"loom_prefix_cache_queries_total{worker="w"} 1000"#, #"loom_prefix_cache_hits_total{worker="w"} 870"#,
+            #"loom_prefix_cache_blocks{worker="w"} 42.0"#, #"loom_prefix_cache_evictions_total{worker="w"} 5"#,
+        ]), "\(backend.registry.emitToString())")
+        let text = backend.registry.emitToString()
+        #expect(text.contains("# TYPE loom_prefix_cache_queries_total counter"))
+        #expect(text.contains("# TYPE loom_prefix_cache_blocks gauge"))
+
+        worker.set { $0.prefixCache = PrefixCacheCounters(queriedTokens: 1500, hitTokens: 1300, cachedBlocks: 50, evictions: 9) }
+        #expect(await exposes([
+            #"loom_prefix_cache_queries_total{worker="w"} 1500"#, #"loom_prefix_cache_hits_total{worker="w"} 1300"#,
+            #"loom_prefix_cache_evictions_total{worker="w"} 9"#,
+        ]), "\(backend.registry.emitToString())")
+
+        // The worker restarted: its totals count again from zero, and so do its series (a counter reset).
+        worker.set { $0.prefixCache = PrefixCacheCounters(queriedTokens: 40, hitTokens: 0, cachedBlocks: 2, evictions: 0) }
+        #expect(await exposes([
+            #"loom_prefix_cache_queries_total{worker="w"} 40"#, #"loom_prefix_cache_hits_total{worker="w"} 0"#,
+            #"loom_prefix_cache_blocks{worker="w"} 2.0"#, #"loom_prefix_cache_evictions_total{worker="w"} 0"#,
+        ]), "\(backend.registry.emitToString())")
+
+        worker.kill()
+        #expect(await eventually { !backend.registry.emitToString().contains(#"loom_prefix_cache_queries_total{worker="w"}"#) },
+                "the series of a worker that left are gone")
+    }
 }

@@ -23,4 +23,11 @@ enum MetricName {
     static let workerWaiting = "loom_worker_waiting"
     static let workerKVUsage = "loom_worker_kv_usage_ratio"
     static let workerUp = "loom_worker_up"
+    /// Counters labelled `worker`, the worker's own totals since it started (they drop when it
+    /// restarts): prompt positions looked up in its prefix cache, and of those the ones found;
+    /// cached blocks evicted. Gauge labelled `worker`: blocks the cache holds.
+    static let prefixCacheQueries = "loom_prefix_cache_queries_total"
+    static let prefixCacheHits = "loom_prefix_cache_hits_total"
+    static let prefixCacheEvictions = "loom_prefix_cache_evictions_total"
+    static let prefixCacheBlocks = "loom_prefix_cache_blocks"
 }

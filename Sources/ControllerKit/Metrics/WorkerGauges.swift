@@ -1,7 +1,8 @@
 import LoomProtocol
 import Metrics
 
-/// One worker's gauges, labelled with its id, and the reading they were last set to.
+/// One worker's gauges, labelled with its id, and the reading they were last set to; and its
+/// prefix cache's series.
 struct WorkerGauges {
     private struct Reading: Equatable {
         var running: Int
@@ -15,6 +16,7 @@ struct WorkerGauges {
     private let kvUsage: Gauge
     private let up: Gauge
     private var recorded: Reading?
+    private var prefixCache: PrefixCacheSeries
 
     init(worker id: String, factory: any MetricsFactory) {
         let dimensions = [("worker", id)]
@@ -22,10 +24,12 @@ struct WorkerGauges {
         waiting = Gauge(label: MetricName.workerWaiting, dimensions: dimensions, factory: factory)
         kvUsage = Gauge(label: MetricName.workerKVUsage, dimensions: dimensions, factory: factory)
         up = Gauge(label: MetricName.workerUp, dimensions: dimensions, factory: factory)
+        prefixCache = PrefixCacheSeries(worker: id, factory: factory)
     }
 
     mutating func record(_ status: WorkerStatus) {
         let load = status.load
+        prefixCache.record(load.prefixCache)
         let reading = Reading(
             running: load.running, waiting: load.waiting,
             kvUsage: load.kvBlocksTotal > 0 ? Double(load.kvBlocksUsed) / Double(load.kvBlocksTotal) : 0,
@@ -41,5 +45,6 @@ struct WorkerGauges {
     /// The worker left the registry: its series are no longer shown.
     func destroy() {
         for gauge in [running, waiting, kvUsage, up] { gauge.destroy() }
+        prefixCache.destroy()
     }
 }

@@ -34,6 +34,8 @@ final class SyntheticWorker: Sendable {
         var silent = false
         /// Takes requests but never answers them (heartbeats go on).
         var answers = true
+        /// What its heartbeats say of its prefix cache.
+        var prefixCache = PrefixCacheCounters()
     }
 
     let settings: Settings
@@ -125,7 +127,8 @@ final class SyntheticWorker: Sendable {
                 lastHeartbeat = now
                 let load = WorkerLoad(
                     waiting: max(0, active.count - settings.maxRunning), running: min(active.count, settings.maxRunning),
-                    kvBlocksUsed: active.count, kvBlocksTotal: 64, tokensPerSecond: 0, recentImages: settings.recentImages)
+                    kvBlocksUsed: active.count, kvBlocksTotal: 64, tokensPerSecond: 0, recentImages: settings.recentImages,
+                    prefixCache: behaviour.value.prefixCache)
                 send(.heartbeat(load))
             }
             stream(upTo: now)
