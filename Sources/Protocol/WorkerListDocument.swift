@@ -28,11 +28,27 @@ public struct WorkerListDocument: Codable, Sendable {
         public let tokensPerSecond: Double
         /// How many image embeddings the worker holds (their keys are in STATUS_REPLY only).
         public let recentImages: Int
+        /// Zeros from a controller that does not write it.
+        public let prefixCache: PrefixCache
 
         enum CodingKeys: String, CodingKey {
             case waiting, running
             case kvBlocksUsed = "kv_blocks_used", kvBlocksTotal = "kv_blocks_total"
             case tokensPerSecond = "tokens_per_second", recentImages = "recent_images"
+            case prefixCache = "prefix_cache"
+        }
+    }
+
+    /// The worker's `PrefixCacheCounters`.
+    public struct PrefixCache: Codable, Sendable {
+        public let queriedTokens: Int
+        public let hitTokens: Int
+        public let cachedBlocks: Int
+        public let evictions: Int
+
+        enum CodingKeys: String, CodingKey {
+            case evictions
+            case queriedTokens = "queried_tokens", hitTokens = "hit_tokens", cachedBlocks = "cached_blocks"
         }
     }
 
@@ -54,7 +70,7 @@ public struct WorkerListDocument: Codable, Sendable {
                 load: Load(
                     waiting: status.load.waiting, running: status.load.running, kvBlocksUsed: status.load.kvBlocksUsed,
                     kvBlocksTotal: status.load.kvBlocksTotal, tokensPerSecond: status.load.tokensPerSecond,
-                    recentImages: status.load.recentImages.count),
+                    recentImages: status.load.recentImages.count, prefixCache: PrefixCache(status.load.prefixCache)),
                 capacity: Capacity(
                     maxRunning: status.capacity.maxRunningSequences, kvBlocks: status.capacity.kvBlocks,
                     kvBlockTokens: status.capacity.kvBlockTokens))
@@ -72,11 +88,37 @@ public struct WorkerListDocument: Codable, Sendable {
                 load: WorkerLoad(
                     waiting: worker.load.waiting, running: worker.load.running, kvBlocksUsed: worker.load.kvBlocksUsed,
                     kvBlocksTotal: worker.load.kvBlocksTotal, tokensPerSecond: worker.load.tokensPerSecond,
-                    recentImages: []),
+                    recentImages: [], prefixCache: worker.load.prefixCache.counters),
                 capacity: WorkerCapacity(
                     maxRunningSequences: worker.capacity.maxRunning, kvBlocks: worker.capacity.kvBlocks,
                     kvBlockTokens: worker.capacity.kvBlockTokens))
         }
+    }
+}
+
+extension WorkerListDocument.Load {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        waiting = try container.decode(Int.self, forKey: .waiting)
+        running = try container.decode(Int.self, forKey: .running)
+        kvBlocksUsed = try container.decode(Int.self, forKey: .kvBlocksUsed)
+        kvBlocksTotal = try container.decode(Int.self, forKey: .kvBlocksTotal)
+        tokensPerSecond = try container.decode(Double.self, forKey: .tokensPerSecond)
+        recentImages = try container.decode(Int.self, forKey: .recentImages)
+        prefixCache = try container.decodeIfPresent(WorkerListDocument.PrefixCache.self, forKey: .prefixCache)
+            ?? WorkerListDocument.PrefixCache(PrefixCacheCounters())
+    }
+}
+
+extension WorkerListDocument.PrefixCache {
+    init(_ counters: PrefixCacheCounters) {
+        self.init(
+            queriedTokens: counters.queriedTokens, hitTokens: counters.hitTokens, cachedBlocks: counters.cachedBlocks,
+            evictions: counters.evictions)
+    }
+
+    var counters: PrefixCacheCounters {
+        PrefixCacheCounters(queriedTokens: queriedTokens, hitTokens: hitTokens, cachedBlocks: cachedBlocks, evictions: evictions)
     }
 }
 

@@ -99,6 +99,26 @@ struct HTTPAPITests {
         }
     }
 
+    @Test func prefixCacheCountersReachTheListingAndMetrics() async throws {
+        try await HTTPCluster.with { cluster in
+            let worker = try await cluster.worker("w")
+            worker.set { $0.prefixCache = PrefixCacheCounters(queriedTokens: 640, hitTokens: 512, cachedBlocks: 24, evictions: 3) }
+            let expected = ["queried_tokens": 640, "hit_tokens": 512, "cached_blocks": 24, "evictions": 3]
+            #expect(await eventually {
+                let workers = try? await cluster.get("/v1/workers").json?["data"] as? [[String: Any]]
+                let load = workers?.first?["load"] as? [String: Any]
+                return load?["prefix_cache"] as? [String: Int] == expected
+            })
+            let metrics = try await cluster.get("/metrics").text
+            for line in [
+                #"loom_prefix_cache_queries_total{worker="w"} 640"#, #"loom_prefix_cache_hits_total{worker="w"} 512"#,
+                #"loom_prefix_cache_blocks{worker="w"} 24.0"#, #"loom_prefix_cache_evictions_total{worker="w"} 3"#,
+            ] {
+                #expect(metrics.contains(line + "\n"), "\(line)")
+            }
+        }
+    }
+
     @Test func eachControllerCountsOnlyItsOwnRequests() async throws {
         try await HTTPCluster.with { busy in
             try await HTTPCluster.with { idle in

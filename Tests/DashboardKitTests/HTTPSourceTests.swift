@@ -47,5 +47,18 @@ struct HTTPSourceTests {
         #expect(workers[0].id == "wa" && workers[0].state == .busy && workers[0].heartbeatAgeMs == 188)
         #expect(workers[0].load.kvBlocksUsed == 8 && workers[0].load.waiting == 1 && workers[0].load.tokensPerSecond == 12.5)
         #expect(workers[0].models.map(\.name) == ["tiny-llama-f32"])
+        #expect(workers[0].load.prefixCache == PrefixCacheCounters(), "a controller that does not write it: zeros")
+    }
+
+    @Test func theWorkerListCarriesThePrefixCacheThereAndBack() throws {
+        let counters = PrefixCacheCounters(queriedTokens: 90_210, hitTokens: 81_000, cachedBlocks: 700, evictions: 12)
+        let worker = Samples.worker("wa", state: .busy, running: 2, kvUsed: 8, tokensPerSecond: 12.5, prefixCache: counters)
+        let json = try JSONEncoder().encode(WorkerListDocument([worker]))
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let load = try #require(((object["data"] as? [[String: Any]])?.first)?["load"] as? [String: Any])
+        #expect(load["prefix_cache"] as? [String: Int]
+                == ["queried_tokens": 90_210, "hit_tokens": 81_000, "cached_blocks": 700, "evictions": 12])
+        let decoded = try JSONDecoder().decode(WorkerListDocument.self, from: json).workers
+        #expect(decoded.first?.load == worker.load)
     }
 }

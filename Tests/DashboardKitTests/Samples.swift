@@ -6,14 +6,14 @@ enum Samples {
     static func worker(
         _ id: String, state: WorkerState = .ready, host: String = "node-1", model: String = "smollm2",
         running: Int = 0, waiting: Int = 0, kvUsed: Int = 0, kvTotal: Int = 100, tokensPerSecond: Double = 0,
-        heartbeatAgeMs: Int = 120
+        heartbeatAgeMs: Int = 120, prefixCache: PrefixCacheCounters = PrefixCacheCounters()
     ) -> WorkerStatus {
         WorkerStatus(
             id: id, host: host, version: "0.1.0", models: [ModelInfo(name: model, contextLength: 2048, multimodal: false)],
             state: state, heartbeatAgeMs: heartbeatAgeMs,
             load: WorkerLoad(
                 waiting: waiting, running: running, kvBlocksUsed: kvUsed, kvBlocksTotal: kvTotal,
-                tokensPerSecond: tokensPerSecond, recentImages: []),
+                tokensPerSecond: tokensPerSecond, recentImages: [], prefixCache: prefixCache),
             capacity: WorkerCapacity(maxRunningSequences: 8, kvBlocks: kvTotal, kvBlockTokens: 16))
     }
 
