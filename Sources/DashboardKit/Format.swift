@@ -21,6 +21,11 @@ enum Format {
         return oneDecimal(value / 1_000_000) + "M"
     }
 
+    /// A share as a whole percentage: `0%`, `87%`, `100%`.
+    static func percent(_ share: Double) -> String {
+        "\(Int((min(1, max(0, share)) * 100).rounded()))%"
+    }
+
     static func oneDecimal(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"

@@ -12,6 +12,7 @@ enum HelpView {
         StyledLine("  HB     time since the worker was last heard from"),
         StyledLine("  WAIT   requests waiting at the worker; RUN: sequences running"),
         StyledLine("  KV     share of the worker's KV-cache blocks in use"),
+        StyledLine("  CACHE  prompt tokens found in its prefix cache, last minute"),
         StyledLine("  TOK/S  tokens generated per second; LAST MINUTE: its history"),
     ]
 }

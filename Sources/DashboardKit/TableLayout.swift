@@ -3,7 +3,7 @@
 /// first to columns whose contents are cut short, then to the KV bar and the sparkline.
 struct TableLayout: Equatable {
     enum Column: CaseIterable, Equatable {
-        case id, host, model, state, heartbeat, waiting, running, kv, tokens, sparkline
+        case id, host, model, state, heartbeat, waiting, running, kv, cache, tokens, sparkline
 
         var title: String {
             switch self {
@@ -15,6 +15,7 @@ struct TableLayout: Equatable {
             case .waiting: "WAIT"
             case .running: "RUN"
             case .kv: "KV"
+            case .cache: "CACHE"
             case .tokens: "TOK/S"
             case .sparkline: "LAST MINUTE"
             }
@@ -24,7 +25,7 @@ struct TableLayout: Equatable {
             switch self {
             case .id, .model: 8
             case .host: 6
-            case .state, .heartbeat: 5
+            case .state, .heartbeat, .cache: 5
             case .waiting: 4
             case .running: 3
             case .kv: 9
@@ -45,7 +46,7 @@ struct TableLayout: Equatable {
         }
 
         var rightAligned: Bool {
-            [.heartbeat, .waiting, .running, .tokens].contains(self)
+            [.heartbeat, .waiting, .running, .cache, .tokens].contains(self)
         }
 
         /// Dropped first when the terminal is too narrow; `nil`: never dropped.
@@ -53,9 +54,10 @@ struct TableLayout: Equatable {
             switch self {
             case .sparkline: 0
             case .host: 1
-            case .kv: 2
-            case .waiting: 3
-            case .model: 4
+            case .cache: 2
+            case .kv: 3
+            case .waiting: 4
+            case .model: 5
             default: nil
             }
         }

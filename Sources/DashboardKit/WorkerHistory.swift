@@ -1,13 +1,14 @@
 import LoomProtocol
 
-/// What the dashboard remembers between polls: each worker's tokens/s over the last minute (for
-/// its sparkline), and workers that have dropped out of the controller's registry, kept a few
-/// seconds as gone so the operator sees them go. Time is passed in (seconds on a monotonic
-/// clock), so this is tested without waiting.
+/// What the dashboard remembers between polls: each worker's tokens/s and prefix-cache totals over
+/// the last minute (for its sparkline and its cache hit rate), and workers that have dropped out
+/// of the controller's registry, kept a few seconds as gone so the operator sees them go. Time is
+/// passed in (seconds on a monotonic clock), so this is tested without waiting.
 public struct WorkerHistory: Sendable {
     public struct Sample: Sendable, Equatable {
         public var time: Double
         public var tokensPerSecond: Double
+        public var prefixCache = PrefixCacheCounters()
     }
 
     /// Seconds of samples kept.
@@ -33,7 +34,8 @@ public struct WorkerHistory: Sendable {
         for id in listed.keys { vanished[id] = nil }
         current = listed
         for worker in workers {
-            samples[worker.id, default: []].append(Sample(time: time, tokensPerSecond: worker.load.tokensPerSecond))
+            samples[worker.id, default: []].append(
+                Sample(time: time, tokensPerSecond: worker.load.tokensPerSecond, prefixCache: worker.load.prefixCache))
         }
         vanished = vanished.filter { time - $0.value.since < goneRetention }
         let shown = Set(listed.keys).union(vanished.keys)
@@ -55,5 +57,21 @@ public struct WorkerHistory: Sendable {
     /// Tokens/s samples of worker `id` within the last minute, oldest first.
     public func throughput(of id: String) -> [Sample] {
         samples[id] ?? []
+    }
+
+    /// The share of prompt positions worker `id` found in its prefix cache over the last minute
+    /// (the difference of its totals between the oldest and newest samples); over its whole life
+    /// when it looked nothing up in that minute (or was polled once); `nil` before any look-up.
+    public func cacheHitRate(of id: String) -> Double? {
+        guard let samples = samples[id], let first = samples.first, let last = samples.last else { return nil }
+        let restarted = zip(samples, samples.dropFirst()).contains { earlier, later in
+            later.prefixCache.queriedTokens < earlier.prefixCache.queriedTokens
+                || later.prefixCache.hitTokens < earlier.prefixCache.hitTokens
+        }
+        // Totals that went down: the worker restarted within the minute and counted again from zero.
+        let base = restarted ? PrefixCacheCounters() : first.prefixCache
+        let queried = last.prefixCache.queriedTokens - base.queriedTokens
+        if queried > 0 { return Double(last.prefixCache.hitTokens - base.hitTokens) / Double(queried) }
+        return last.prefixCache.queriedTokens > 0 ? last.prefixCache.hitRate : nil
     }
 }

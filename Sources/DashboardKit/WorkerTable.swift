@@ -49,6 +49,9 @@ struct WorkerTable {
             case .kv:
                 text = UsageBar.draw(
                     used: worker.load.kvBlocksUsed, total: worker.load.kvBlocksTotal, width: entry.width, glyphs: glyphs)
+            case .cache:
+                let rate = frame.history.cacheHitRate(of: worker.id)
+                text = cell(rate.map(Format.percent) ?? "-", entry.column, entry.width)
             case .sparkline:
                 text = Sparkline.draw(
                     frame.history.throughput(of: worker.id), width: entry.width, now: frame.now, scale: scale,
@@ -80,7 +83,7 @@ struct WorkerTable {
         case .waiting: String(worker.load.waiting)
         case .running: String(worker.load.running)
         case .tokens: Format.rate(worker.load.tokensPerSecond)
-        case .kv, .sparkline: ""
+        case .kv, .cache, .sparkline: ""
         }
     }
 

@@ -5,7 +5,9 @@ import Testing
 @Suite("Rendering a frame")
 struct RendererTests {
     let workers = [
-        Samples.worker("worker-b", running: 3, waiting: 1, kvUsed: 50, tokensPerSecond: 42.5),
+        Samples.worker(
+            "worker-b", running: 3, waiting: 1, kvUsed: 50, tokensPerSecond: 42.5,
+            prefixCache: PrefixCacheCounters(queriedTokens: 4000, hitTokens: 3480)),
         Samples.worker("worker-a", running: 1, kvUsed: 10, tokensPerSecond: 12),
         Samples.worker("worker-c", state: .stale, heartbeatAgeMs: 2500),
     ]
@@ -23,7 +25,7 @@ struct RendererTests {
     @Test func rowsShowEveryColumnSortedByStateThenId() throws {
         let lines = Samples.render(Samples.state(polling: workers), TerminalSize(columns: 120, rows: 30))
         let title = try #require(lines.first { $0.hasPrefix("ID") })
-        for column in ["HOST", "MODEL", "STATE", "HB", "WAIT", "RUN", "KV", "TOK/S", "LAST MINUTE"] {
+        for column in ["HOST", "MODEL", "STATE", "HB", "WAIT", "RUN", "KV", "CACHE", "TOK/S", "LAST MINUTE"] {
             #expect(title.contains(column), "\(column) in \(title)")
         }
         let rows = lines.filter { $0.hasPrefix("worker-") }
@@ -31,6 +33,37 @@ struct RendererTests {
         let b = try #require(rows.first { $0.hasPrefix("worker-b") })
         #expect(b.contains("node-1") && b.contains("smollm2") && b.contains("ready") && b.contains("42.5") && b.contains("50%"))
         #expect(rows[2].contains("stale") && rows[2].contains("2.5s"))
+    }
+
+    @Test func theCacheColumnShowsTheHitRateOrADashBeforeAnyLookUp() throws {
+        var state = Samples.state(polling: workers)
+        let lines = Samples.render(state)
+        let title = try #require(lines.first { $0.hasPrefix("ID") })
+        let cache = try #require(title.range(of: "CACHE"))
+        func cell(_ id: String, in lines: [String]) throws -> String {
+            let row = try #require(lines.first { $0.hasPrefix(id) })
+            let start = title.distance(from: title.startIndex, to: cache.lowerBound)
+            return String(row.dropFirst(start).prefix(5))
+        }
+        #expect(try cell("worker-b", in: lines) == "  87%")
+        #expect(try cell("worker-a", in: lines) == "    -")
+        // Ten seconds later worker-b has found 900 of its next 1000 prompt tokens (4380 of 5000 in its whole life).
+        var later = workers
+        later[0].load.prefixCache = PrefixCacheCounters(queriedTokens: 5000, hitTokens: 4380)
+        state.record(Samples.status(later), at: 110)
+        #expect(try cell("worker-b", in: Samples.render(state, at: 110)) == "  90%")
+    }
+
+    @Test func everyColumnFitsAClassicTerminal() throws {
+        let title = try #require(Samples.render(Samples.state(polling: workers)).first { $0.hasPrefix("ID") })
+        for column in TableLayout.Column.allCases {
+            #expect(title.contains(column.title), "\(column.title) in \(title)")
+        }
+        let narrower = try #require(
+            Samples.render(Samples.state(polling: workers), TerminalSize(columns: 79, rows: 24)).first { $0.hasPrefix("ID") })
+        #expect(!narrower.contains("LAST MINUTE") && narrower.contains("CACHE"), "the sparkline goes first")
+        let narrowest = TableLayout(width: 60, needs: [:]).columns.map(\.column)
+        #expect(!narrowest.contains(.cache) && narrowest.contains(.kv), "then the host, then the cache column")
     }
 
     @Test func widerTerminalsGiveTheSparklineAndBarMoreRoom() throws {
