@@ -15,8 +15,22 @@ struct ChatRequestBody: Encodable {
     }
 
     struct Message: Encodable {
-        let role = "user"
-        let content: [Part]
+        let role: String
+        let content: Content
+    }
+
+    /// A message's `content`: a plain string, or parts (the images, then the text) when it has images.
+    enum Content: Encodable {
+        case text(String)
+        case parts([Part])
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .text(let text): try container.encode(text)
+            case .parts(let parts): try container.encode(parts)
+            }
+        }
     }
 
     struct Part: Encodable {
@@ -42,8 +56,11 @@ struct ChatRequestBody: Encodable {
     init(_ request: BenchRequest, model: String) {
         self.model = model
         maxTokens = request.maxTokens
-        let images = request.images.map { Part(type: "image_url", text: nil, imageURL: Part.ImageURL(url: $0.dataURL)) }
-        messages = [Message(content: images + [Part(type: "text", text: request.prompt, imageURL: nil)])]
+        messages = request.messages.map { message in
+            guard !message.images.isEmpty else { return Message(role: message.role.openAIName, content: .text(message.text)) }
+            let images = message.images.map { Part(type: "image_url", text: nil, imageURL: Part.ImageURL(url: $0.dataURL)) }
+            return Message(role: message.role.openAIName, content: .parts(images + [Part(type: "text", text: message.text, imageURL: nil)]))
+        }
     }
 }
 
@@ -70,10 +87,21 @@ struct StreamChunk: Decodable {
     struct Usage: Decodable {
         let promptTokens: Int
         let completionTokens: Int
+        /// Absent from servers that do not report a prefix cache.
+        let promptTokensDetails: PromptTokensDetails?
+
+        struct PromptTokensDetails: Decodable {
+            let cachedTokens: Int?
+
+            enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
+        }
 
         enum CodingKeys: String, CodingKey {
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+            case promptTokensDetails = "prompt_tokens_details"
         }
+
+        var cachedTokens: Int? { promptTokensDetails?.cachedTokens }
     }
 
     struct ErrorBody: Decodable {
@@ -81,7 +109,7 @@ struct StreamChunk: Decodable {
         let message: String?
     }
 
-    /// Characters of new text this chunk carries.
-    var hasContent: Bool { choices?.contains { !($0.delta?.content ?? "").isEmpty } ?? false }
+    /// The new text this chunk carries ("" when none).
+    var content: String { (choices ?? []).compactMap { $0.delta?.content }.joined() }
     var finished: Bool { choices?.contains { $0.finishReason != nil } ?? false }
 }

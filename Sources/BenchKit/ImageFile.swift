@@ -8,13 +8,18 @@ public struct ImageFile: Sendable, Equatable {
     /// Reads `path`, refusing anything that is not a JPEG or PNG file.
     public init(path: String) throws(BenchError) {
         guard let data = FileManager.default.contents(atPath: path) else { throw BenchError("cannot read image \(path)") }
-        let bytes = [UInt8](data)
+        guard let image = ImageFile(bytes: [UInt8](data)) else { throw BenchError("\(path) is not a JPEG or PNG image") }
+        self = image
+    }
+
+    /// `nil` unless `bytes` begin as a PNG or JPEG file does.
+    public init?(bytes: [UInt8]) {
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
             mimeType = "image/png"
         } else if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
             mimeType = "image/jpeg"
         } else {
-            throw BenchError("\(path) is not a JPEG or PNG image")
+            return nil
         }
         self.bytes = bytes
     }

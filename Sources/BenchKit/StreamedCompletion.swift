@@ -32,7 +32,9 @@ struct StreamedCompletion: Sendable {
     private mutating func take(_ event: String, at arrival: ContinuousClock.Instant) -> RequestRecord? {
         if event == "[DONE]" {
             guard finished else { return .failure(kind: "incomplete_stream", message: "[DONE] before a finish reason") }
-            return .success(timeline.timing(end: arrival, inputTokens: usage?.promptTokens ?? 0, outputTokens: usage?.completionTokens))
+            return .success(timeline.timing(
+                end: arrival, inputTokens: usage?.promptTokens ?? 0, outputTokens: usage?.completionTokens,
+                cachedTokens: usage?.cachedTokens))
         }
         guard let chunk = try? JSONDecoder().decode(StreamChunk.self, from: Data(event.utf8)) else {
             return .failure(kind: "bad_response", message: "an event is not a chunk: \(event.prefix(200))")
@@ -40,7 +42,8 @@ struct StreamedCompletion: Sendable {
         if let error = chunk.error {
             return .failure(kind: error.code ?? "stream_error", message: error.message ?? "an error event")
         }
-        if chunk.hasContent { timeline.tokensArrived(1, at: arrival) }
+        let content = chunk.content
+        if !content.isEmpty { timeline.tokensArrived(1, text: content, at: arrival) }
         if chunk.finished { finished = true }
         if let chunkUsage = chunk.usage { usage = chunkUsage }
         return nil

@@ -29,17 +29,29 @@ public final class ZeroMQGenerationClient: GenerationClient {
     public func generate(_ request: BenchRequest, model: String) async -> RequestRecord {
         let id = "bench-\(nextId.add(1, ordering: .relaxed).newValue)"
         let deadline = Date().addingTimeInterval(timeout.milliseconds / 1000)
-        let message = ClientMessage.request(GenerationRequest(
-            id: id, model: model, deadlineUnixMs: Int(deadline.timeIntervalSince1970 * 1000),
-            prompt: .chat([ChatMessage(role: .user, parts: request.images.indices.map { .image($0) } + [.text(request.prompt)])]),
-            sampling: SamplingParameters(maxTokens: request.maxTokens, temperature: 0, ignoreEOS: true),
-            images: request.images.map(\.bytes)))
+        let message = ClientMessage.request(Self.generationRequest(
+            request, id: id, model: model, deadlineUnixMs: Int(deadline.timeIntervalSince1970 * 1000)))
         return await withCheckedContinuation { continuation in
             pending.add(id, deadline: .now + timeout, continuation: continuation)
             if !thread.outbox.send(message.encode(), on: 0) {
                 pending.end(id, .failure(kind: "client_closed", message: "the client's socket is closed"))
             }
         }
+    }
+
+    /// The REQUEST for `request`: its messages as a chat prompt, each image a body frame referred to
+    /// by its index, in the order the messages show them.
+    static func generationRequest(_ request: BenchRequest, id: String, model: String, deadlineUnixMs: Int) -> GenerationRequest {
+        var imageCount = 0
+        let messages = request.messages.map { message in
+            let images = (imageCount..<imageCount + message.images.count).map { ContentPart.image($0) }
+            imageCount += message.images.count
+            return ChatMessage(role: message.role, parts: images + [.text(message.text)])
+        }
+        return GenerationRequest(
+            id: id, model: model, deadlineUnixMs: deadlineUnixMs, prompt: .chat(messages),
+            sampling: SamplingParameters(maxTokens: request.maxTokens, temperature: 0, ignoreEOS: true),
+            images: request.images.map(\.bytes))
     }
 
     /// Stops the socket thread; requests still in flight end as `client_closed`.
@@ -63,14 +75,15 @@ final class PendingRequests: Sendable {
         entries.withLock { $0[id] = Entry(timeline: TokenTimeline(start: .now), deadline: deadline, continuation: continuation) }
     }
 
-    func tokensArrived(_ id: String, count: Int, at time: ContinuousClock.Instant) {
-        entries.withLock { $0[id]?.timeline.tokensArrived(count, at: time) }
+    func tokensArrived(_ id: String, count: Int, text: String, at time: ContinuousClock.Instant) {
+        entries.withLock { $0[id]?.timeline.tokensArrived(count, text: text, at: time) }
     }
 
     func finish(_ id: String, usage: Usage, at time: ContinuousClock.Instant) {
         end(id) { timeline in
             .success(timeline.timing(
-                end: time, inputTokens: usage.promptTokens + usage.imageTokens, outputTokens: usage.completionTokens))
+                end: time, inputTokens: usage.promptTokens + usage.imageTokens, outputTokens: usage.completionTokens,
+                cachedTokens: usage.cachedTokens))
         }
     }
 
@@ -121,7 +134,8 @@ private final class ReplyHandler: SocketThreadHandler {
         let arrival = ContinuousClock.now
         guard let message = try? ClientMessage.decode(frames) else { return }
         switch message {
-        case .partial(let partial): pending.tokensArrived(partial.requestId, count: partial.tokens.count, at: arrival)
+        case .partial(let partial):
+            pending.tokensArrived(partial.requestId, count: partial.tokens.count, text: partial.text, at: arrival)
         case .final(let final): pending.finish(final.requestId, usage: final.usage, at: arrival)
         case .error(let error): pending.end(error.requestId, .failure(kind: error.code.name, message: error.message))
         case .request, .cancel, .status, .statusReply: break

@@ -34,6 +34,7 @@ struct HTTPClientTimingTests {
             return
         }
         #expect(timing.inputTokens == 9 && timing.outputTokens == 2)
+        #expect(timing.answer == "ab" && timing.cachedTokens == nil)
         #expect(timing.timeToFirstToken >= .milliseconds(200) && timing.timeToFirstToken < .milliseconds(450), "\(timing)")
         #expect(timing.interTokenLatencies.count == 1)
         #expect(timing.interTokenLatencies.allSatisfy { $0 >= .milliseconds(200) && $0 < .milliseconds(450) }, "\(timing)")
