@@ -9,7 +9,9 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measures a loom-controller under load: throughput, TTFT, TPOT, ITL and latency percentiles.",
         discussion: """
             Closed loop (--concurrency N streams) or open loop (--rate R arrivals per second, gamma \
-            spaced with --burstiness; 1 is Poisson), for --requests N or --duration S. Only loopback \
+            spaced with --burstiness; 1 is Poisson), for --requests N or --duration S; or \
+            --conversations C of --turns T turns, each turn resending the history. \
+            --system-prompt-tokens N starts every request with the same system message. Only loopback \
             targets unless --allow-remote.
             """)
 
@@ -24,7 +26,13 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "JSONL prompts: {\"prompt\": …, \"images\": [paths]} per line.") var prompts: String?
     @Flag(help: "Random prompts (the default).") var synthetic = false
     @Option(help: "Tokens per synthetic prompt (about; default 128).") var inputTokens: Int?
-    @Option(help: "An image (JPEG or PNG) attached to every request; repeatable.") var image: [String] = []
+    @Option(help: "An image (JPEG or PNG) attached to every request (to each conversation's first turn); repeatable.")
+    var image: [String] = []
+    @Option(help: "Run this many multi-turn conversations (at most --concurrency at once; default all) instead of single requests.")
+    var conversations: Int?
+    @Option(help: "Requests per conversation, each sent with the whole history once the last is answered (default 4).")
+    var turns: Int?
+    @Option(help: "Begin every request with the same system message of about this many tokens.") var systemPromptTokens: Int?
     @Option(help: "Tokens to generate per request (end-of-sequence is ignored).") var maxTokens = 128
     @Option(help: "Requests sent and not measured before the run.") var warmup = 0
     @Option(help: "Seed of the prompts and arrivals.") var seed: UInt64 = 0
@@ -87,6 +95,9 @@ struct BenchCommand: AsyncParsableCommand {
         arguments.synthetic = synthetic
         arguments.inputTokens = inputTokens
         arguments.images = image
+        arguments.conversations = conversations
+        arguments.turns = turns
+        arguments.systemPromptTokens = systemPromptTokens
         arguments.maxTokens = maxTokens
         arguments.warmup = warmup
         arguments.seed = seed

@@ -45,11 +45,12 @@ public enum Bench {
         _ configuration: BenchConfiguration, source: RequestSource, backend: String, model: String, client: some GenerationClient
     ) async -> BenchReport {
         if configuration.warmup > 0 {
-            let streams = if case .closed(let concurrency) = configuration.load { concurrency } else { 1 }
+            // Single requests, even before conversations, with prompts of their own.
+            let streams = configuration.load.streams ?? 1
             _ = await LoadGenerator(
                 load: .closed(concurrency: min(streams, configuration.warmup)), stop: .requests(configuration.warmup),
                 seed: configuration.seed &+ 1
-            ).run(client: client, model: model, source: source)
+            ).run(client: client, model: model, source: source.forWarmUp())
         }
         let progress = RunProgress()
         let display = ProgressDisplay(stop: configuration.stop, progress: progress)

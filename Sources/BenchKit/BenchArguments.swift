@@ -14,6 +14,9 @@ public struct BenchArguments: Sendable {
     public var synthetic = false
     public var inputTokens: Int?
     public var images: [String] = []
+    public var conversations: Int?
+    public var turns: Int?
+    public var systemPromptTokens: Int?
     public var maxTokens = 128
     public var warmup = 0
     public var seed: UInt64 = 0
@@ -25,9 +28,14 @@ public struct BenchArguments: Sendable {
 
     /// Checks every option and their combinations; the first problem is thrown as one line.
     public func configuration() throws(BenchError) -> BenchConfiguration {
+        let target = try checkedTarget()
+        let (load, stop) = if let conversations { try checkedConversations(conversations) } else { (try checkedLoad(), try checkedStop()) }
         var configuration = BenchConfiguration(
-            target: try checkedTarget(), model: model, load: try checkedLoad(), stop: try checkedStop(), prompts: try checkedPrompts(),
-            images: images, maxTokens: maxTokens, warmup: warmup, seed: seed, jsonPath: json)
+            target: target, model: model, load: load, stop: stop, prompts: try checkedPrompts(), images: images,
+            systemPromptTokens: systemPromptTokens, maxTokens: maxTokens, warmup: warmup, seed: seed, jsonPath: json)
+        if let systemPromptTokens, !(1...1_000_000).contains(systemPromptTokens) {
+            throw BenchError("--system-prompt-tokens must be between 1 and 1000000")
+        }
         guard maxTokens >= 1 else { throw BenchError("--max-tokens must be at least 1") }
         guard warmup >= 0 else { throw BenchError("--warmup must not be negative") }
         guard requestTimeout > 0, requestTimeout.isFinite else { throw BenchError("--request-timeout must be a positive number of seconds") }
@@ -59,7 +67,27 @@ public struct BenchArguments: Sendable {
         return address
     }
 
+    /// `count` conversations of `--turns` turns, `--concurrency` at once (all of them by default):
+    /// their count and turns are the run's length, so neither --requests nor --duration.
+    private func checkedConversations(_ count: Int) throws(BenchError) -> (BenchConfiguration.Load, BenchConfiguration.Stop) {
+        guard (1...1_000_000).contains(count) else { throw BenchError("--conversations must be between 1 and 1000000") }
+        let turns = self.turns ?? 4
+        guard (1...1000).contains(turns) else { throw BenchError("--turns must be between 1 and 1000") }
+        guard rate == nil, burstiness == nil else {
+            throw BenchError("--conversations runs a closed loop (--concurrency bounds it); it does not go with --rate or --burstiness")
+        }
+        guard requests == nil, duration == nil else {
+            throw BenchError("--conversations and --turns set the run's length; they do not go with --requests or --duration")
+        }
+        guard prompts == nil else { throw BenchError("--conversations sends synthetic user turns; it does not go with --prompts") }
+        let streams = concurrency ?? count
+        guard (1...100_000).contains(streams) else { throw BenchError("--concurrency must be between 1 and 100000") }
+        // The progress bar counts the requests the conversations send when no turn fails.
+        return (.conversations(count: count, turns: turns, concurrency: min(streams, count)), .requests(count * turns))
+    }
+
     private func checkedLoad() throws(BenchError) -> BenchConfiguration.Load {
+        guard turns == nil else { throw BenchError("--turns goes with --conversations") }
         switch (concurrency, rate) {
         case (let streams?, nil):
             guard burstiness == nil else { throw BenchError("--burstiness shapes --rate arrivals; it does not go with --concurrency") }

@@ -9,9 +9,22 @@ public struct BenchConfiguration: Sendable {
         /// Arrivals at `rate` per second, spaced by a gamma distribution of shape `burstiness`
         /// (1: Poisson), whatever is in flight (vLLM's benchmark_serving).
         case open(rate: Double, burstiness: Double)
+        /// `count` conversations of `turns` requests each, `concurrency` at once: a conversation
+        /// sends its next turn when the last one's answer has arrived, with the whole history, and
+        /// a stream starts the next conversation when its last one ends.
+        case conversations(count: Int, turns: Int, concurrency: Int)
+
+        /// The closed loop's streams (conversations at once); `nil` for an open loop.
+        public var streams: Int? {
+            switch self {
+            case .closed(let concurrency), .conversations(_, _, let concurrency): concurrency
+            case .open: nil
+            }
+        }
     }
 
-    /// When the run stops issuing requests (those in flight are waited for).
+    /// When the run stops issuing requests (those in flight are waited for). Conversations send
+    /// `.requests(count × turns)` (fewer when a turn fails and ends its conversation).
     public enum Stop: Sendable, Equatable {
         case requests(Int)
         case duration(Duration)
@@ -31,8 +44,11 @@ public struct BenchConfiguration: Sendable {
     public var load: Load
     public var stop: Stop
     public var prompts: Prompts
-    /// Image files attached to every request.
+    /// Image files attached to every request (to the first turn of each conversation).
     public var images: [String]
+    /// About this many tokens of synthetic words, the same system message at the start of every
+    /// request; `nil`: no system message.
+    public var systemPromptTokens: Int?
     public var maxTokens: Int
     public var warmup: Int
     public var seed: UInt64
@@ -42,8 +58,8 @@ public struct BenchConfiguration: Sendable {
 
     public init(
         target: ControllerAddress, model: String? = nil, load: Load, stop: Stop,
-        prompts: Prompts = .synthetic(inputTokens: 128), images: [String] = [], maxTokens: Int = 128, warmup: Int = 0,
-        seed: UInt64 = 0, jsonPath: String? = nil, requestTimeout: Duration = .seconds(300)
+        prompts: Prompts = .synthetic(inputTokens: 128), images: [String] = [], systemPromptTokens: Int? = nil,
+        maxTokens: Int = 128, warmup: Int = 0, seed: UInt64 = 0, jsonPath: String? = nil, requestTimeout: Duration = .seconds(300)
     ) {
         self.target = target
         self.model = model
@@ -51,6 +67,7 @@ public struct BenchConfiguration: Sendable {
         self.stop = stop
         self.prompts = prompts
         self.images = images
+        self.systemPromptTokens = systemPromptTokens
         self.maxTokens = maxTokens
         self.warmup = warmup
         self.seed = seed

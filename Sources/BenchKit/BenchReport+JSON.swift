@@ -3,7 +3,8 @@ import Foundation
 extension BenchReport {
     /// Every figure under SGLang's bench_serving names (`completed`, `request_throughput`,
     /// `mean_ttft_ms`, `p99_itl_ms`, …), plus `failed`, `errors_by_kind`, and p90 and max for each
-    /// latency. Absent values (the rate of a closed loop) are `null`.
+    /// latency; then the prefix cache's share and, for conversations, the figures by turn. Absent
+    /// values (the rate of a closed loop, a share the server did not report) are `null`.
     public func json() throws -> Data {
         var fields: [String: Any] = [
             "backend": backend, "base_url": target, "model_id": model, "max_tokens": maxTokens,
@@ -25,6 +26,29 @@ extension BenchReport {
                 fields["\(statistic)_\(latency.name)_ms"] = value
             }
         }
+        fields.merge(cacheFields) { $1 }
         return try JSONSerialization.data(withJSONObject: fields, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    /// The system prompt, the conversations, the cache's share and the figures by turn.
+    private var cacheFields: [String: Any] {
+        func orNull(_ value: Any?) -> Any { value ?? NSNull() }
+        var conversations: Int?
+        var turnCount: Int?
+        if case .conversations(let count, let turns, _) = load { (conversations, turnCount) = (count, turns) }
+        return [
+            "system_prompt_tokens": orNull(systemPromptTokens), "conversations": orNull(conversations), "turns": orNull(turnCount),
+            "requests_reporting_cached_tokens": cache.reporting,
+            "total_cached_tokens": orNull(cache.reporting > 0 ? cache.cachedTokens : nil),
+            "cached_token_share": orNull(cache.share), "followup_cached_token_share": orNull(followUpCache?.share),
+            "turn_stats": orNull(turns.isEmpty ? nil : turns.map { turn in
+                [
+                    "turn": turn.turn, "completed": turn.completed, "failed": turn.failed,
+                    "mean_input_tokens": turn.meanInputTokens, "median_ttft_ms": turn.timeToFirstToken.median,
+                    "p90_ttft_ms": turn.timeToFirstToken.p90, "p99_ttft_ms": turn.timeToFirstToken.p99,
+                    "mean_ttft_ms": turn.timeToFirstToken.mean, "cached_token_share": orNull(turn.cache.share),
+                ] as [String: Any]
+            }),
+        ]
     }
 }

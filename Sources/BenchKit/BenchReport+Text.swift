@@ -1,11 +1,12 @@
 import Foundation
 
 extension BenchReport {
-    /// The table vLLM's and SGLang's serving benchmarks print.
+    /// The table vLLM's and SGLang's serving benchmarks print, then the prefix cache's share and,
+    /// for conversations, TTFT by turn.
     public var text: String {
         var lines = [Self.banner(" Serving Benchmark Result ", fill: "=")]
-        func row(_ label: String, _ value: String) { lines.append(label.padding(toLength: 40, withPad: " ", startingAt: 0) + " " + value) }
-        func number(_ value: Double) -> String { String(format: "%.2f", value) }
+        func row(_ label: String, _ value: String) { lines.append(Self.row(label, value)) }
+        let number = Self.number
         row("Backend:", backend)
         row("Target:", target)
         row("Model:", model)
@@ -13,6 +14,8 @@ extension BenchReport {
         case .closed(let concurrency): row("Load:", "closed loop, \(concurrency) concurrent streams")
         case .open(let rate, let burstiness):
             row("Load:", "open loop, \(number(rate)) req/s, burstiness \(number(burstiness))\(burstiness == 1 ? " (Poisson)" : "")")
+        case .conversations(let count, let turns, let concurrency):
+            row("Load:", "\(count) conversations of \(turns) turns, \(concurrency) at once (closed loop)")
         }
         row("Successful requests:", String(completed))
         row("Failed requests:", String(failed))
@@ -42,12 +45,21 @@ extension BenchReport {
                 row("\(statistic) \(latency.title) (ms):", number(value))
             }
         }
+        lines += cacheLines
+        if !turns.isEmpty { lines += turnLines }
         lines.append(String(repeating: "=", count: 50))
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `label` padded to 40 columns, then `value`.
+    static func row(_ label: String, _ value: String) -> String {
+        label.padding(toLength: 40, withPad: " ", startingAt: 0) + " " + value
+    }
+
+    static func number(_ value: Double) -> String { String(format: "%.2f", value) }
+
     /// `title` centred in a 50-character rule.
-    private static func banner(_ title: String, fill: Character) -> String {
+    static func banner(_ title: String, fill: Character) -> String {
         let left = max(0, (50 - title.count) / 2)
         let right = max(0, 50 - title.count - left)
         return String(repeating: fill, count: left) + title + String(repeating: fill, count: right)

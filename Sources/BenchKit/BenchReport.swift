@@ -18,6 +18,14 @@ public struct BenchReport: Sendable, Equatable {
     public var timePerOutputToken: LatencySummary
     public var interTokenLatency: LatencySummary
     public var endToEndLatency: LatencySummary
+    /// About this many tokens of system prompt began every request; `nil`: none.
+    public var systemPromptTokens: Int?
+    /// What the prefix cache supplied, over every successful request.
+    public var cache: PromptCacheShare
+    /// Conversations only: over turns 2 and later, whose history a cache can hold; `nil` otherwise.
+    public var followUpCache: PromptCacheShare?
+    /// Conversations only: each turn's figures, turn 1 first; empty otherwise.
+    public var turns: [TurnSummary]
 
     public init(
         backend: String, target: String, model: String, configuration: BenchConfiguration, run: LoadGenerator.Run
@@ -27,6 +35,7 @@ public struct BenchReport: Sendable, Equatable {
         self.model = model
         load = configuration.load
         maxTokens = configuration.maxTokens
+        systemPromptTokens = configuration.systemPromptTokens
         var timings: [RequestTiming] = []
         var errors: [String: Int] = [:]
         for record in run.records {
@@ -34,6 +43,11 @@ public struct BenchReport: Sendable, Equatable {
             case .success(let timing): timings.append(timing)
             case .failure(let kind, _): errors[kind, default: 0] += 1
             }
+        }
+        cache = PromptCacheShare(timings)
+        turns = run.recordsByTurn.enumerated().map { TurnSummary(turn: $0.offset + 1, records: $0.element) }
+        if case .conversations = load {
+            followUpCache = PromptCacheShare(run.recordsByTurn.dropFirst().flatMap { $0.compactMap(\.timing) })
         }
         completed = timings.count
         failed = run.records.count - timings.count
@@ -55,10 +69,8 @@ public struct BenchReport: Sendable, Equatable {
     /// Requests in flight on average: the sum of their latencies over the duration (SGLang's `concurrency`).
     public var averageConcurrency: Double { perSecond(endToEndLatency.mean * Double(completed) / 1000) }
 
-    /// The closed loop's stream count; `nil` for an open loop.
-    public var maxConcurrency: Int? {
-        if case .closed(let concurrency) = load { concurrency } else { nil }
-    }
+    /// The closed loop's streams (conversations at once); `nil` for an open loop.
+    public var maxConcurrency: Int? { load.streams }
 
     /// The open loop's rate; `nil` (SGLang's `inf`) for a closed loop.
     public var requestRate: Double? {

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Issues a run's requests, closed or open loop, until its request count or duration, and waits
-/// for those in flight. Requests are awaited on the cooperative pool; the clients' sockets are
+/// Issues a run's requests, closed or open loop, until its request count or duration, or runs its
+/// conversations turn by turn, and waits for those in flight. Requests are awaited on the cooperative pool; the clients' sockets are
 /// served elsewhere (the HTTP client's on NIO's event loops, the ZeroMQ client's on its socket thread).
 public struct LoadGenerator: Sendable {
     public let load: BenchConfiguration.Load
@@ -17,9 +17,18 @@ public struct LoadGenerator: Sendable {
     public struct Run: Sendable {
         /// In the order they ended.
         public var records: [RequestRecord]
+        /// Conversations only: the records of each turn (turn 1 first), each also in `records`.
+        public var recordsByTurn: [[RequestRecord]] = []
         /// From the first request sent to the last one ended.
         public var duration: Duration
         public var peakConcurrency: Int
+
+        public init(records: [RequestRecord], recordsByTurn: [[RequestRecord]] = [], duration: Duration, peakConcurrency: Int) {
+            self.records = records
+            self.recordsByTurn = recordsByTurn
+            self.duration = duration
+            self.peakConcurrency = peakConcurrency
+        }
     }
 
     public func run(
@@ -28,18 +37,35 @@ public struct LoadGenerator: Sendable {
         let start = ContinuousClock.now
         let budget = RequestBudget(stop: stop, start: start)
         let records = Records()
-        let send: @Sendable (Int) async -> Void = { index in
+        let send: @Sendable (BenchRequest, _ turn: Int?) async -> RequestRecord = { request, turn in
             progress.started()
-            let record = await client.generate(source.request(index), model: model)
+            let record = await client.generate(request, model: model)
             if case .failure = record { progress.ended(failed: true) } else { progress.ended(failed: false) }
-            records.append(record)
+            records.append(record, turn: turn)
+            return record
         }
         switch load {
         case .closed(let concurrency):
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<concurrency {
                     group.addTask {
-                        while let index = budget.take(at: .now) { await send(index) }
+                        while let index = budget.take(at: .now) { _ = await send(source.request(index), nil) }
+                    }
+                }
+            }
+        case .conversations(let count, let turns, let concurrency):
+            let conversations = RequestBudget(stop: .requests(count), start: start)
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<concurrency {
+                    group.addTask {
+                        while let index = conversations.take(at: .now) {
+                            var conversation = source.conversation(index, turns: turns)
+                            while let request = conversation.nextRequest, let turn = conversation.nextTurn {
+                                // A failed turn ends its conversation: there is no answer to resend.
+                                guard case .success(let timing) = await send(request, turn) else { break }
+                                conversation.answered(timing.answer)
+                            }
+                        }
                     }
                 }
             }
@@ -52,11 +78,12 @@ public struct LoadGenerator: Sendable {
                     guard budget.allows(arrival) else { break }
                     try? await Task.sleep(until: arrival, clock: .continuous)
                     guard let index = budget.take(at: arrival) else { break }
-                    group.addTask { await send(index) }
+                    group.addTask { _ = await send(source.request(index), nil) }
                 }
             }
         }
-        return Run(records: records.all, duration: start.duration(to: .now), peakConcurrency: progress.peakInFlight)
+        let (all, byTurn) = records.all
+        return Run(records: all, recordsByTurn: byTurn, duration: start.duration(to: .now), peakConcurrency: progress.peakInFlight)
     }
 }
 
@@ -88,13 +115,19 @@ final class RequestBudget: Sendable {
     }
 }
 
-/// Records as requests end, from many tasks.
+/// Records as requests end, from many tasks: all of them, and a conversation's also by turn.
 private final class Records: Sendable {
-    private let records = Mutex<[RequestRecord]>([])
+    private let records = Mutex<(all: [RequestRecord], byTurn: [[RequestRecord]])>(([], []))
 
-    func append(_ record: RequestRecord) {
-        records.withLock { $0.append(record) }
+    /// `turn` from 1, or `nil` for a request outside a conversation.
+    func append(_ record: RequestRecord, turn: Int?) {
+        records.withLock { records in
+            records.all.append(record)
+            guard let turn else { return }
+            while records.byTurn.count < turn { records.byTurn.append([]) }
+            records.byTurn[turn - 1].append(record)
+        }
     }
 
-    var all: [RequestRecord] { records.withLock { $0 } }
+    var all: (all: [RequestRecord], byTurn: [[RequestRecord]]) { records.withLock { $0 } }
 }

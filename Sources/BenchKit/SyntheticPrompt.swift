@@ -1,7 +1,7 @@
 import LoomProtocol
 /// Random prompts of about `inputTokens` tokens: short common English words, each one token with
-/// its leading space in a byte-level BPE vocabulary such as SmolLM2's. Each request gets its own
-/// words, so no prefix is shared between requests.
+/// its leading space in a byte-level BPE vocabulary such as SmolLM2's. Each request and turn gets
+/// its own words, so requests share no prefix but the system prompt, when one is asked for.
 public enum SyntheticPrompt {
     static let words = """
         time year people way day man thing woman life child world school state family student group country \

@@ -38,6 +38,67 @@ struct ArgumentTests {
         #expect(open.stop == .duration(.milliseconds(1500)))
     }
 
+    @Test func conversationsSetTheirOwnLengthAndLoad() throws {
+        func conversations(_ change: (inout BenchArguments) -> Void) throws -> BenchConfiguration {
+            try Self.arguments {
+                $0.concurrency = nil
+                $0.requests = nil
+                $0.conversations = 8
+                change(&$0)
+            }.configuration()
+        }
+        // All at once and four turns unless told.
+        let plain = try conversations { _ in }
+        #expect(plain.load == .conversations(count: 8, turns: 4, concurrency: 8))
+        #expect(plain.stop == .requests(32))
+        #expect(plain.systemPromptTokens == nil)
+        let bounded = try conversations {
+            $0.turns = 3
+            $0.concurrency = 2
+            $0.systemPromptTokens = 1000
+            $0.inputTokens = 50
+        }
+        #expect(bounded.load == .conversations(count: 8, turns: 3, concurrency: 2))
+        #expect(bounded.stop == .requests(24))
+        #expect(bounded.systemPromptTokens == 1000 && bounded.prompts == .synthetic(inputTokens: 50))
+        // Never more streams than conversations.
+        #expect(try conversations { $0.concurrency = 20 }.load == .conversations(count: 8, turns: 4, concurrency: 8))
+        // A shared system prompt goes with the ordinary loads too.
+        #expect(try Self.arguments { $0.systemPromptTokens = 256 }.configuration().systemPromptTokens == 256)
+    }
+
+    @Test func conversationMistakesAreOneLineThatNamesTheOption() {
+        func conversations(_ change: @escaping (inout BenchArguments) -> Void) -> (inout BenchArguments) -> Void {
+            {
+                $0.concurrency = nil
+                $0.requests = nil
+                $0.conversations = 4
+                change(&$0)
+            }
+        }
+        let cases: [(String, (inout BenchArguments) -> Void)] = [
+            ("--turns must be between 1 and 1000", conversations { $0.turns = 0 }),
+            ("--turns must be between 1 and 1000", conversations { $0.turns = -3 }),
+            ("--turns must be between 1 and 1000", conversations { $0.turns = 1001 }),
+            ("--conversations must be between 1 and 1000000", conversations { $0.conversations = 0 }),
+            ("--turns goes with --conversations", { $0.turns = 3 }),
+            ("--conversations and --turns set the run's length; they do not go with --requests or --duration",
+             conversations { $0.requests = 10 }),
+            ("--conversations and --turns set the run's length", conversations { $0.duration = 5 }),
+            ("--conversations runs a closed loop (--concurrency bounds it); it does not go with --rate", conversations { $0.rate = 2 }),
+            ("--conversations runs a closed loop", conversations { $0.burstiness = 2 }),
+            ("--conversations sends synthetic user turns; it does not go with --prompts", conversations { $0.prompts = "p.jsonl" }),
+            ("--concurrency must be between 1 and 100000", conversations { $0.concurrency = 0 }),
+            ("--system-prompt-tokens must be between 1 and 1000000", { $0.systemPromptTokens = 0 }),
+            ("--system-prompt-tokens must be between 1 and 1000000", conversations { $0.systemPromptTokens = -1 }),
+        ]
+        for (expected, change) in cases {
+            let problem = Self.problem(change)
+            #expect(problem?.hasPrefix(expected) == true, "\(expected): got \(problem ?? "no error")")
+            #expect(problem?.contains("\n") == false)
+        }
+    }
+
     @Test func onlyLoopbackUnlessAllowed() throws {
         for host in ["127.0.0.1", "127.8.9.10", "localhost", "[::1]"] {
             #expect(Self.problem { $0.url = "http://\(host):8080" } == nil, "\(host)")

@@ -15,6 +15,9 @@ struct CommandLineTests {
         (["--url", "http://127.0.0.1:8080", "--concurrency", "x", "--requests", "5"], "The value 'x' is invalid for '--concurrency <concurrency>'"),
         (["--url", "http://127.0.0.1:8080", "--concurrency", "2", "--requests", "5", "--frobnicate"], "Unknown option '--frobnicate'"),
         (["--controller", "127.0.0.1:5559", "--concurrency", "2", "--requests", "5"], "--controller takes tcp://HOST:PORT"),
+        (["--url", "http://127.0.0.1:8080", "--conversations", "4", "--turns", "0"], "--turns must be between 1 and 1000"),
+        (["--url", "http://127.0.0.1:8080", "--conversations", "4", "--requests", "5"], "--conversations and --turns set the run's length"),
+        (["--url", "http://127.0.0.1:8080", "--concurrency", "2", "--requests", "5", "--turns", "3"], "--turns goes with --conversations"),
     ])
     func badOptionsGiveOneLine(arguments: [String], expected: String) async throws {
         let result = try await Command.run(Executables.url("loom-bench").path, arguments, timeout: .seconds(30))

@@ -76,6 +76,8 @@ enum BenchReportKeys {
             "backend", "base_url", "model_id", "max_tokens", "completed", "failed", "errors_by_kind", "duration",
             "total_input_tokens", "total_output_tokens", "request_throughput", "input_throughput", "output_throughput",
             "total_throughput", "max_concurrency", "max_concurrent_requests", "concurrency", "request_rate", "burstiness",
+            "system_prompt_tokens", "conversations", "turns", "requests_reporting_cached_tokens", "total_cached_tokens",
+            "cached_token_share", "followup_cached_token_share", "turn_stats",
         ]
         for latency in ["ttft", "tpot", "itl", "e2e_latency"] {
             keys += ["mean", "median", "std", "p90", "p99", "max"].map { "\($0)_\(latency)_ms" }
