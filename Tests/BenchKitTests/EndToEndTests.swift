@@ -51,6 +51,56 @@ struct EndToEndTests {
         #expect(open.stdout.contains("open loop, 40.00 req/s, burstiness 0.50"))
     }
 
+    /// Each turn's prompt tokens, turn 1 first, after checking every turn completed `count` requests.
+    static func promptTokensByTurn(_ bench: BenchProcess, turns: Int, count: Int) -> [Double] {
+        let stats = bench.json?["turn_stats"] as? [[String: Any]] ?? []
+        #expect(stats.map { $0["turn"] as? Int } == (1...turns).map { $0 }, "\(bench.stdout)")
+        #expect(stats.allSatisfy { $0["completed"] as? Int == count && $0["failed"] as? Int == 0 }, "\(stats)")
+        #expect(stats.allSatisfy { ($0["median_ttft_ms"] as? Double ?? 0) > 0 })
+        return stats.compactMap { $0["mean_input_tokens"] as? Double }
+    }
+
+    /// Conversations over both clients: every turn answered, and each turn's prompt longer than the
+    /// last by at least its new user message, so the history went with it. The cached share is a
+    /// number over both (the server reports it), whatever the worker's cache found.
+    @Test(.timeLimit(.minutes(3)))
+    func conversationsResendTheirHistoryOverBothClients() async throws {
+        let cluster = try await LocalCluster()
+        defer { cluster.stop() }
+        try cluster.startWorker("talker")
+        #expect(await cluster.waitForWorkers(["talker"]), "\(cluster.logs)")
+
+        let http = try await BenchProcess.run([
+            "--url", cluster.http, "--conversations", "4", "--turns", "3", "--concurrency", "2", "--input-tokens", "16",
+            "--max-tokens", "8", "--system-prompt-tokens", "48",
+        ])
+        Self.checkReport(http, completed: 12, outputTokens: 8)
+        #expect(http.number("conversations") == 4 && http.number("turns") == 3 && http.number("max_concurrency") == 2)
+        let growth = Self.promptTokensByTurn(http, turns: 3, count: 4)
+        #expect(growth.count == 3 && growth[0] >= 48 + 16 && growth[1] >= growth[0] + 16 && growth[2] >= growth[1] + 16, "\(growth)")
+        #expect(http.number("cached_token_share") != nil && http.number("followup_cached_token_share") != nil, "\(http.stdout)")
+        #expect(http.stdout.contains("Time to First Token by Turn") && http.stdout.contains("Cached share, turns 2 and later (%):"))
+
+        let zeroMQ = try await BenchProcess.run([
+            "--controller", cluster.clients, "--conversations", "2", "--turns", "2", "--input-tokens", "8", "--max-tokens", "4",
+            "--image", Executables.tinyImage.path,
+        ])
+        Self.checkReport(zeroMQ, completed: 4, outputTokens: 4)
+        let imageGrowth = Self.promptTokensByTurn(zeroMQ, turns: 2, count: 2)
+        #expect(imageGrowth.count == 2 && imageGrowth[1] >= imageGrowth[0] + 8, "\(imageGrowth)")
+        #expect(zeroMQ.number("cached_token_share") != nil, "\(zeroMQ.stdout)")
+
+        // The ordinary closed loop with a shared system prompt: every prompt holds it.
+        let shared = try await BenchProcess.run([
+            "--url", cluster.http, "--concurrency", "2", "--requests", "6", "--input-tokens", "8", "--max-tokens", "4",
+            "--system-prompt-tokens", "64",
+        ])
+        Self.checkReport(shared, completed: 6, outputTokens: 4)
+        #expect((shared.number("total_input_tokens") ?? 0) >= 6 * (64 + 8), "\(shared.stdout)")
+        #expect(shared.number("system_prompt_tokens") == 64 && shared.json?["turn_stats"] is NSNull)
+        #expect(shared.stdout.contains("System prompt (tokens, about):           64"))
+    }
+
     /// The only worker dies once tokens flow: requests in flight fail as worker_lost, later ones
     /// find no live worker; the run still ends and reports them.
     @Test(.timeLimit(.minutes(2)))
