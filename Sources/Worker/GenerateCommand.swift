@@ -65,7 +65,7 @@ struct GenerateCommand: ParsableCommand {
         sampling.repetitionPenalty = repeatPenalty
         sampling.seed = seed ?? (temperature > 0 ? nil : 0)
         let request = BatchExecutor.Request(
-            id: RequestID(1), prompt: built.items, imagePositions: built.imagePositions, sampling: sampling,
+            id: RequestID(1), prompt: built.items, images: built.images, sampling: sampling,
             stop: StopConditions(maxTokens: maxTokens, stopStrings: stop))
 
         // The serving loop's executor, with one sequence.

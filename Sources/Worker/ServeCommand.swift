@@ -6,6 +6,11 @@ import Engine
 import WorkerKit
 import ZeroMQ
 
+/// An option that is `on` or `off`.
+enum Switch: String, ExpressibleByArgument, CaseIterable {
+    case on, off
+}
+
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -22,6 +27,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Most prompt tokens one sequence feeds per step, so long prompts never stall running streams.") var prefillChunk = 256
     @Option(help: "Compute threads.") var threads = 2
     @Option(help: Arithmetic.help) var arithmetic = Arithmetic.fast
+    @Option(help: "on: keep computed KV blocks, so a prompt that begins like an earlier one computes only the rest (off with --arithmetic exact).") var prefixCache = Switch.on
     @Option(help: "Heartbeat interval in milliseconds (the controller's must match).") var heartbeatMs = 1000
     @Option(help: "Missed heartbeats before the controller counts as gone and the worker reconnects.") var liveness = 3
     @Option(help: "On SIGTERM or SIGINT, seconds to finish running requests before cancelling them.") var drainSeconds = 30
@@ -53,6 +59,7 @@ struct ServeCommand: ParsableCommand {
         options.prefillChunk = prefillChunk
         options.threads = threads
         options.arithmetic = arithmetic
+        options.prefixCache = prefixCache == .on
         options.heartbeat = .milliseconds(heartbeatMs)
         options.liveness = liveness
         options.drain = .seconds(drainSeconds)

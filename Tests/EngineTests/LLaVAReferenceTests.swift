@@ -60,7 +60,7 @@ struct LLaVAReferenceTests {
                 + (0..<rows.count / width).map { PromptItem.embedding(rows[$0 * width..<($0 + 1) * width]) }
                 + c.promptIDs.user.map(PromptItem.token)
             let request = BatchExecutor.Request(
-                id: RequestID(UInt64(i)), prompt: prompt, imagePositions: rows.count / width, sampling: .greedy,
+                id: RequestID(UInt64(i)), prompt: prompt, sampling: .greedy,
                 stop: StopConditions(maxTokens: c.generated.count, ignoreEndOfGeneration: true))
             let generated = try executor.run(request).tokens
             let sure = c.gaps.firstIndex { $0 <= LlamaReferenceTests.tolerance(arithmetic).gap } ?? c.generated.count

@@ -160,24 +160,4 @@ extension BatchExecutorTests {
         #expect(cut.text == String(text[..<before]))
         #expect(cut.finishReason == .stop)
     }
-
-    /// If the pool cannot hold a planned sequence (a defect: scheduler and pool share one layout), that
-    /// sequence fails with an error and the executor serves the next request.
-    @Test func aSequenceTheKVPoolCannotHoldFailsAlone() throws {
-        let (model, tokenizer) = try Self.load()
-        let config = try Self.config(blocks: 16)
-        let executor = try BatchExecutor(model: model, tokenizer: tokenizer, config: config)
-        let spare = config.maxRunning - 1
-        #expect(executor.kv.reserve(slot: spare, tokens: executor.kv.capacityTokens))  // behind the scheduler's back
-        let prompt = tokenizer.encode("Hello", parseSpecial: false).map(PromptItem.token)
-        #expect(throws: BatchExecutor.RunError.self) {
-            try executor.run(BatchExecutor.Request(id: 1, prompt: prompt, sampling: .greedy, stop: StopConditions(maxTokens: 4)))
-        }
-        #expect(!executor.hasWork)
-        executor.kv.release(slot: spare)
-        let next = try executor.run(BatchExecutor.Request(
-            id: 2, prompt: prompt, sampling: .greedy, stop: StopConditions(maxTokens: 4, ignoreEndOfGeneration: true)))
-        #expect(next.tokens.count == 4 && next.finishReason == .length)
-        #expect(executor.kvBlocksUsed == 0)
-    }
 }

@@ -1,3 +1,4 @@
+import Engine
 import Testing
 import TestSupport
 import WorkerKit
@@ -55,5 +56,58 @@ import WorkerKit
         // The run must have exercised what it checks.
         #expect(executor.scheduler.preemptionCount > 0)
         #expect(executor.finished.count > 100 && executor.cancelled.count > 10 && refused > 10)
+    }
+
+    /// The same churn with the prefix cache on: prompts are drawn from a few shared beginnings plus
+    /// random tails, and some resend an earlier request's prompt and answer (a chat's next turn). The
+    /// executor checks every hit against its own record of what each block holds, and that no shared
+    /// block is written; the pool is small, so cached blocks are evicted all along.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func prefixCacheHitsAreExactAndNothingIsLost(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        let config = try SchedulerConfig(
+            maxRunning: 6, maxBatchTokens: 48, prefillChunk: 16,
+            kv: KVLayout(blockSize: 8, blockCount: 64, bytesPerToken: 1), contextLength: 256, prefixCaching: true)
+        var executor = SimulatedExecutor(config)
+        let beginnings = (0..<3).map { b in (0..<Int.random(in: 20...90, using: &random)).map { UInt64(b * 1000 + $0) } }
+        var history: [[UInt64]] = []
+        var queued: Set<RequestID> = []
+
+        for step in 0..<5000 {
+            if Double.random(in: 0..<1, using: &random) < 0.08 {
+                let id = RequestID(UInt64(step))
+                var keys: [UInt64]
+                if let earlier = history.randomElement(using: &random), Bool.random(using: &random) {
+                    keys = earlier
+                } else {
+                    keys = beginnings.randomElement(using: &random)!
+                }
+                keys += (0..<Int.random(in: 1...30, using: &random)).map { _ in UInt64.random(in: 0..<5, using: &random) }
+                keys = Array(keys.suffix(200))
+                let maxTokens = Int.random(in: 1...40, using: &random)
+                if executor.submit(id, keys: keys, maxTokens: maxTokens) == .queued { queued.insert(id) }
+            }
+            let live = executor.live.keys.sorted { $0.rawValue < $1.rawValue }
+            if let id = live.randomElement(using: &random), Double.random(in: 0..<1, using: &random) < 0.01 {
+                executor.retire(id, .cancel)
+            }
+            // Finished requests' prompts and answers come back as the next turn's beginning.
+            let before = Set(executor.finished.keys)
+            executor.step()
+            for id in Set(executor.finished.keys).subtracting(before) {
+                if let keys = executor.finishedKeys[id] { history.append(keys) }
+            }
+            if history.count > 20 { history.removeFirst() }
+        }
+        let drained = executor.runUntilIdle(maxSteps: 10_000)
+        #expect(drained)
+        let lost = queued.subtracting(executor.finished.keys).subtracting(executor.cancelled)
+        #expect(lost.isEmpty, "\(lost.count) requests never finished")
+        #expect(executor.scheduler.blocksUsed == 0 && executor.pool.used == 0)
+        let pool = executor.scheduler.pool
+        print("seed \(seed): \(queued.count) queued, \(executor.positionsFromCache) positions from the cache,",
+              "\(pool.evictions) evictions, \(executor.scheduler.preemptionCount) preemptions, \(executor.itemsFed) items fed")
+        #expect(executor.positionsFromCache > 5000 && pool.evictions > 100 && executor.scheduler.preemptionCount > 0)
+        #expect(executor.scheduler.hitPositions == executor.positionsFromCache)
     }
 }

@@ -1,15 +1,19 @@
 import Testing
 import WorkerKit
 
-/// A fake executor around a real `Scheduler`: applies every plan's KV actions to an independent
-/// `BlockPool`, checks every entry against its own record of each sequence, "samples" one token per
+/// A fake executor around a real `Scheduler`: applies every plan's KV actions to independent
+/// `SlotTables`, checks every entry against its own record of each sequence, "samples" one token per
 /// logits entry and finishes a sequence when it reaches `maxTokens`. Every step it checks the
-/// scheduler's promises (budget, chunk bound, one token per decoding sequence, exact KV accounting).
+/// scheduler's promises (budget, chunk bound, one token per decoding sequence, exact KV accounting),
+/// and for requests submitted with keys, the prefix cache's: a hit holds exactly the KV the sequence
+/// would have computed, and no shared block is written.
 struct SimulatedExecutor {
     /// The executor's own record of a request, kept without looking at the scheduler's state.
     struct Request {
         let promptLength: Int
         let maxTokens: Int
+        /// Prompt keys, then one per sampled token; nil: submitted without keys.
+        var keys: [UInt64]?
         var generated = 0
         /// Items fed so far, by the plans this executor ran.
         var fed = 0
@@ -20,11 +24,15 @@ struct SimulatedExecutor {
     enum Retirement { case finish, cancel }
 
     private(set) var scheduler: Scheduler
-    private(set) var pool: BlockPool
+    private(set) var pool: SlotTables
+    /// Prompt positions that prefilling skipped thanks to a cache hit, over all admissions.
+    private(set) var positionsFromCache = 0
     /// Requests queued and not yet retired.
     private(set) var live: [RequestID: Request] = [:]
     /// Tokens each finished request produced.
     private(set) var finished: [RequestID: Int] = [:]
+    /// The keys (prompt and answer) of each finished request submitted with keys.
+    private(set) var finishedKeys: [RequestID: [UInt64]] = [:]
     private(set) var cancelled: Set<RequestID> = []
     private(set) var steps = 0
     var itemsFed = 0
@@ -35,7 +43,7 @@ struct SimulatedExecutor {
 
     init(_ config: SchedulerConfig) {
         scheduler = Scheduler(config: config)
-        pool = BlockPool(config)
+        pool = SlotTables(config)
     }
 
     var config: SchedulerConfig { scheduler.config }
@@ -44,6 +52,13 @@ struct SimulatedExecutor {
     mutating func submit(_ id: RequestID, promptLength: Int, maxTokens: Int) -> SubmitResult {
         let result = scheduler.submit(id: id, promptLength: promptLength, maxTokens: maxTokens)
         if result == .queued { live[id] = Request(promptLength: promptLength, maxTokens: maxTokens) }
+        return result
+    }
+
+    /// Submits a request whose prompt items have these keys, for the prefix cache.
+    mutating func submit(_ id: RequestID, keys: [UInt64], maxTokens: Int) -> SubmitResult {
+        let result = scheduler.submit(id: id, promptLength: keys.count, maxTokens: maxTokens, keys: keys)
+        if result == .queued { live[id] = Request(promptLength: keys.count, maxTokens: maxTokens, keys: keys) }
         return result
     }
 
@@ -59,7 +74,9 @@ struct SimulatedExecutor {
         apply(actions)
         if let slot = request.slot { #expect(pool.blocks(inSlot: slot) == 0) }
         switch how {
-        case .finish: finished[id] = request.generated
+        case .finish:
+            finished[id] = request.generated
+            finishedKeys[id] = request.keys
         case .cancel: cancelled.insert(id)
         }
         checkAccounting()
@@ -81,13 +98,15 @@ struct SimulatedExecutor {
         for admission in plan.admitted {
             #expect(live[admission.id]?.slot == nil, "\(admission.id) admitted twice")
             live[admission.id]?.slot = admission.slot
+            admit(admission, plan: plan)
         }
         check(plan, decoding: decoding)
         checkAccounting()
 
         let sampled = plan.entries.filter(\.wantsLogits).map(\.id)
-        scheduler.completeStep(sampled: sampled)
-        for id in sampled { sample(id) }
+        let tokens = sampled.map { (id: $0, token: Self.token(after: live[$0]?.keys)) }
+        apply(scheduler.completeStep(sampled: tokens))
+        for (id, token) in tokens { sample(id, token: token) }
         if !finishesLate {
             for id in exhausted { retire(id, .finish) }
             exhausted = []
@@ -130,17 +149,34 @@ struct SimulatedExecutor {
             #expect(entry.items.upperBound <= request.known)
             #expect(entry.wantsLogits == (entry.items.upperBound == request.known))
             #expect(pool.blocks(inSlot: entry.slot) * config.kv.blockSize >= entry.items.upperBound)
+            let keys = request.keys ?? (0..<request.known).map { UInt64($0) | UInt64(entry.id.rawValue) << 32 }
+            let unshared = pool.write(slot: entry.slot, items: entry.items, keys: keys)
+            #expect(unshared, "\(entry.id) wrote a shared block")
             live[entry.id]?.fed = entry.items.upperBound
         }
     }
 
+    /// A sequence admitted with a hit starts after it: the blocks it took must hold its own prefix.
+    private mutating func admit(_ admission: Admission, plan: StepPlan) {
+        guard let request = live[admission.id], let entry = plan.entries.first(where: { $0.id == admission.id }) else { return }
+        let hit = entry.items.lowerBound
+        guard hit > 0 else { return }
+        #expect(request.keys != nil, "\(admission.id) found cached blocks without keys")
+        #expect(hit % config.kv.blockSize == 0 && hit < request.known, "a hit covers whole blocks short of the last item")
+        #expect(pool.holds(slot: admission.slot, count: hit, keys: request.keys ?? []), "\(admission.id) was given blocks of another prefix")
+        positionsFromCache += hit
+        live[admission.id]?.fed = hit
+    }
+
     /// The scheduler's block count against the pool's tables and against a recount from what was fed.
     private func checkAccounting() {
-        #expect(pool.isConsistent, "a block is lost or used twice")
+        #expect(scheduler.pool.isConsistent, "the block pool's counts disagree")
         #expect(pool.used <= pool.blockCount)
         #expect(scheduler.blocksUsed == pool.used)
-        let recount = live.values.reduce(0) { $0 + config.kv.blocks(forTokens: $1.fed) }
-        #expect(recount == pool.used)
+        for (slot, table) in pool.tables {
+            #expect(table.count == config.kv.blocks(forTokens: live.values.first { $0.slot == slot }?.fed ?? -1))
+            for block in Set(table) { #expect(scheduler.pool.references(block) == pool.holders(block)) }
+        }
         for (id, request) in live {
             let held = request.slot.map { pool.blocks(inSlot: $0) } ?? 0
             #expect(scheduler.state(of: id)?.blocksHeld == held)
@@ -148,10 +184,16 @@ struct SimulatedExecutor {
         #expect(scheduler.runningCount + scheduler.waitingCount == live.count)
     }
 
-    private mutating func sample(_ id: RequestID) {
+    /// A token that depends on what came before, so that equal prefixes sample alike (as greedy does).
+    static func token(after keys: [UInt64]?) -> Int32 {
+        Int32(truncatingIfNeeded: SlotTables.prefixHash((keys ?? [])[...]) % 7)
+    }
+
+    private mutating func sample(_ id: RequestID, token: Int32) {
         guard let request = live[id] else { return }
         #expect(request.generated < request.maxTokens, "\(id) sampled past maxTokens")
         live[id]?.generated += 1
+        live[id]?.keys?.append(ItemKey.token(token))
         #expect(scheduler.state(of: id)?.generated == request.generated + 1)
         guard request.generated + 1 == request.maxTokens else { return }
         exhausted.append(id)

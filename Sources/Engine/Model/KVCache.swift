@@ -2,6 +2,11 @@
 /// sequence slot (vLLM's paged KV). Sized once from a byte budget; blocks move between sequences, memory
 /// never grows.
 ///
+/// Two ways to drive it, never mixed on one cache: `reserve`/`release`, where the cache picks free
+/// blocks itself (one sequence per slot, as the engine's benchmarks and tests use it), or
+/// `append(slot:blocks:)`/`release`, where an owner outside names the blocks (the worker's scheduler,
+/// whose prefix cache lets several slots' tables name the same block).
+///
 /// Layout of one block: for each layer, K then V, each `(blockSize, kvDim)` half-precision rows. Half
 /// precision halves what attention reads, and it is what llama.cpp keeps, whose tokens Loom matches.
 /// Its sizes come from a `KVLayout`, the value the scheduler plans with. Owned by the compute thread; during a forward pass the pool workers read and write disjoint rows
@@ -20,6 +25,9 @@ public final class KVCache {
     private let tables: UnsafeMutablePointer<Int32>
     public private(set) var blocksHeld: [Int]
     private var freeBlocks: [Int32]
+    /// False once an owner names blocks through `append`: `reserve`'s free list no longer describes
+    /// the pool.
+    private var ownsBlocks = true
 
     /// A pool of `layout`'s blocks for `slots` sequences of `config`'s model.
     public init(layout: KVLayout, config: LlamaConfig, slots: Int) throws(KVLayoutError) {
@@ -61,7 +69,7 @@ public final class KVCache {
     /// Makes room for positions `0..<tokens` in `slot`. Returns false, changing nothing, if the pool
     /// lacks the blocks, the slot would pass the context length, or there is no such slot.
     public func reserve(slot: Int, tokens: Int) -> Bool {
-        guard slot >= 0, slot < slotCount else { return false }
+        guard slot >= 0, slot < slotCount, ownsBlocks else { return false }
         let needed = layout.blocks(forTokens: tokens)
         let missing = needed - blocksHeld[slot]
         guard missing > 0 else { return true }
@@ -72,12 +80,38 @@ public final class KVCache {
         return true
     }
 
-    /// Returns every block of `slot` to the pool.
+    /// Empties `slot`'s table. Blocks `reserve` took go back to its free list; blocks an owner named
+    /// through `append` are the owner's business.
     public func release(slot: Int) {
         guard slot >= 0, slot < slotCount else { return }
         let row = tables + slot * maxBlocksPerSlot
-        for i in (0..<blocksHeld[slot]).reversed() { freeBlocks.append(row[i]) }
+        if ownsBlocks {
+            for i in (0..<blocksHeld[slot]).reversed() { freeBlocks.append(row[i]) }
+        }
         blocksHeld[slot] = 0
+    }
+
+    /// Makes entry `index` of `slot`'s table name `block`, chosen by the owner. Returns false, changing
+    /// nothing, if there is no such entry or block, or the cache picks its blocks itself.
+    public func replace(slot: Int, index: Int, block: Int32) -> Bool {
+        guard !ownsBlocks, slot >= 0, slot < slotCount, index >= 0, index < blocksHeld[slot], block >= 0,
+            Int(block) < blockCount
+        else { return false }
+        tables[slot * maxBlocksPerSlot + index] = block
+        return true
+    }
+
+    /// Appends blocks chosen by the owner to `slot`'s table. Returns false, changing nothing, if there
+    /// is no such slot, a block is out of range, or the table would pass the context length.
+    public func append(slot: Int, blocks: [Int32]) -> Bool {
+        guard slot >= 0, slot < slotCount, blocksHeld[slot] + blocks.count <= maxBlocksPerSlot,
+            blocks.allSatisfy({ $0 >= 0 && Int($0) < blockCount })
+        else { return false }
+        ownsBlocks = false
+        let row = tables + slot * maxBlocksPerSlot
+        for (i, block) in blocks.enumerated() { row[blocksHeld[slot] + i] = block }
+        blocksHeld[slot] += blocks.count
+        return true
     }
 
     var view: View {

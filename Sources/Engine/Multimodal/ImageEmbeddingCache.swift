@@ -43,6 +43,11 @@ public struct ImageEmbeddingCache: Sendable {
 
 /// An image's identity: a 64-bit FNV-1a hash of its encoded bytes, and their count.
 public struct ImageKey: Hashable, Sendable {
+    public init(hash: UInt64, byteCount: Int) {
+        self.hash = hash
+        self.byteCount = byteCount
+    }
+
     public let hash: UInt64
     public let byteCount: Int
 

@@ -27,7 +27,9 @@ public struct PromptBuilder {
 
     public struct Prompt {
         public var items: [PromptItem]
-        public var imagePositions: Int
+        /// Where each image's rows are, and whose they are.
+        public var images: [ImageSpan]
+        public var imagePositions: Int { images.reduce(0) { $0 + $1.positions.count } }
     }
 
     /// - Parameter parseSpecial: whether control tokens written in the text (a chat template's) are parsed.
@@ -45,7 +47,7 @@ public struct PromptBuilder {
             }
         }
         let width = images?.width ?? 1
-        var prompt = Prompt(items: [], imagePositions: 0)
+        var prompt = Prompt(items: [], images: [])
         var nextImage = 0
         for (i, segment) in segments.enumerated() {
             switch segment {
@@ -53,11 +55,23 @@ public struct PromptBuilder {
                 prompt.items += tokenizer.encode(piece, parseSpecial: parseSpecial, addSpecial: i == 0).map(PromptItem.token)
             case .image:
                 let flat = rows[nextImage]
+                let start = prompt.items.count
                 for r in 0..<flat.count / width { prompt.items.append(.embedding(flat[r * width..<(r + 1) * width])) }
-                prompt.imagePositions += flat.count / width
+                prompt.images.append(ImageSpan(positions: start..<prompt.items.count, key: ImageKey(imageBytes[nextImage])))
                 nextImage += 1
             }
         }
         return prompt
+    }
+}
+
+/// One image in a prompt: the positions its embedding rows take, and its content's key.
+public struct ImageSpan: Sendable, Equatable {
+    public let positions: Range<Int>
+    public let key: ImageKey
+
+    public init(positions: Range<Int>, key: ImageKey) {
+        self.positions = positions
+        self.key = key
     }
 }

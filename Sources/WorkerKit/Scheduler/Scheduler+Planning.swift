@@ -17,7 +17,6 @@ extension Scheduler {
         planDecodes(into: &plan)
         planPrefills(into: &plan)
         if plan.preempted.isEmpty { admitWaiting(into: &plan) }
-        plan.kvActions += plan.entries.map { .reserve(slot: $0.slot, tokens: $0.items.upperBound) }
         return plan
     }
 
@@ -47,15 +46,42 @@ extension Scheduler {
 
     private mutating func admitWaiting(into plan: inout StepPlan) {
         while let id = waiting.first, let state = sequences[id], let slot = slotOwners.firstIndex(of: nil) {
-            let count = min(state.known, config.prefillChunk, budgetLeft(plan))
-            guard count > 0, config.kv.blocks(forTokens: state.known) <= freeBlocks else { return }
+            let hit = cacheHit(state)
+            let first = min(state.known - hit.blocks.count * config.kv.blockSize, config.prefillChunk, budgetLeft(plan))
+            let room = freeBlocks - pool.evictable(among: hit.blocks)
+            guard first > 0, config.kv.blocks(forTokens: state.known) - hit.blocks.count <= room else { return }
             waiting.removeFirst()
             running.append(id)
             slotOwners[slot] = id
-            sequences[id]?.slot = slot
+            take(hit, for: id, slot: slot, into: &plan)
             plan.admitted.append(Admission(id: id, slot: slot))
-            feed(id, count: count, into: &plan)
+            feed(id, count: first, into: &plan)
         }
+    }
+
+    /// The longest cached chain the sequence's items begin with, short of its last item: that one is
+    /// always computed, for its logits.
+    private func cacheHit(_ state: SequenceState) -> (blocks: [Int32], node: UInt64) {
+        guard let keys = state.keys else { return ([], BlockPool.root) }
+        return pool.match(keys[..<state.known], limit: (state.known - 1) / config.kv.blockSize)
+    }
+
+    /// Gives a newly admitted sequence its slot and the cached blocks it found, which count as computed.
+    private mutating func take(_ hit: (blocks: [Int32], node: UInt64), for id: RequestID, slot: Int, into plan: inout StepPlan) {
+        guard var state = sequences[id] else { return }
+        for block in hit.blocks { pool.retain(block) }
+        state.slot = slot
+        state.table = hit.blocks
+        state.registered = hit.blocks.count
+        state.lastNode = hit.node
+        state.computed = hit.blocks.count * config.kv.blockSize
+        if state.keys != nil {
+            queriedPositions += state.known
+            hitPositions += state.computed
+            if state.cachedPositions == nil { state.cachedPositions = min(state.computed, state.promptLength) }
+        }
+        sequences[id] = state
+        if !hit.blocks.isEmpty { plan.kvActions.append(.append(slot: slot, blocks: hit.blocks)) }
     }
 
     // MARK: Helpers
@@ -66,7 +92,7 @@ extension Scheduler {
     /// for its computed items.
     private func extraBlocks(_ id: RequestID, count: Int) -> Int {
         guard let state = sequences[id] else { return 0 }
-        return config.kv.blocks(forTokens: state.computed + count) - state.blocksHeld
+        return config.kv.blocks(forTokens: state.computed + count) - state.table.count
     }
 
     private func prefillSize(_ id: RequestID, plan: StepPlan) -> Int {
@@ -81,12 +107,16 @@ extension Scheduler {
     }
 
     /// Plans `count` items of a running sequence: the slot grows to hold them, `computed` advances.
+    /// The callers checked that the pool has the blocks.
     private mutating func feed(_ id: RequestID, count: Int, into plan: inout StepPlan) {
         guard var state = sequences[id], let slot = state.slot else { return }
         let items = state.computed..<(state.computed + count)
-        let blocks = config.kv.blocks(forTokens: items.upperBound)
-        blocksUsed += blocks - state.blocksHeld
-        state.blocksHeld = blocks
+        let needed = config.kv.blocks(forTokens: items.upperBound) - state.table.count
+        if needed > 0 {
+            let blocks = (0..<needed).map { _ in pool.allocate()! }
+            state.table += blocks
+            plan.kvActions.append(.append(slot: slot, blocks: blocks))
+        }
         state.computed = items.upperBound
         sequences[id] = state
         plan.entries.append(StepEntry(id: id, slot: slot, items: items, wantsLogits: items.upperBound == state.known))

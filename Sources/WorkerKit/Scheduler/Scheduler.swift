@@ -14,8 +14,14 @@
 /// 4. Between steps, `finish` or `cancel` sequences and apply the returned actions at once. A sequence
 ///    that generated `maxTokens` is fed no more and keeps its blocks until it is finished.
 ///
-/// The scheduler mirrors the pool's block accounting exactly (a slot holds `ceil(positions /
-/// blockSize)` blocks), so every action succeeds when all are applied in the order they were returned.
+/// The scheduler owns the pool's block accounting (`BlockPool`): a slot holds `ceil(positions /
+/// blockSize)` blocks, which the actions name, so the `KVCache` only follows them in order.
+///
+/// With `prefixCaching`, a sequence's full blocks are registered in the pool's cache once computed,
+/// and stay there, evictable, after it ends. A sequence admitted later whose items begin with a cached
+/// chain takes those blocks and starts computing after them. The hit never reaches the last known
+/// item, whose logits are needed, and a partly filled block is never shared, so no sequence writes a
+/// block another one reads.
 public struct Scheduler: Sendable {
     public let config: SchedulerConfig
     var sequences: [RequestID: SequenceState] = [:]
@@ -25,12 +31,16 @@ public struct Scheduler: Sendable {
     public internal(set) var running: [RequestID] = []
     /// Who holds each slot.
     var slotOwners: [RequestID?]
-    public internal(set) var blocksUsed = 0
+    public internal(set) var pool: BlockPool
     public internal(set) var preemptionCount = 0
+    /// Prompt positions looked up in the prefix cache at admissions, and of those, positions found.
+    public internal(set) var queriedPositions = 0
+    public internal(set) var hitPositions = 0
 
     public init(config: SchedulerConfig) {
         self.config = config
         slotOwners = Array(repeating: nil, count: config.maxRunning)
+        pool = BlockPool(blockSize: config.kv.blockSize, blockCount: config.kv.blockCount)
     }
 
     // MARK: Introspection
@@ -38,16 +48,22 @@ public struct Scheduler: Sendable {
     public var waitingCount: Int { waiting.count }
     public var runningCount: Int { running.count }
     public var blocksTotal: Int { config.kv.blockCount }
+    /// Blocks held by running sequences (cached blocks no sequence holds are not counted: they are
+    /// there for the taking).
+    public var blocksUsed: Int { pool.used }
     public func state(of id: RequestID) -> SequenceState? { sequences[id] }
 
     // MARK: Events
 
     /// Queues a request behind every earlier one, or refuses at once what could never run.
-    public mutating func submit(id: RequestID, promptLength: Int, maxTokens: Int) -> SubmitResult {
+    /// - Parameter keys: one `ItemKey` per prompt item, for the prefix cache; `nil`: not cached.
+    public mutating func submit(id: RequestID, promptLength: Int, maxTokens: Int, keys: [UInt64]? = nil) -> SubmitResult {
         if let refusal = refusal(id: id, promptLength: promptLength, maxTokens: maxTokens) {
             return .refused(refusal)
         }
-        sequences[id] = SequenceState(id: id, promptLength: promptLength, maxTokens: maxTokens)
+        precondition(keys == nil || keys?.count == promptLength, "one key per prompt item")
+        sequences[id] = SequenceState(id: id, promptLength: promptLength, maxTokens: maxTokens,
+                                      keys: config.prefixCaching ? keys : nil)
         waiting.append(id)
         return .queued
     }
@@ -60,25 +76,55 @@ public struct Scheduler: Sendable {
     /// as `cancel`.
     public mutating func finish(_ id: RequestID) -> [KVAction] { retire(id) }
 
-    /// Records the tokens sampled in the step just run: each id's `known` grows by one. Ids that are
-    /// gone (finished meanwhile) or that were not waiting for a token are ignored.
-    public mutating func completeStep(sampled: [RequestID]) {
-        for id in sampled where sequences[id]?.phase == .awaitingToken {
+    /// Records the step just run: each sampled id's `known` grows by one token, and the blocks every
+    /// running sequence filled are registered in the prefix cache (their KV exists now). Ids that are
+    /// gone (finished meanwhile) or that were not waiting for a token are ignored. Returns the KV
+    /// actions to apply at once: a block found computed twice is swapped for the cached copy.
+    @discardableResult
+    public mutating func completeStep(sampled: [(id: RequestID, token: Int32)]) -> [KVAction] {
+        for (id, token) in sampled where sequences[id]?.phase == .awaitingToken {
             sequences[id]?.known += 1
+            sequences[id]?.keys?.append(ItemKey.token(token))
         }
+        var actions: [KVAction] = []
+        for id in running { registerFullBlocks(id, into: &actions) }
+        return actions
     }
 
     // MARK: Shared bookkeeping
 
-    var freeBlocks: Int { config.kv.blockCount - blocksUsed }
+    /// Blocks an allocation can take now: free, or cached and held by nobody.
+    var freeBlocks: Int { pool.available }
+
+    private mutating func registerFullBlocks(_ id: RequestID, into actions: inout [KVAction]) {
+        guard var state = sequences[id], let keys = state.keys, let slot = state.slot else { return }
+        let size = config.kv.blockSize
+        let full = min(state.computed, keys.count) / size
+        guard state.registered < full else { return }
+        for index in state.registered..<full {
+            let registration = pool.register(state.table[index], items: keys[index * size..<(index + 1) * size], after: state.lastNode)
+            if case .duplicate(let cached, _) = registration {
+                pool.retain(cached)
+                pool.release([state.table[index]])
+                state.table[index] = cached
+                actions.append(.replace(slot: slot, index: index, block: cached))
+            }
+            state.lastNode = registration.node
+        }
+        state.registered = full
+        sequences[id] = state
+    }
 
     func phase(of id: RequestID) -> SequenceState.Phase? { sequences[id]?.phase }
 
-    /// Takes the sequence off its slot and returns its blocks to the pool; returns the slot it held.
+    /// Takes the sequence off its slot and returns its blocks to the pool (its cached ones stay cached,
+    /// evictable once nobody holds them); returns the slot it held.
     mutating func vacate(_ state: inout SequenceState) -> Int? {
         guard let slot = state.slot else { return nil }
-        blocksUsed -= state.blocksHeld
-        state.blocksHeld = 0
+        pool.release(state.table)
+        state.table = []
+        state.registered = 0
+        state.lastNode = BlockPool.root
         state.slot = nil
         slotOwners[slot] = nil
         running.removeAll { $0 == state.id }

@@ -12,11 +12,15 @@ public struct SchedulerConfig: Sendable, Equatable {
     public let kv: KVLayout
     /// Longest sequence (prompt items plus generated tokens) the model takes.
     public let contextLength: Int
+    /// Whether full KV blocks stay cached after their sequence ends, for later prompts that begin with
+    /// the same items.
+    public let prefixCaching: Bool
 
     /// Refuses settings under which the scheduler could not keep its promises: every one must be at
     /// least 1, and the budget must hold one decode token for every slot.
     public init(
-        maxRunning: Int, maxBatchTokens: Int, prefillChunk: Int, kv: KVLayout, contextLength: Int
+        maxRunning: Int, maxBatchTokens: Int, prefillChunk: Int, kv: KVLayout, contextLength: Int,
+        prefixCaching: Bool = false
     ) throws(SchedulerConfigError) {
         let settings = [
             ("maxRunning", maxRunning), ("maxBatchTokens", maxBatchTokens), ("prefillChunk", prefillChunk),
@@ -29,6 +33,7 @@ public struct SchedulerConfig: Sendable, Equatable {
         self.prefillChunk = prefillChunk
         self.kv = kv
         self.contextLength = contextLength
+        self.prefixCaching = prefixCaching
     }
 }
 

@@ -22,15 +22,28 @@ public struct SequenceState: Sendable, Equatable {
     /// Items fed to the model, counted when planned: always `≤ known`, reset to 0 by a preemption.
     public internal(set) var computed = 0
     public internal(set) var slot: Int?
-    /// Blocks the slot holds in the KV pool, as the plans so far reserved them.
-    public internal(set) var blocksHeld = 0
+    /// The KV blocks of the slot, in position order, as the plans so far gave them: some may be shared
+    /// with other sequences through the prefix cache.
+    public internal(set) var table: [Int32] = []
+    /// Each known item's key for the prefix cache; `nil`: the sequence neither uses nor fills it.
+    var keys: [UInt64]?
+    /// Leading blocks of `table` that are nodes of the cache (found there or registered since), and
+    /// the node id of the last one.
+    var registered = 0
+    var lastNode = BlockPool.root
+    /// Prompt positions found in the cache when the sequence was first admitted.
+    public internal(set) var cachedPositions: Int?
 
-    init(id: RequestID, promptLength: Int, maxTokens: Int) {
+    init(id: RequestID, promptLength: Int, maxTokens: Int, keys: [UInt64]?) {
         self.id = id
         self.promptLength = promptLength
         self.maxTokens = maxTokens
+        self.keys = keys
         known = promptLength
     }
+
+    /// Blocks the slot holds in the KV pool.
+    public var blocksHeld: Int { table.count }
 
     public var generated: Int { known - promptLength }
 

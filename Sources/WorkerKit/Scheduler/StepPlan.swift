@@ -3,13 +3,13 @@
 public struct StepPlan: Sendable, Equatable {
     /// Sequences given a slot this step, in admission order (their queue time ends here). A preempted
     /// sequence is admitted again later and listed again. Images are encoded before a request is
-    /// queued, not in the step.
+    /// queued, not in the step. A sequence admitted with a prefix-cache hit starts its first entry
+    /// after the hit.
     public var admitted: [Admission] = []
     /// What to feed: decode tokens first (in admission order), then prefill chunks.
     public var entries: [StepEntry] = []
-    /// To apply to the `KVCache` in order, before the forward. Releases (of preempted sequences) come
-    /// first, then one reserve per entry; each succeeds when every earlier plan and `cancel`/`finish`
-    /// result was applied in order.
+    /// To apply to the `KVCache` in order, before the forward, in the order planning made them: a
+    /// preempted sequence's release comes before its slot or its blocks are given again.
     public var kvActions: [KVAction] = []
     /// Sequences sent back to wait (their KV dropped, to be recomputed), newest first.
     public var preempted: [RequestID] = []
@@ -37,8 +37,13 @@ public struct StepEntry: Sendable, Equatable {
     public let wantsLogits: Bool
 }
 
-/// A change to the executor's `KVCache`, mirroring `reserve(slot:tokens:)` and `release(slot:)`.
+/// A change to the executor's `KVCache` block tables. The scheduler's `BlockPool` decides which
+/// blocks; the cache only records where each slot's positions live.
 public enum KVAction: Sendable, Equatable {
-    case reserve(slot: Int, tokens: Int)
+    /// The slot's table grows by these blocks, in position order.
+    case append(slot: Int, blocks: [Int32])
+    /// The slot's table is emptied.
     case release(slot: Int)
+    /// Entry `index` of the slot's table names `block` now, a block of the very same KV.
+    case replace(slot: Int, index: Int, block: Int32)
 }

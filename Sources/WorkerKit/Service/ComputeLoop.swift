@@ -24,6 +24,7 @@ final class ComputeLoop: Sendable {
         var tokensPerSecond = 0.0
         var preemptions = 0
         var recentImages: [UInt64] = []
+        var prefixCache = PrefixCacheCounters()
     }
 
     private let inbox = Mutex<[Command]>([])
@@ -106,7 +107,10 @@ final class ComputeLoop: Sendable {
             Load(waiting: executor.scheduler.waitingCount, running: executor.scheduler.runningCount,
                  kvBlocksUsed: executor.kvBlocksUsed, kvBlocksTotal: executor.kvBlocksTotal,
                  tokensPerSecond: executor.recentTokensPerSecond(), preemptions: executor.scheduler.preemptionCount,
-                 recentImages: preparer.builder.images?.recentImages() ?? [])
+                 recentImages: preparer.builder.images?.recentImages() ?? [],
+                 prefixCache: PrefixCacheCounters(
+                    queriedTokens: executor.scheduler.queriedPositions, hitTokens: executor.scheduler.hitPositions,
+                    cachedBlocks: executor.scheduler.pool.cachedBlocks, evictions: executor.scheduler.pool.evictions))
         }
 
         mutating func apply(_ command: Command) {
@@ -156,7 +160,7 @@ final class ComputeLoop: Sendable {
             case .finished(let id, let reason, let usage, let timings):
                 guard let wireID = wireIDs[id] else { return }
                 send(WorkerMessage.final(Final(requestId: wireID, finishReason: reason, usage: usage, timings: timings)).encode())
-                logger.info("request \(wireID): \(reason.name), \(usage.promptTokens)+\(usage.imageTokens) prompt, \(usage.completionTokens) generated, queue \(Int(timings.queueMs)) ms, first token \(Int(timings.timeToFirstTokenMs)) ms, \(String(format: "%.1f", timings.decodeTokensPerSecond)) tokens/s")
+                logger.info("request \(wireID): \(reason.name), \(usage.promptTokens)+\(usage.imageTokens) prompt (\(usage.cachedTokens) cached), \(usage.completionTokens) generated, queue \(Int(timings.queueMs)) ms, first token \(Int(timings.timeToFirstTokenMs)) ms, \(String(format: "%.1f", timings.decodeTokensPerSecond)) tokens/s")
                 forget(id)
             case .refused(let id, let why):
                 guard let wireID = wireIDs[id] else { return }

@@ -41,7 +41,7 @@ struct RequestPreparer {
             throw Failure(code: .promptTooLong, message: "the prompt has \(prompt.items.count) positions; this worker takes at most \(maxPromptTokens)")
         }
         let deadline = request.deadlineUnixMs > 0 ? Date(timeIntervalSince1970: Double(request.deadlineUnixMs) / 1000) : nil
-        return BatchExecutor.Request(id: id, prompt: prompt.items, imagePositions: prompt.imagePositions,
+        return BatchExecutor.Request(id: id, prompt: prompt.items, images: prompt.images,
                                      sampling: SamplerSettings(request.sampling), stop: StopConditions(request.sampling),
                                      deadline: deadline)
     }

@@ -104,7 +104,7 @@ final class WorkerComms: SocketThreadHandler {
         // Heartbeats go on while draining: the controller keeps relaying the requests that finish.
         let l = compute.load.withLock { $0 }
         let load = WorkerLoad(waiting: l.waiting, running: l.running, kvBlocksUsed: l.kvBlocksUsed, kvBlocksTotal: l.kvBlocksTotal,
-                              tokensPerSecond: l.tokensPerSecond, recentImages: l.recentImages)
+                              tokensPerSecond: l.tokensPerSecond, recentImages: l.recentImages, prefixCache: l.prefixCache)
         _ = try? socket.send(WorkerMessage.heartbeat(load).encode(), blocking: false)
     }
 

@@ -16,6 +16,9 @@ public struct WorkerOptions: Sendable {
     public var threads = 2
     /// How the decoder adds its terms: `.fast`, or llama.cpp's order (`.exact`) as a check.
     public var arithmetic = Arithmetic.fast
+    /// Keep computed KV blocks for later prompts that begin with the same items. Only with the fast
+    /// arithmetic: in llama.cpp's order a position's numbers depend on how its prompt was cut.
+    public var prefixCache = true
     public var heartbeat: Duration = .seconds(1)
     public var liveness = 3
     public var drain: Duration = .seconds(30)

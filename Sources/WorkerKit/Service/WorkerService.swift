@@ -25,7 +25,11 @@ public final class WorkerService: Sendable {
         let layout = try KVLayout(model: config, budgetBytes: options.kvBudgetBytes)
         let scheduling = try SchedulerConfig(
             maxRunning: options.maxRunning, maxBatchTokens: options.maxRunning + options.prefillChunk,
-            prefillChunk: options.prefillChunk, kv: layout, contextLength: config.contextLength)
+            prefillChunk: options.prefillChunk, kv: layout, contextLength: config.contextLength,
+            prefixCaching: options.prefixCache && options.arithmetic == .fast)
+        if options.prefixCache && options.arithmetic == .exact {
+            logger.warning("prefix cache off: with --arithmetic exact a cache hit could change a prompt's numbers")
+        }
         let name = options.modelName ?? Self.defaultName(options.model)
         registration = Registration(
             workerId: options.workerID, instance: UInt64.random(in: 1 ... .max), version: Self.version, host: options.advertise,
@@ -55,7 +59,7 @@ public final class WorkerService: Sendable {
             try WorkerComms(context: context, options: options, registration: registration, compute: compute, logger: logger)
         }
         link.set(comms.outbox)
-        logger.info("serving \(name) (\(config.layers) layers, context \(config.contextLength)); \(layout.blockCount) KV blocks of \(layout.blockSize) tokens (\(layout.bytes >> 20) MiB), up to \(options.maxRunning) sequences")
+        logger.info("serving \(name) (\(config.layers) layers, context \(config.contextLength)); \(layout.blockCount) KV blocks of \(layout.blockSize) tokens (\(layout.bytes >> 20) MiB), up to \(options.maxRunning) sequences; prefix cache \(scheduling.prefixCaching ? "on" : "off")")
     }
 
     /// The name a model file is served under: its file name up to the first dot.

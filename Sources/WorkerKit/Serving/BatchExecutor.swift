@@ -22,25 +22,43 @@ public final class BatchExecutor {
     /// Which sequence owns each logits row of the current step.
     private var logitOwners: [RequestID] = []
     private var throughput = ThroughputWindow()
+    /// Sees every logits row before it is sampled: for tests that compare numbers, not only tokens.
+    var observeLogits: ((RequestID, UnsafeBufferPointer<Float>) -> Void)?
 
     /// One request as the executor sees it: prompt items (tokens, or embedding rows for image
     /// positions), how to sample, when to stop, and an optional deadline.
     public struct Request: Sendable {
         public var id: RequestID
         public var prompt: [PromptItem]
-        public var imagePositions: Int
+        /// The images among the prompt's embedding rows. Rows no span covers keep the request out of
+        /// the prefix cache: without a key they cannot be compared.
+        public var images: [ImageSpan]
         public var sampling: SamplerSettings
         public var stop: StopConditions
         public var deadline: Date?
 
-        public init(id: RequestID, prompt: [PromptItem], imagePositions: Int = 0, sampling: SamplerSettings,
+        public init(id: RequestID, prompt: [PromptItem], images: [ImageSpan] = [], sampling: SamplerSettings,
                     stop: StopConditions, deadline: Date? = nil) {
             self.id = id
             self.prompt = prompt
-            self.imagePositions = imagePositions
+            self.images = images
             self.sampling = sampling
             self.stop = stop
             self.deadline = deadline
+        }
+
+        public var imagePositions: Int { images.reduce(0) { $0 + $1.positions.count } }
+
+        /// One `ItemKey` per prompt item, or `nil` if an embedding row belongs to no image span.
+        var itemKeys: [UInt64]? {
+            var keys: [UInt64?] = prompt.map { $0.token.map(ItemKey.token) }
+            for image in images where image.positions.upperBound <= prompt.count {
+                for (offset, position) in image.positions.enumerated() {
+                    keys[position] = ItemKey.image(hash: image.key.hash, byteCount: image.key.byteCount, offset: offset)
+                }
+            }
+            let known = keys.compactMap { $0 }
+            return known.count == keys.count ? known : nil
         }
     }
 
@@ -78,7 +96,7 @@ public final class BatchExecutor {
     }
 
     public var hasWork: Bool { !sequences.isEmpty }
-    public var kvBlocksUsed: Int { kv.usedBlockCount }
+    public var kvBlocksUsed: Int { scheduler.blocksUsed }
     public var kvBlocksTotal: Int { kv.blockCount }
 
     /// Generated tokens per second over the last 10 s.
@@ -88,7 +106,9 @@ public final class BatchExecutor {
     public func submit(_ request: Request, now: Date = Date()) -> Event? {
         let room = model.config.contextLength - request.prompt.count
         let output = CompletionStream(tokenizer: tokenizer, conditions: request.stop, maxTokens: max(room, 1))
-        if case .refused(let why) = scheduler.submit(id: request.id, promptLength: request.prompt.count, maxTokens: output.maxTokens) {
+        if case .refused(let why) = scheduler.submit(
+            id: request.id, promptLength: request.prompt.count, maxTokens: output.maxTokens, keys: request.itemKeys)
+        {
             return .refused(request.id, why)
         }
         sequences[request.id] = Sequence(
@@ -133,10 +153,12 @@ public final class BatchExecutor {
         var unplaced: [Int] = []
         for action in plan.kvActions {
             switch action {
-            case .reserve(let slot, let tokens):
-                if !kv.reserve(slot: slot, tokens: tokens) { unplaced.append(slot) }
+            case .append(let slot, let blocks):
+                if !kv.append(slot: slot, blocks: blocks) { unplaced.append(slot) }
             case .release(let slot):
                 kv.release(slot: slot)
+            case .replace(let slot, let index, let block):
+                if !kv.replace(slot: slot, index: index, block: block) { unplaced.append(slot) }
             }
         }
         for admission in plan.admitted where sequences[admission.id]?.admitted == nil {
@@ -173,8 +195,10 @@ public final class BatchExecutor {
     func sample(_ logits: UnsafeBufferPointer<Float>) -> [(RequestID, Int32)] {
         let vocab = model.config.vocabSize
         return logitOwners.enumerated().compactMap { row, id in
-            update(id) { s in
-                let token = s.sampler.sample(UnsafeBufferPointer(rebasing: logits[row * vocab..<(row + 1) * vocab]), scratch: scratch)
+            let rowLogits = UnsafeBufferPointer(rebasing: logits[row * vocab..<(row + 1) * vocab])
+            observeLogits?(id, rowLogits)
+            return update(id) { s in
+                let token = s.sampler.sample(rowLogits, scratch: scratch)
                 s.sampler.accept(token)
                 return (id, token)
             }
@@ -197,7 +221,10 @@ public final class BatchExecutor {
                 if let ending = delta.ending { endings.append((id, FinishReason(ending))) }
             }
         }
-        scheduler.completeStep(sampled: sampled.map(\.0))
+        for action in scheduler.completeStep(sampled: sampled.map { (id: $0.0, token: $0.1) }) {
+            // A block computed twice is swapped for the cached copy: the same KV, so this cannot fail.
+            if case .replace(let slot, let index, let block) = action { _ = kv.replace(slot: slot, index: index, block: block) }
+        }
         throughput.record(sampled.count, at: time)
         return endings
     }
@@ -211,6 +238,7 @@ public final class BatchExecutor {
 
     func retire(_ id: RequestID, _ reason: FinishReason, now: Date) -> Event? {
         guard let s = sequences.removeValue(forKey: id) else { return nil }
+        let cached = scheduler.state(of: id)?.cachedPositions ?? 0
         for action in scheduler.finish(id) {
             if case .release(let slot) = action { kv.release(slot: slot) }
         }
@@ -218,7 +246,8 @@ public final class BatchExecutor {
         let first = s.firstToken ?? now
         let generated = s.output.tokenCount
         let usage = Usage(promptTokens: s.request.prompt.count - s.request.imagePositions,
-                          imageTokens: s.request.imagePositions, completionTokens: generated)
+                          imageTokens: s.request.imagePositions, completionTokens: generated,
+                          cachedTokens: cached)
         let timings = Timings(
             queueMs: admitted.timeIntervalSince(s.arrival) * 1000,
             timeToFirstTokenMs: first.timeIntervalSince(s.arrival) * 1000,
