@@ -17,7 +17,9 @@ struct HTTPAPITests {
             let choice = try #require((json["choices"] as? [[String: Any]])?.first)
             #expect((choice["message"] as? [String: String]) == ["role": "assistant", "content": "t0 t1 t2 t3 "])
             #expect(choice["finish_reason"] as? String == "length")
-            #expect((json["usage"] as? [String: Int]) == ["prompt_tokens": 5, "completion_tokens": 4, "total_tokens": 9])
+            let usage = try #require(json["usage"] as? [String: Any])
+            #expect(usage.compactMapValues { $0 as? Int } == ["prompt_tokens": 5, "completion_tokens": 4, "total_tokens": 9])
+            #expect((usage["prompt_tokens_details"] as? [String: Int]) == ["cached_tokens": 3], "the worker's cached positions")
         }
     }
 

@@ -164,7 +164,7 @@ final class SyntheticWorker: Sendable {
         private func finish(_ request: Active, reason: FinishReason) {
             send(.final(Final(
                 requestId: request.id, finishReason: reason,
-                usage: Usage(promptTokens: 5, imageTokens: 0, completionTokens: request.sent),
+                usage: Usage(promptTokens: 5, imageTokens: 0, completionTokens: request.sent, cachedTokens: 3),
                 timings: Timings(queueMs: 0, timeToFirstTokenMs: 1, decodeTokensPerSecond: 100, totalMs: 2))))
         }
 
