@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Writes a random ViT-B/16-shaped LLaVA mmproj GGUF: the vision benchmark's model.
+"""Writes a random LLaVA mmproj GGUF at a real CLIP shape, for benchmarks.
 
-CLIP ViT-B/16 at 224 px (196 patches + CLS, hidden 768, 12 heads, FFN 3072, 13 blocks of which LLaVA runs
-12) with LLaVA's two-layer MLP projector to 576 wide, quick-GELU, CLIP's image mean and std. Metadata and
-tensor names, order and ggml shapes mirror ../shared/fixtures/tiny-llava/tiny-mmproj-f32.gguf. With
---type f16, matrices and the patch convolution are F16 and vectors stay F32, as llama.cpp's converter does.
+Shapes (`--shape`):
+- `vit-b16` (default): CLIP ViT-B/16 at 224 px (196 patches + CLS, hidden 768, 12 heads, FFN 3072, 13
+  blocks of which LLaVA runs 12).
+- `clip-l-336`: LLaVA-1.5's tower, CLIP ViT-L/14 at 336 px (576 patches + CLS, hidden 1024, 16 heads,
+  FFN 4096, 24 blocks of which LLaVA runs 23).
+Both with LLaVA's two-layer MLP projector to `--projection` wide (default 576, SmolLM2-135M's width;
+4096 for a 7B decoder), quick-GELU, CLIP's image mean and std. Metadata and tensor names, order and ggml
+shapes mirror ../shared/fixtures/tiny-llava/tiny-mmproj-f32.gguf. With --type f16, matrices and the
+patch convolution are F16 and vectors stay F32, as llama.cpp's converter does.
 
-Needs the `gguf` and `numpy` Python packages. Files are ~350 MB (F32): keep them out of git, e.g.
-    scripts/make-vit-mmproj.py ~/.cache/loom/bench/vit-b16-mmproj-f32.gguf
-    scripts/make-vit-mmproj.py --type f16 ~/.cache/loom/bench/vit-b16-mmproj-f16.gguf
+Needs the `gguf` and `numpy` Python packages. Files are ~350 MB (ViT-B F32) to ~600 MB (CLIP-L F16):
+keep them out of git. The default path is ~/.cache/loom/bench/SHAPE-mmproj-TYPE[-pPROJECTION].gguf:
+    scripts/make-vit-mmproj.py
+    scripts/make-vit-mmproj.py --shape clip-l-336 --type f16
 """
 import argparse
 import os
@@ -16,18 +22,27 @@ import os
 import numpy as np
 from gguf import GGUFWriter
 
-IMAGE_SIZE, PATCH_SIZE, HIDDEN, HEADS, FFN, BLOCKS, PROJECTION = 224, 16, 768, 12, 3072, 13, 576
+SHAPES = {
+    # name: image size, patch size, hidden, heads, FFN, blocks
+    "vit-b16": (224, 16, 768, 12, 3072, 13),
+    "clip-l-336": (336, 14, 1024, 16, 4096, 24),
+}
 IMAGE_MEAN = [0.48145466, 0.4578275, 0.40821073]
 IMAGE_STD = [0.26862954, 0.26130258, 0.27577711]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("path", nargs="?", help="output file (default ~/.cache/loom/bench/vit-b16-mmproj-TYPE.gguf)")
+    parser.add_argument("path", nargs="?", help="output file (default ~/.cache/loom/bench/SHAPE-mmproj-TYPE.gguf)")
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="vit-b16")
     parser.add_argument("--type", choices=["f32", "f16"], default="f32", help="type of the matrices")
+    parser.add_argument("--projection", type=int, default=576, help="the decoder's width")
     parser.add_argument("--seed", type=int, default=1234)
     args = parser.parse_args()
-    path = args.path or os.path.expanduser(f"~/.cache/loom/bench/vit-b16-mmproj-{args.type}.gguf")
+    IMAGE_SIZE, PATCH_SIZE, HIDDEN, HEADS, FFN, BLOCKS = SHAPES[args.shape]
+    PROJECTION = args.projection
+    suffix = "" if PROJECTION == 576 else f"-p{PROJECTION}"
+    path = args.path or os.path.expanduser(f"~/.cache/loom/bench/{args.shape}-mmproj-{args.type}{suffix}.gguf")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     rng = np.random.default_rng(args.seed)
     matrix_type = np.float16 if args.type == "f16" else np.float32
@@ -40,8 +55,8 @@ def main():
         return (mean + rng.standard_normal(n, dtype=np.float32) * scale).astype(np.float32)
 
     w = GGUFWriter(path, "clip")
-    w.add_name("vit-b16-random")
-    w.add_description("image encoder for LLaVA (random ViT-B/16 shape, seeded, for benchmarks)")
+    w.add_name(f"{args.shape}-random")
+    w.add_description(f"image encoder for LLaVA (random {args.shape} shape, seeded, for benchmarks)")
     w.add_file_type(1 if args.type == "f16" else 0)
     w.add_bool("clip.has_text_encoder", False)
     w.add_bool("clip.has_vision_encoder", True)
