@@ -73,7 +73,7 @@ struct LoadBalancerTests {
 
     @Test func cacheAwarePrefersTheWorkerHoldingTheImage() {
         var balancer = LoadBalancer(policy: .cacheAware)
-        let candidates = [entry("a", outstanding: 0), entry("b", outstanding: 3, images: [11, 22])]
+        let candidates = [entry("a", outstanding: 0), entry("b", outstanding: 2, images: [11, 22])]
         #expect(balancer.pick(among: candidates, hints: RoutingHints(imageHashes: [22])) == "b")
         #expect(balancer.pick(among: candidates, hints: RoutingHints(imageHashes: [33])) == "a", "no holder: least load")
     }
@@ -88,6 +88,28 @@ struct LoadBalancerTests {
         #expect(balancer.pick(among: idle, hints: RoutingHints(promptKey: follow)) == "b")
         // A prompt sharing too little goes by load.
         #expect(balancer.pick(among: [entry("a"), entry("b", outstanding: 1)], hints: RoutingHints(promptKey: Array("Yo".utf8) + Array(repeating: 0x21, count: 40))) == "a")
+    }
+
+    /// Conversations sharing a long system prompt: their first turns spread over the workers (the
+    /// holder of the system prompt gives way once it is two requests ahead), and each follow-up goes
+    /// where its conversation went.
+    @Test func conversationsSpreadAndStayWhereTheirHistoryIs() {
+        var balancer = LoadBalancer(policy: .cacheAware)
+        let system = Array(String(repeating: "You answer questions about maps. ", count: 300).utf8)  // ~10 KB
+        var outstanding = ["a": 0, "b": 0]
+        func route(_ key: [UInt8]) -> String {
+            let chosen = balancer.pick(among: outstanding.map { entry($0.key, outstanding: $0.value) }, hints: RoutingHints(promptKey: key)) ?? ""
+            outstanding[chosen, default: 0] += 1
+            return chosen
+        }
+        let first = (0..<8).map { c in route(system + Array("Conversation \(c): where is the oldest map?".utf8)) }
+        #expect(abs(first.count { $0 == "a" } - first.count { $0 == "b" }) <= 2, "first turns: \(first)")
+        outstanding = ["a": 0, "b": 0]  // all answered
+        for c in 0..<8 {
+            let history = system + Array("Conversation \(c): where is the oldest map? In a library. Who drew it?".utf8)
+            #expect(route(history) == first[c], "conversation \(c)'s follow-up")
+            outstanding[first[c], default: 1] -= 1
+        }
     }
 
     @Test func cacheAwareFallsBackToLeastLoadWhenImbalanced() {

@@ -74,24 +74,29 @@ public struct LoadBalancer: Sendable {
         return scores[1] < scores[0] ? pair[1].id : pair[0].id
     }
 
-    /// Where the request's images are, else where its prompt prefix was routed, else least load; least
-    /// load whenever loads are imbalanced (SGLang's rule), so affinity never piles work on one worker.
+    /// Where the request's images are, else the worker the longest prefix of its prompt was routed to,
+    /// else least load. The preferred worker gives way to the least loaded one when its queue is longer
+    /// by both of the balance thresholds (SGLang's rule), so affinity never piles work on one worker.
     private func cacheAffine(_ candidates: [WorkerEntry], _ images: [UInt64], _ key: [UInt8]) -> String {
-        guard !cacheAware.isImbalanced(candidates.map(\.outstanding)) else { return Self.leastLoaded(candidates) }
+        let preferred = Self.leastLoaded(holders(candidates, images, key))
+        let least = candidates.map(\.outstanding).min() ?? 0
+        let load = candidates.first { $0.id == preferred }?.outstanding ?? 0
+        return cacheAware.isImbalanced([least, load]) ? Self.leastLoaded(candidates) : preferred
+    }
+
+    /// The candidates holding the most of the request's images, else those the longest prefix of its
+    /// prompt was routed to (over the match threshold), else all.
+    private func holders(_ candidates: [WorkerEntry], _ images: [UInt64], _ key: [UInt8]) -> [WorkerEntry] {
         if !images.isEmpty {
             let held = candidates.map { entry in images.count { entry.load.recentImages.contains($0) } }
-            if let most = held.max(), most > 0 {
-                return Self.leastLoaded(candidates.indices.filter { held[$0] == most }.map { candidates[$0] })
-            }
+            if let most = held.max(), most > 0 { return candidates.indices.filter { held[$0] == most }.map { candidates[$0] } }
         }
         if !key.isEmpty {
             let matches = candidates.map { history.longestMatch(key, on: $0.id) }
-            if let longest = matches.max(), longest > 0,
-                Double(longest) >= cacheAware.matchThreshold * Double(key.count)
-            {
-                return Self.leastLoaded(candidates.indices.filter { matches[$0] == longest }.map { candidates[$0] })
+            if let longest = matches.max(), longest > 0, Double(longest) >= cacheAware.matchThreshold * Double(key.count) {
+                return candidates.indices.filter { matches[$0] == longest }.map { candidates[$0] }
             }
         }
-        return Self.leastLoaded(candidates)
+        return candidates
     }
 }

@@ -1,7 +1,8 @@
 /// The prompt keys the controller recently routed to each worker, so a request that shares a long
-/// prefix with one of them goes to the same worker: routing affinity by prompt prefix, nothing more
-/// (workers keep no KV cache across requests, so nothing is reused there). A bounded list per
-/// worker, compared byte by byte: cheap at a few dozen keys of a few KiB.
+/// prefix with one of them goes to the same worker, whose prefix cache likely holds that prefix's KV:
+/// an approximate picture of each worker's cache, kept where the routing happens, the way SGLang's
+/// router keeps one (docs/controller.md says why not the workers' own report). A bounded list per
+/// worker, compared byte by byte: a few dozen keys of up to 64 KiB, under a millisecond.
 struct PrefixHistory: Sendable {
     private var keys: [String: [[UInt8]]] = [:]
     let limit: Int
