@@ -14,7 +14,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address of the OpenAI-compatible HTTP API, host:port.") var http = "0.0.0.0:8080"
     @Option(help: "Heartbeat interval in milliseconds (workers must use the same).") var heartbeatMs = 1000
     @Option(help: "Heartbeat intervals of silence after which a worker is dropped.") var liveness = 3
-    @Option(help: "Routing policy: least-load, round-robin, power-of-two, cache-aware.") var policy = RoutingPolicy.leastLoad
+    @Option(help: "Routing policy: least-load, round-robin, power-of-two, cache-aware.") var policy = RoutingPolicy.cacheAware
     @Option(help: "Requests held waiting for a worker before new ones get 'overloaded' (HTTP 429).") var maxQueue = 256
     @Option(help: "Seconds within which every request ends (answer or 'timeout').") var requestTimeout = 300.0
     @Option(help: "Bearer key accepted by the HTTP API (repeatable); none: no authentication.") var apiKey: [String] = []

@@ -10,7 +10,7 @@ public struct ControllerConfiguration: Sendable {
     public var httpHost = "0.0.0.0"
     public var httpPort = 8080
     public var liveness = Liveness()
-    public var policy = RoutingPolicy.leastLoad
+    public var policy = RoutingPolicy.cacheAware
     public var cacheAware = CacheAwareSettings()
     /// Seed of the power-of-two policy's draws.
     public var routingSeed: UInt64 = 0x4C4F_4F4D

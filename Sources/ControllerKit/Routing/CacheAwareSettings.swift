@@ -15,7 +15,7 @@ public struct CacheAwareSettings: Sendable, Equatable {
     public var historyPerWorker: Int
 
     public init(
-        balanceAbsoluteThreshold: Int = 2, balanceRelativeThreshold: Double = 1.5, matchThreshold: Double = 0.3,
+        balanceAbsoluteThreshold: Int = 4, balanceRelativeThreshold: Double = 1.5, matchThreshold: Double = 0.3,
         maxPromptKeyBytes: Int = 64 << 10, historyPerWorker: Int = 64
     ) {
         self.balanceAbsoluteThreshold = balanceAbsoluteThreshold
