@@ -29,24 +29,25 @@ public struct PromptBuilder {
         public var items: [PromptItem]
         /// Where each image's rows are, and whose they are.
         public var images: [ImageSpan]
+        /// Images left unencoded because a cached prefix covers them: their positions hold empty
+        /// rows, to be encoded (`ImageEmbedder.embed`) if they must be computed after all.
+        public var deferred: [DeferredImage] = []
         public var imagePositions: Int { images.reduce(0) { $0 + $1.positions.count } }
+
+        /// One `ItemKey` per item: the prefix cache's view of the prompt.
+        public var keys: [UInt64] { ItemKey.keys(items, images: images) ?? [] }
     }
 
     /// - Parameter parseSpecial: whether control tokens written in the text (a chat template's) are parsed.
-    public func build(_ text: String, parseSpecial: Bool, images imageBytes: [[UInt8]]) throws(Failure) -> Prompt {
+    /// - Parameter cachedPositions: how many leading positions of a prompt with these item keys are
+    ///   in the prefix cache; images wholly inside are not encoded now.
+    public func build(_ text: String, parseSpecial: Bool, images imageBytes: [[UInt8]],
+                      cachedPositions: (([UInt64]) -> Int)? = nil) throws(Failure) -> Prompt {
         let segments = PromptSegment.split(text)
         let markers = segments.filter { $0 == .image }.count
         guard markers == imageBytes.count else { throw .markerMismatch(markers: markers, images: imageBytes.count) }
-        var rows: [[Float]] = []
-        if !imageBytes.isEmpty {
-            guard let images else { throw .noVisionModel }
-            do {
-                rows = try images.embed(imageBytes)
-            } catch {
-                throw .badImage(error.description)
-            }
-        }
-        let width = images?.width ?? 1
+        guard imageBytes.isEmpty || images != nil else { throw .noVisionModel }
+        // The layout first, with empty rows where images go: their keys are known before their rows.
         var prompt = Prompt(items: [], images: [])
         var nextImage = 0
         for (i, segment) in segments.enumerated() {
@@ -54,15 +55,43 @@ public struct PromptBuilder {
             case .text(let piece):
                 prompt.items += tokenizer.encode(piece, parseSpecial: parseSpecial, addSpecial: i == 0).map(PromptItem.token)
             case .image:
-                let flat = rows[nextImage]
                 let start = prompt.items.count
-                for r in 0..<flat.count / width { prompt.items.append(.embedding(flat[r * width..<(r + 1) * width])) }
-                prompt.images.append(ImageSpan(positions: start..<prompt.items.count, key: ImageKey(imageBytes[nextImage])))
+                let count = images?.positionsPerImage ?? 0
+                prompt.items += repeatElement(.embedding([]), count: count)
+                prompt.images.append(ImageSpan(positions: start..<(start + count), key: ImageKey(imageBytes[nextImage])))
                 nextImage += 1
             }
         }
+        guard let images, !imageBytes.isEmpty else { return prompt }
+        let cached = cachedPositions?(prompt.keys) ?? 0
+        let needed = prompt.images.indices.filter { prompt.images[$0].positions.upperBound > cached }
+        prompt.deferred = prompt.images.indices.filter { !needed.contains($0) }.map {
+            DeferredImage(span: prompt.images[$0], bytes: imageBytes[$0])
+        }
+        let rows: [[Float]]
+        do {
+            rows = try images.embed(needed.map { imageBytes[$0] })
+        } catch {
+            throw .badImage(ImageEmbedder.Failure(index: needed[error.index], message: error.message).description)
+        }
+        for (index, flat) in zip(needed, rows) { prompt.fill(prompt.images[index], with: flat, width: images.width) }
         return prompt
     }
+}
+
+extension PromptBuilder.Prompt {
+    /// Puts an image's encoded rows (`positions × width` floats) at its positions.
+    public mutating func fill(_ image: ImageSpan, with flat: [Float], width: Int) {
+        for (r, position) in image.positions.enumerated() {
+            items[position] = .embedding(flat[r * width..<(r + 1) * width])
+        }
+    }
+}
+
+/// An image whose rows a prompt does not hold yet: its place, and its file's bytes to encode.
+public struct DeferredImage: Sendable, Equatable {
+    public let span: ImageSpan
+    public let bytes: [UInt8]
 }
 
 /// One image in a prompt: the positions its embedding rows take, and its content's key.

@@ -59,11 +59,9 @@ extension Scheduler {
         }
     }
 
-    /// The longest cached chain the sequence's items begin with, short of its last item: that one is
-    /// always computed, for its logits.
     private func cacheHit(_ state: SequenceState) -> (blocks: [Int32], node: UInt64) {
         guard let keys = state.keys else { return ([], BlockPool.root) }
-        return pool.match(keys[..<state.known], limit: (state.known - 1) / config.kv.blockSize)
+        return longestHit(keys[..<state.known])
     }
 
     /// Gives a newly admitted sequence its slot and the cached blocks it found, which count as computed.

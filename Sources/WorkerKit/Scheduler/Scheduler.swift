@@ -1,3 +1,5 @@
+import Engine
+
 /// Continuous batching as a value-type state machine: events go in (`submit`, `cancel`, `finish`,
 /// `completeStep`), decisions come out (`planStep`'s plan, KV actions). No I/O, no threads, no model.
 ///
@@ -89,6 +91,20 @@ public struct Scheduler: Sendable {
         var actions: [KVAction] = []
         for id in running { registerFullBlocks(id, into: &actions) }
         return actions
+    }
+
+    /// Leading positions of a prompt with these item keys a sequence admitted now would find
+    /// cached (0 with the cache off).
+    public func cachedPositions(_ keys: [UInt64]) -> Int {
+        guard config.prefixCaching else { return 0 }
+        return longestHit(keys[...]).blocks.count * config.kv.blockSize
+    }
+
+    /// The longest cached chain `items` begin with, short of their last item: that one is always
+    /// computed, for its logits.
+    func longestHit(_ items: ArraySlice<UInt64>) -> (blocks: [Int32], node: UInt64) {
+        guard !items.isEmpty else { return ([], BlockPool.root) }
+        return pool.match(items, limit: (items.count - 1) / config.kv.blockSize)
     }
 
     // MARK: Shared bookkeeping

@@ -125,7 +125,7 @@ final class ComputeLoop: Sendable {
                 let id = RequestID(nextID)
                 nextID += 1
                 do {
-                    let prepared = try preparer.prepare(request, id: id)
+                    let prepared = try preparer.prepare(request, id: id, cachedPositions: executor.cachedPositions)
                     wireIDs[id] = request.id
                     localIDs[request.id] = id
                     if let refusal = executor.submit(prepared) { handle(refusal) }

@@ -17,7 +17,9 @@ struct RequestPreparer {
         let message: String
     }
 
-    func prepare(_ request: GenerationRequest, id: RequestID) throws(Failure) -> BatchExecutor.Request {
+    /// - Parameter cachedPositions: the executor's prefix cache lookup: images it covers are not encoded.
+    func prepare(_ request: GenerationRequest, id: RequestID,
+                 cachedPositions: (([UInt64]) -> Int)? = nil) throws(Failure) -> BatchExecutor.Request {
         guard request.model == modelName || request.model.isEmpty else {
             throw Failure(code: .noModel, message: "this worker serves \(modelName), not \(request.model)")
         }
@@ -30,7 +32,7 @@ struct RequestPreparer {
         }
         let prompt: PromptBuilder.Prompt
         do {
-            prompt = try builder.build(text, parseSpecial: parseSpecial, images: request.images)
+            prompt = try builder.build(text, parseSpecial: parseSpecial, images: request.images, cachedPositions: cachedPositions)
         } catch {
             switch error {
             case .markerMismatch: throw Failure(code: .badRequest, message: error.description)
@@ -41,7 +43,7 @@ struct RequestPreparer {
             throw Failure(code: .promptTooLong, message: "the prompt has \(prompt.items.count) positions; this worker takes at most \(maxPromptTokens)")
         }
         let deadline = request.deadlineUnixMs > 0 ? Date(timeIntervalSince1970: Double(request.deadlineUnixMs) / 1000) : nil
-        return BatchExecutor.Request(id: id, prompt: prompt.items, images: prompt.images,
+        return BatchExecutor.Request(id: id, prompt: prompt.items, images: prompt.images, deferred: prompt.deferred,
                                      sampling: SamplerSettings(request.sampling), stop: StopConditions(request.sampling),
                                      deadline: deadline)
     }

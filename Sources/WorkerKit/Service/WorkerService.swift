@@ -50,6 +50,7 @@ public final class WorkerService: Sendable {
                                   limits: options.imageLimits)
             }
             let executor = try BatchExecutor(model: model, tokenizer: tokenizer, config: scheduling)
+            executor.images = images
             let builder = PromptBuilder(tokenizer: tokenizer, images: images)
             return (executor, RequestPreparer(
                 modelName: name, template: selection.template, builder: builder, maxPromptTokens: options.maxPromptTokens))

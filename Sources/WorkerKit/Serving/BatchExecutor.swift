@@ -24,6 +24,8 @@ public final class BatchExecutor {
     private var throughput = ThroughputWindow()
     /// Sees every logits row before it is sampled: for tests that compare numbers, not only tokens.
     var observeLogits: ((RequestID, UnsafeBufferPointer<Float>) -> Void)?
+    /// Encodes deferred images whose cached prefix was evicted before their positions were reached.
+    public var images: ImageEmbedder?
 
     /// One request as the executor sees it: prompt items (tokens, or embedding rows for image
     /// positions), how to sample, when to stop, and an optional deadline.
@@ -33,15 +35,19 @@ public final class BatchExecutor {
         /// The images among the prompt's embedding rows. Rows no span covers keep the request out of
         /// the prefix cache: without a key they cannot be compared.
         public var images: [ImageSpan]
+        /// Images whose rows the prompt holds empty: a cached prefix covered them when the request was
+        /// built. Encoded before a step feeds any of their positions (if the prefix was evicted since).
+        public var deferred: [DeferredImage]
         public var sampling: SamplerSettings
         public var stop: StopConditions
         public var deadline: Date?
 
-        public init(id: RequestID, prompt: [PromptItem], images: [ImageSpan] = [], sampling: SamplerSettings,
-                    stop: StopConditions, deadline: Date? = nil) {
+        public init(id: RequestID, prompt: [PromptItem], images: [ImageSpan] = [], deferred: [DeferredImage] = [],
+                    sampling: SamplerSettings, stop: StopConditions, deadline: Date? = nil) {
             self.id = id
             self.prompt = prompt
             self.images = images
+            self.deferred = deferred
             self.sampling = sampling
             self.stop = stop
             self.deadline = deadline
@@ -50,16 +56,7 @@ public final class BatchExecutor {
         public var imagePositions: Int { images.reduce(0) { $0 + $1.positions.count } }
 
         /// One `ItemKey` per prompt item, or `nil` if an embedding row belongs to no image span.
-        var itemKeys: [UInt64]? {
-            var keys: [UInt64?] = prompt.map { $0.token.map(ItemKey.token) }
-            for image in images where image.positions.upperBound <= prompt.count {
-                for (offset, position) in image.positions.enumerated() {
-                    keys[position] = ItemKey.image(hash: image.key.hash, byteCount: image.key.byteCount, offset: offset)
-                }
-            }
-            let known = keys.compactMap { $0 }
-            return known.count == keys.count ? known : nil
-        }
+        var itemKeys: [UInt64]? { ItemKey.keys(prompt, images: images) }
     }
 
     public enum Event: Sendable, Equatable {
@@ -73,6 +70,8 @@ public final class BatchExecutor {
     private struct Sequence {
         let request: Request
         var items: [PromptItem]
+        /// The request's deferred images not encoded yet.
+        var deferred: [DeferredImage]
         var sampler: Sampler
         var output: CompletionStream
         let arrival: Date
@@ -112,7 +111,7 @@ public final class BatchExecutor {
             return .refused(request.id, why)
         }
         sequences[request.id] = Sequence(
-            request: request, items: request.prompt, sampler: Sampler(request.sampling, prompt: request.prompt.compactMap(\.token)),
+            request: request, items: request.prompt, deferred: request.deferred, sampler: Sampler(request.sampling, prompt: request.prompt.compactMap(\.token)),
             output: output, arrival: now)
         return nil
     }
@@ -169,8 +168,43 @@ public final class BatchExecutor {
             events.append(.failed(entry.id, "the KV pool could not hold the sequence's \(entry.items.upperBound) positions"))
         }
         plan.entries.removeAll { unplaced.contains($0.slot) }
+        for entry in plan.entries where sequences[entry.id]?.deferred.isEmpty == false {
+            if let failure = encodeDeferred(entry) {
+                _ = retire(entry.id, .cancelled, now: now)
+                events.append(.failed(entry.id, failure))
+            }
+        }
+        plan.entries.removeAll { sequences[$0.id] == nil }
         return plan
     }
+
+    /// Encodes the sequence's deferred images that the entry feeds positions of (their cached prefix
+    /// was evicted): the rare path, on the compute thread as image requests' encodes are. Returns
+    /// what went wrong, if anything.
+    private func encodeDeferred(_ entry: StepEntry) -> String? {
+        guard let s = sequences[entry.id] else { return nil }
+        let due = s.deferred.filter { $0.span.positions.upperBound > entry.items.lowerBound }
+        guard !due.isEmpty else { return nil }
+        guard let images else { return "the prompt's images were not encoded and this worker has no vision model" }
+        let rows: [[Float]]
+        do {
+            rows = try images.embed(due.map(\.bytes))
+        } catch {
+            return error.description
+        }
+        update(entry.id) { s in
+            for (image, flat) in zip(due, rows) {
+                for (r, position) in image.span.positions.enumerated() {
+                    s.items[position] = .embedding(flat[r * images.width..<(r + 1) * images.width])
+                }
+            }
+            s.deferred.removeAll { image in due.contains { $0.span == image.span } }
+        }
+        return nil
+    }
+
+    /// Leading prompt positions with these item keys the prefix cache holds now.
+    public func cachedPositions(_ keys: [UInt64]) -> Int { scheduler.cachedPositions(keys) }
 
     /// Lays the planned items of every sequence into one flat decoder batch, and notes which sequence
     /// owns each row of logits.

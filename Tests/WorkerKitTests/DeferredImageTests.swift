@@ -1,0 +1,85 @@
+import Engine
+import Foundation
+import Testing
+import TestSupport
+@testable import WorkerKit
+
+/// An image the prefix cache covers is not encoded again; if the cached prefix is gone by the time
+/// the request runs, the image is encoded then. Either way the answer is the one computed afresh. On
+/// the tiny LLaVA fixtures, with the image embedding cache off so that every encode shows.
+@Suite(.serialized, .requires(.sharedFixtures))
+struct DeferredImageTests {
+    static func parts() throws -> (LlamaModel, Tokenizer, ImageEmbedder) {
+        let gguf = try GGUFFile(path: LLaVAFixture.model)
+        let model = try LlamaModel(gguf: gguf, pool: ComputePool(threads: 2))
+        let embedder = try ImageEmbedder(mmproj: GGUFFile(path: LLaVAFixture.mmproj), languageWidth: model.config.dim,
+                                         pool: model.pool, cacheBytes: 0)
+        return (model, try Tokenizer(gguf: gguf), embedder)
+    }
+
+    static func executor(_ model: LlamaModel, _ tokenizer: Tokenizer, _ embedder: ImageEmbedder) throws -> BatchExecutor {
+        let config = try SchedulerConfig(
+            maxRunning: 2, maxBatchTokens: 64, prefillChunk: 32,
+            kv: KVLayout(blockCount: 256, bytesPerToken: KVLayout.bytesPerToken(model.config)),
+            contextLength: model.config.contextLength, prefixCaching: true)
+        let executor = try BatchExecutor(model: model, tokenizer: tokenizer, config: config)
+        executor.images = embedder
+        return executor
+    }
+
+    static let text = "A picture: " + ChatTemplate.imageMarker + String(repeating: " Tell me what is in it, and its colours.", count: 4)
+
+    static func request(_ prompt: PromptBuilder.Prompt, id: UInt64) -> BatchExecutor.Request {
+        BatchExecutor.Request(id: RequestID(id), prompt: prompt.items, images: prompt.images, deferred: prompt.deferred,
+                              sampling: .greedy, stop: StopConditions(maxTokens: 8, ignoreEndOfGeneration: true))
+    }
+
+    @Test func anImageInACachedPrefixIsEncodedOnlyIfTheCacheLostIt() throws {
+        let (model, tokenizer, embedder) = try Self.parts()
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: LLaVAFixture.png)))
+        let builder = PromptBuilder(tokenizer: tokenizer, images: embedder)
+        let cached = try Self.executor(model, tokenizer, embedder)
+
+        let first = try builder.build(Self.text, parseSpecial: false, images: [bytes], cachedPositions: cached.cachedPositions)
+        #expect(first.deferred.isEmpty && embedder.cache.misses == 1)
+        let answer = try cached.run(Self.request(first, id: 1))
+
+        // The same prompt again: the image lies inside the cached prefix, so it is not encoded.
+        let second = try builder.build(Self.text, parseSpecial: false, images: [bytes], cachedPositions: cached.cachedPositions)
+        #expect(second.deferred.count == 1 && embedder.cache.misses == 1, "no encode for a cached image")
+        let again = try cached.run(Self.request(second, id: 2))
+        #expect(again.tokens == answer.tokens)
+        #expect(again.usage.cachedTokens >= second.images[0].positions.upperBound)
+
+        // Built against a cache that says it holds everything, run where nothing is cached: the
+        // image is encoded when its positions come up, and the answer is the same.
+        let optimistic = try builder.build(Self.text, parseSpecial: false, images: [bytes], cachedPositions: { $0.count })
+        #expect(optimistic.deferred.count == 1 && embedder.cache.misses == 1)
+        let fresh = try Self.executor(model, tokenizer, embedder)
+        let late = try fresh.run(Self.request(optimistic, id: 3))
+        #expect(late.tokens == answer.tokens && late.usage.cachedTokens == 0)
+        #expect(embedder.cache.misses == 2, "encoded once, when needed")
+    }
+
+    @Test func withoutAVisionModelADeferredImageFailsItsRequestAlone() throws {
+        let (model, tokenizer, embedder) = try Self.parts()
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: LLaVAFixture.png)))
+        let prompt = try PromptBuilder(tokenizer: tokenizer, images: embedder)
+            .build(Self.text, parseSpecial: false, images: [bytes], cachedPositions: { $0.count })
+        let executor = try Self.executor(model, tokenizer, embedder)
+        executor.images = nil
+        #expect(throws: BatchExecutor.RunError.self) { try executor.run(Self.request(prompt, id: 1)) }
+        #expect(!executor.hasWork && executor.kvBlocksUsed == 0)
+        let text = tokenizer.encode("Hello there", parseSpecial: false).map(PromptItem.token)
+        let next = try executor.run(BatchExecutor.Request(id: 2, prompt: text, sampling: .greedy, stop: StopConditions(maxTokens: 3)))
+        #expect(!next.tokens.isEmpty)
+    }
+}
+
+/// The tiny LLaVA fixture's files, in ../shared/fixtures.
+enum LLaVAFixture {
+    static func path(_ name: String) -> String { Fixture.sharedDirectory.appendingPathComponent("tiny-llava/" + name).path }
+    static let model = path("tiny-llama-f32.gguf")
+    static let mmproj = path("tiny-mmproj-f32.gguf")
+    static let png = path("tiny_56.png")
+}
