@@ -269,3 +269,47 @@ private struct NaiveCache {
         }
     }
 }
+
+/// Partial nodes: a sequence's partly filled last block, kept for prompts that go on alike.
+@Suite struct PartialBlockTests {
+    @Test func aPartialNodeIsFoundByItsSharedLeadingItemsUnderItsParentOnly() throws {
+        var pool = BlockPool(blockSize: 4, blockCount: 8)
+        let items = BlockPoolTests.keys(1, blocks: 2)
+        let table = try BlockPoolTests.fill(&pool, Array(items.prefix(4)))
+        let parent = pool.match(items[...], limit: 1).node
+        let allocated = pool.allocate()
+        let tail = try #require(allocated)
+        pool.registerPartial(tail, items: items[4..<7], after: parent)  // 3 of 4 positions
+        pool.release(table + [tail])
+        #expect(pool.cachedBlocks == 2 && pool.evictableBlocks == 2 && pool.isConsistent)
+
+        let found = pool.matchPartial(items[4...], after: parent, limit: 3)
+        #expect(found?.block == tail && found?.count == 3)
+        #expect(pool.matchPartial(items[4...], after: parent, limit: 2)?.count == 2, "the limit holds")
+        var other = Array(items[4...])
+        other[1] = 99
+        #expect(pool.matchPartial(other[...], after: parent, limit: 3)?.count == 1, "up to the first difference")
+        other[0] = 99
+        #expect(pool.matchPartial(other[...], after: parent, limit: 3) == nil)
+        #expect(pool.matchPartial(items[4...], after: BlockPool.root, limit: 3) == nil, "another parent")
+        // The same content is not kept twice.
+        let again = pool.allocate()
+        let twin = try #require(again)
+        pool.registerPartial(twin, items: items[4..<7], after: parent)
+        pool.release([twin])
+        #expect(pool.cachedBlocks == 2 && !pool.isCached(twin))
+    }
+
+    @Test func anEvictedPartialNodeIsGone() throws {
+        var pool = BlockPool(blockSize: 4, blockCount: 1)
+        let allocated = pool.allocate()
+        let block = try #require(allocated)
+        pool.registerPartial(block, items: [7, 8][...], after: BlockPool.root)
+        pool.release([block])
+        #expect(pool.matchPartial([7, 8, 9][...], after: BlockPool.root, limit: 2)?.count == 2)
+        let reused = pool.allocate()
+        #expect(reused == block && pool.evictions == 1)
+        #expect(pool.matchPartial([7, 8, 9][...], after: BlockPool.root, limit: 2) == nil)
+        #expect(pool.cachedBlocks == 0 && pool.isConsistent)
+    }
+}

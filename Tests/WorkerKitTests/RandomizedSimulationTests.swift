@@ -59,7 +59,8 @@ import WorkerKit
     }
 
     /// The same churn with the prefix cache on: prompts are drawn from a few shared beginnings plus
-    /// random tails, and some resend an earlier request's prompt and answer (a chat's next turn). The
+    /// random tails; others resend an earlier request's prompt and answer (a chat's next turn), or a
+    /// prefix of them (a repeat, or a prompt ending inside a cached block). The
     /// executor checks every hit against its own record of what each block holds, and that no shared
     /// block is written; the pool is small, so cached blocks are evicted all along.
     @Test(arguments: [1, 2, 3] as [UInt64])
@@ -67,7 +68,7 @@ import WorkerKit
         var random = SplitMix64(seed: seed)
         let config = try SchedulerConfig(
             maxRunning: 6, maxBatchTokens: 48, prefillChunk: 16,
-            kv: KVLayout(blockSize: 8, blockCount: 64, bytesPerToken: 1), contextLength: 256, prefixCaching: true)
+            kv: KVLayout(blockSize: 8, blockCount: 48, bytesPerToken: 1), contextLength: 256, prefixCaching: true)
         var executor = SimulatedExecutor(config)
         let beginnings = (0..<3).map { b in (0..<Int.random(in: 20...90, using: &random)).map { UInt64(b * 1000 + $0) } }
         var history: [[UInt64]] = []
@@ -77,12 +78,18 @@ import WorkerKit
             if Double.random(in: 0..<1, using: &random) < 0.08 {
                 let id = RequestID(UInt64(step))
                 var keys: [UInt64]
-                if let earlier = history.randomElement(using: &random), Bool.random(using: &random) {
-                    keys = earlier
-                } else {
+                let earlier = history.randomElement(using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0 where earlier != nil:
+                    // A prefix of an earlier request's prompt and answer, as it is: a repeat, or a
+                    // prompt that ends inside a cached block.
+                    keys = Array(earlier!.prefix(Int.random(in: 1...earlier!.count, using: &random)))
+                case 1 where earlier != nil:
+                    keys = earlier! + (0..<Int.random(in: 1...30, using: &random)).map { _ in UInt64.random(in: 0..<5, using: &random) }
+                default:
                     keys = beginnings.randomElement(using: &random)!
+                        + (0..<Int.random(in: 1...30, using: &random)).map { _ in UInt64.random(in: 0..<5, using: &random) }
                 }
-                keys += (0..<Int.random(in: 1...30, using: &random)).map { _ in UInt64.random(in: 0..<5, using: &random) }
                 keys = Array(keys.suffix(200))
                 let maxTokens = Int.random(in: 1...40, using: &random)
                 if executor.submit(id, keys: keys, maxTokens: maxTokens) == .queued { queued.insert(id) }

@@ -43,6 +43,12 @@ struct SlotTables {
         case .release(let slot):
             tables[slot] = nil
             return true
+        case .copy(let source, let target, let rows):
+            guard source != target, (0..<Int32(blockCount)).contains(source), (0..<Int32(blockCount)).contains(target),
+                holders(target) == 1, (1..<blockSize).contains(rows)
+            else { return false }
+            for row in 0..<rows { contents[Int(target)][row] = contents[Int(source)][row] }
+            return true
         case .replace(let slot, let index, let block):
             guard let held = tables[slot], held.indices.contains(index), !held.contains(block) else { return false }
             // The cached copy must hold what the slot's own block held.

@@ -101,6 +101,21 @@ public final class KVCache {
         return true
     }
 
+    /// Copies the K and V rows of the first `rows` positions of block `from`, in every layer, into
+    /// block `to`. Returns false, copying nothing, for a block out of range or too many rows.
+    public func copy(from source: Int32, to target: Int32, rows: Int) -> Bool {
+        guard source >= 0, Int(source) < blockCount, target >= 0, Int(target) < blockCount, source != target,
+            rows >= 0, rows <= blockSize
+        else { return false }
+        let v = view
+        for layer in 0..<layers {
+            for kind in 0..<2 {
+                v.panel(block: target, layer: layer, kind: kind).update(from: v.panel(block: source, layer: layer, kind: kind), count: rows * kvDim)
+            }
+        }
+        return true
+    }
+
     /// Appends blocks chosen by the owner to `slot`'s table. Returns false, changing nothing, if there
     /// is no such slot, a block is out of range, or the table would pass the context length.
     public func append(slot: Int, blocks: [Int32]) -> Bool {

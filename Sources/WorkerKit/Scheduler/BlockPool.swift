@@ -8,6 +8,10 @@
 /// items and takes every block it finds: its KV for those positions is already computed, and with the
 /// batch-invariant arithmetic it is the very bits the sequence would compute itself.
 ///
+/// A sequence that ends leaves its partly filled last block as a *partial* node: a leaf under its
+/// last full node, holding fewer items. A later sequence that goes on with the same items copies the
+/// rows it shares into a block of its own (copy on write: nobody ever writes a cached block).
+///
 /// Nodes are named by serial numbers that are never reused, so a node evicted and its block refilled
 /// with other content can never be mistaken for its old self: children left behind by an evicted
 /// parent can no longer be reached and are evicted in their turn. Keys are compared in full, so a hit
@@ -18,6 +22,8 @@ public struct BlockPool: Sendable {
     private var blocks: [Block]
     private var free: [Int32]
     private var nodes: [NodeKey: Int32] = [:]
+    /// Partial nodes by their parent node.
+    private var partials: [UInt64: [Int32]] = [:]
     private var lru = LRUList()
     private var nextSerial: UInt64 = 1
     public private(set) var evictions = 0
@@ -34,6 +40,7 @@ public struct BlockPool: Sendable {
         var references = 0
         /// The node the block holds, 0 if none.
         var serial: UInt64 = 0
+        /// Its parent and items: fewer than `blockSize` items for a partial node.
         var key: NodeKey?
     }
 
@@ -51,8 +58,8 @@ public struct BlockPool: Sendable {
     public var available: Int { free.count + lru.count }
     /// Blocks held by at least one sequence.
     public var used: Int { blockCount - available }
-    /// Registered blocks, held or evictable.
-    public var cachedBlocks: Int { nodes.count }
+    /// Registered blocks (full and partial), held or evictable.
+    public var cachedBlocks: Int { nodes.count + partials.values.reduce(0) { $0 + $1.count } }
     public var evictableBlocks: Int { lru.count }
 
     public func references(_ block: Int32) -> Int { blocks[Int(block)].references }
@@ -75,6 +82,23 @@ public struct BlockPool: Sendable {
             start += blockSize
         }
         return (found, parent)
+    }
+
+    /// The partial node under `parent` that shares the most leading items with `items` (at most
+    /// `limit`), and how many it shares; nil if none shares one.
+    public func matchPartial(_ items: ArraySlice<UInt64>, after parent: UInt64, limit: Int) -> (block: Int32, count: Int)? {
+        var best: (block: Int32, count: Int)?
+        for block in partials[parent] ?? [] {
+            guard let held = blocks[Int(block)].key?.items else { continue }
+            var count = 0
+            while count < min(held.count, limit), items.startIndex + count < items.endIndex,
+                held[count] == items[items.startIndex + count]
+            {
+                count += 1
+            }
+            if count > (best?.count ?? 0) { best = (block, count) }
+        }
+        return best
     }
 
     /// Of `blocks` (a match's), how many are evictable now: taking them leaves that many fewer for
@@ -152,8 +176,30 @@ public struct BlockPool: Sendable {
         return .registered(node: blocks[i].serial)
     }
 
+    /// Keeps the private block `block`, whose first `items.count` (fewer than `blockSize`) positions
+    /// hold `items` after the node `parent`, as a partial node; the caller then releases it as usual.
+    /// Content already kept under that parent is not kept twice.
+    public mutating func registerPartial(_ block: Int32, items: ArraySlice<UInt64>, after parent: UInt64) {
+        precondition(!items.isEmpty && items.count < blockSize, "a partial node holds 1 to blockSize - 1 items")
+        let i = Int(block)
+        precondition(blocks[i].serial == 0 && blocks[i].references > 0, "block \(block) is not a private held block")
+        let key = NodeKey(parent: parent, items: Array(items))
+        guard !(partials[parent] ?? []).contains(where: { blocks[Int($0)].key == key }) else { return }
+        blocks[i].serial = nextSerial
+        blocks[i].key = key
+        partials[parent, default: []].append(block)
+        nextSerial += 1
+    }
+
     private mutating func forget(_ i: Int) {
-        if let key = blocks[i].key { nodes[key] = nil }
+        if let key = blocks[i].key {
+            if key.items.count == blockSize {
+                nodes[key] = nil
+            } else {
+                partials[key.parent]?.removeAll { $0 == Int32(i) }
+                if partials[key.parent]?.isEmpty == true { partials[key.parent] = nil }
+            }
+        }
         blocks[i].serial = 0
         blocks[i].key = nil
     }
@@ -164,7 +210,7 @@ public struct BlockPool: Sendable {
         let evictable = blocks.filter { $0.references == 0 && $0.serial != 0 }.count
         let unowned = blocks.filter { $0.references == 0 && $0.serial == 0 }.count
         let registered = blocks.filter { $0.serial != 0 }.count
-        return held == used && evictable == lru.count && unowned == free.count && registered == nodes.count
+        return held == used && evictable == lru.count && unowned == free.count && registered == cachedBlocks
             && Set(free).count == free.count
     }
 }

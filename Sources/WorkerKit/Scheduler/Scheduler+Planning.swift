@@ -47,8 +47,8 @@ extension Scheduler {
     private mutating func admitWaiting(into plan: inout StepPlan) {
         while let id = waiting.first, let state = sequences[id], let slot = slotOwners.firstIndex(of: nil) {
             let hit = cacheHit(state)
-            let first = min(state.known - hit.blocks.count * config.kv.blockSize, config.prefillChunk, budgetLeft(plan))
-            let room = freeBlocks - pool.evictable(among: hit.blocks)
+            let first = min(state.known - hit.positions, config.prefillChunk, budgetLeft(plan))
+            let room = freeBlocks - pool.evictable(among: hit.blocks + (hit.partial.map { [$0.block] } ?? []))
             guard first > 0, config.kv.blocks(forTokens: state.known) - hit.blocks.count <= room else { return }
             waiting.removeFirst()
             running.append(id)
@@ -59,27 +59,36 @@ extension Scheduler {
         }
     }
 
-    private func cacheHit(_ state: SequenceState) -> (blocks: [Int32], node: UInt64) {
-        guard let keys = state.keys else { return ([], BlockPool.root) }
+    private func cacheHit(_ state: SequenceState) -> CacheHit {
+        guard let keys = state.keys else { return CacheHit() }
         return longestHit(keys[..<state.known])
     }
 
-    /// Gives a newly admitted sequence its slot and the cached blocks it found, which count as computed.
-    private mutating func take(_ hit: (blocks: [Int32], node: UInt64), for id: RequestID, slot: Int, into plan: inout StepPlan) {
+    /// Gives a newly admitted sequence its slot and what it found in the cache, which counts as
+    /// computed: the full blocks, shared, and the rows of a partial block, copied into one of its own.
+    private mutating func take(_ hit: CacheHit, for id: RequestID, slot: Int, into plan: inout StepPlan) {
         guard var state = sequences[id] else { return }
         for block in hit.blocks { pool.retain(block) }
         state.slot = slot
         state.table = hit.blocks
         state.registered = hit.blocks.count
         state.lastNode = hit.node
-        state.computed = hit.blocks.count * config.kv.blockSize
+        if !hit.blocks.isEmpty { plan.kvActions.append(.append(slot: slot, blocks: hit.blocks)) }
+        if let partial = hit.partial {
+            pool.retain(partial.block)  // not evicted for its own copy
+            let copy = pool.allocate()!
+            pool.release([partial.block])
+            state.table.append(copy)
+            plan.kvActions.append(.append(slot: slot, blocks: [copy]))
+            plan.kvActions.append(.copy(from: partial.block, to: copy, rows: partial.count))
+        }
+        state.computed = hit.positions
         if state.keys != nil {
             queriedPositions += state.known
             hitPositions += state.computed
             if state.cachedPositions == nil { state.cachedPositions = min(state.computed, state.promptLength) }
         }
         sequences[id] = state
-        if !hit.blocks.isEmpty { plan.kvActions.append(.append(slot: slot, blocks: hit.blocks)) }
     }
 
     // MARK: Helpers

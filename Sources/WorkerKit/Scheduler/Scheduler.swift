@@ -97,20 +97,45 @@ public struct Scheduler: Sendable {
     /// cached (0 with the cache off).
     public func cachedPositions(_ keys: [UInt64]) -> Int {
         guard config.prefixCaching else { return 0 }
-        return longestHit(keys[...]).blocks.count * config.kv.blockSize
+        return longestHit(keys[...]).positions
     }
 
-    /// The longest cached chain `items` begin with, short of their last item: that one is always
-    /// computed, for its logits.
-    func longestHit(_ items: ArraySlice<UInt64>) -> (blocks: [Int32], node: UInt64) {
-        guard !items.isEmpty else { return ([], BlockPool.root) }
-        return pool.match(items, limit: (items.count - 1) / config.kv.blockSize)
+    /// What a sequence finds in the prefix cache: whole blocks, then maybe the first rows of a
+    /// partial block.
+    struct CacheHit {
+        var blocks: [Int32] = []
+        var node = BlockPool.root
+        var partial: (block: Int32, count: Int)?
+        var blockSize = 0
+
+        var positions: Int { blocks.count * blockSize + (partial?.count ?? 0) }
+    }
+
+    /// The longest cached prefix of `items`, short of their last item: that one is always computed,
+    /// for its logits.
+    func longestHit(_ items: ArraySlice<UInt64>) -> CacheHit {
+        guard !items.isEmpty else { return CacheHit() }
+        let size = config.kv.blockSize
+        let (blocks, node) = pool.match(items, limit: (items.count - 1) / size)
+        let rest = items.dropFirst(blocks.count * size)
+        let partial = pool.matchPartial(rest, after: node, limit: min(size - 1, rest.count - 1))
+        return CacheHit(blocks: blocks, node: node, partial: partial, blockSize: size)
     }
 
     // MARK: Shared bookkeeping
 
     /// Blocks an allocation can take now: free, or cached and held by nobody.
     var freeBlocks: Int { pool.available }
+
+    /// A sequence that ends leaves its partly filled last block as a partial node (its full blocks are
+    /// registered already), so that a prompt going on from there copies what it shares.
+    private mutating func keepPartialBlock(of state: SequenceState) {
+        let size = config.kv.blockSize
+        guard let keys = state.keys, state.slot != nil, state.registered == state.computed / size,
+            state.computed % size != 0, state.computed <= keys.count, state.table.count > state.registered
+        else { return }
+        pool.registerPartial(state.table[state.registered], items: keys[(state.registered * size)..<state.computed], after: state.lastNode)
+    }
 
     private mutating func registerFullBlocks(_ id: RequestID, into actions: inout [KVAction]) {
         guard var state = sequences[id], let keys = state.keys, let slot = state.slot else { return }
@@ -149,6 +174,7 @@ public struct Scheduler: Sendable {
 
     private mutating func retire(_ id: RequestID) -> [KVAction] {
         guard var state = sequences.removeValue(forKey: id) else { return [] }
+        keepPartialBlock(of: state)
         guard let slot = vacate(&state) else {
             waiting.removeAll { $0 == id }
             return []

@@ -46,4 +46,6 @@ public enum KVAction: Sendable, Equatable {
     case release(slot: Int)
     /// Entry `index` of the slot's table names `block` now, a block of the very same KV.
     case replace(slot: Int, index: Int, block: Int32)
+    /// The first `rows` positions of block `from` are copied into block `to` (a partial cache hit).
+    case copy(from: Int32, to: Int32, rows: Int)
 }

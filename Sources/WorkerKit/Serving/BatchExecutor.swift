@@ -158,6 +158,8 @@ public final class BatchExecutor {
                 kv.release(slot: slot)
             case .replace(let slot, let index, let block):
                 if !kv.replace(slot: slot, index: index, block: block) { unplaced.append(slot) }
+            case .copy(let source, let target, let rows):
+                _ = kv.copy(from: source, to: target, rows: rows)  // the scheduler's blocks: always in range
             }
         }
         for admission in plan.admitted where sequences[admission.id]?.admitted == nil {
