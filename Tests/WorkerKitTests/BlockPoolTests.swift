@@ -300,6 +300,19 @@ private struct NaiveCache {
         #expect(pool.cachedBlocks == 2 && !pool.isCached(twin))
     }
 
+    /// Items that part from a full node inside its block share its leading rows all the same.
+    @Test func aFullNodeLendsTheRowsSharedBeforeTheItemsPart() throws {
+        var pool = BlockPool(blockSize: 4, blockCount: 4)
+        let items = BlockPoolTests.keys(1, blocks: 1)
+        let table = try BlockPoolTests.fill(&pool, items)
+        var other = items
+        other[3] = 99
+        #expect(pool.match(other[...], limit: 1).blocks.isEmpty)
+        let shared = pool.matchPartial(other[...], after: BlockPool.root, limit: 3)
+        #expect(shared?.block == table[0] && shared?.count == 3)
+        #expect(pool.matchPartial(other[...], after: BlockPool.root, limit: 2)?.count == 2)
+    }
+
     @Test func anEvictedPartialNodeIsGone() throws {
         var pool = BlockPool(blockSize: 4, blockCount: 1)
         let allocated = pool.allocate()

@@ -9,8 +9,10 @@
 /// batch-invariant arithmetic it is the very bits the sequence would compute itself.
 ///
 /// A sequence that ends leaves its partly filled last block as a *partial* node: a leaf under its
-/// last full node, holding fewer items. A later sequence that goes on with the same items copies the
-/// rows it shares into a block of its own (copy on write: nobody ever writes a cached block).
+/// last full node, holding fewer items. A later sequence whose items part from every child of its
+/// last matched node within a block copies the rows it shares with the best one, full or partial,
+/// into a block of its own (copy on write: nobody ever writes a cached block). So hits are as long
+/// as a radix tree over tokens would give, while blocks stay whole.
 ///
 /// Nodes are named by serial numbers that are never reused, so a node evicted and its block refilled
 /// with other content can never be mistaken for its old self: children left behind by an evicted
@@ -22,8 +24,8 @@ public struct BlockPool: Sendable {
     private var blocks: [Block]
     private var free: [Int32]
     private var nodes: [NodeKey: Int32] = [:]
-    /// Partial nodes by their parent node.
-    private var partials: [UInt64: [Int32]] = [:]
+    /// Every node (full and partial) by its parent node.
+    private var children: [UInt64: [Int32]] = [:]
     private var lru = LRUList()
     private var nextSerial: UInt64 = 1
     public private(set) var evictions = 0
@@ -59,7 +61,7 @@ public struct BlockPool: Sendable {
     /// Blocks held by at least one sequence.
     public var used: Int { blockCount - available }
     /// Registered blocks (full and partial), held or evictable.
-    public var cachedBlocks: Int { nodes.count + partials.values.reduce(0) { $0 + $1.count } }
+    public var cachedBlocks: Int { children.values.reduce(0) { $0 + $1.count } }
     public var evictableBlocks: Int { lru.count }
 
     public func references(_ block: Int32) -> Int { blocks[Int(block)].references }
@@ -84,11 +86,11 @@ public struct BlockPool: Sendable {
         return (found, parent)
     }
 
-    /// The partial node under `parent` that shares the most leading items with `items` (at most
-    /// `limit`), and how many it shares; nil if none shares one.
+    /// The node under `parent`, full or partial, that shares the most leading items with `items` (at
+    /// most `limit`, less than a block), and how many it shares; nil if none shares one.
     public func matchPartial(_ items: ArraySlice<UInt64>, after parent: UInt64, limit: Int) -> (block: Int32, count: Int)? {
         var best: (block: Int32, count: Int)?
-        for block in partials[parent] ?? [] {
+        for block in children[parent] ?? [] {
             guard let held = blocks[Int(block)].key?.items else { continue }
             var count = 0
             while count < min(held.count, limit), items.startIndex + count < items.endIndex,
@@ -172,6 +174,7 @@ public struct BlockPool: Sendable {
         blocks[i].serial = nextSerial
         blocks[i].key = key
         nodes[key] = block
+        children[parent, default: []].append(block)
         nextSerial += 1
         return .registered(node: blocks[i].serial)
     }
@@ -184,21 +187,18 @@ public struct BlockPool: Sendable {
         let i = Int(block)
         precondition(blocks[i].serial == 0 && blocks[i].references > 0, "block \(block) is not a private held block")
         let key = NodeKey(parent: parent, items: Array(items))
-        guard !(partials[parent] ?? []).contains(where: { blocks[Int($0)].key == key }) else { return }
+        guard !(children[parent] ?? []).contains(where: { blocks[Int($0)].key == key }) else { return }
         blocks[i].serial = nextSerial
         blocks[i].key = key
-        partials[parent, default: []].append(block)
+        children[parent, default: []].append(block)
         nextSerial += 1
     }
 
     private mutating func forget(_ i: Int) {
         if let key = blocks[i].key {
-            if key.items.count == blockSize {
-                nodes[key] = nil
-            } else {
-                partials[key.parent]?.removeAll { $0 == Int32(i) }
-                if partials[key.parent]?.isEmpty == true { partials[key.parent] = nil }
-            }
+            if key.items.count == blockSize { nodes[key] = nil }
+            children[key.parent]?.removeAll { $0 == Int32(i) }
+            if children[key.parent]?.isEmpty == true { children[key.parent] = nil }
         }
         blocks[i].serial = 0
         blocks[i].key = nil
