@@ -33,6 +33,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Requests per conversation, each sent with the whole history once the last is answered (default 4).")
     var turns: Int?
     @Option(help: "Begin every request with the same system message of about this many tokens.") var systemPromptTokens: Int?
+    @Option(help: "Conversations: mean seconds between an answer and the next turn (exponentially distributed; default 0).")
+    var thinkTime: Double?
     @Option(help: "Tokens to generate per request (end-of-sequence is ignored).") var maxTokens = 128
     @Option(help: "Requests sent and not measured before the run.") var warmup = 0
     @Option(help: "Seed of the prompts and arrivals.") var seed: UInt64 = 0
@@ -98,6 +100,7 @@ struct BenchCommand: AsyncParsableCommand {
         arguments.conversations = conversations
         arguments.turns = turns
         arguments.systemPromptTokens = systemPromptTokens
+        arguments.thinkTime = thinkTime
         arguments.maxTokens = maxTokens
         arguments.warmup = warmup
         arguments.seed = seed

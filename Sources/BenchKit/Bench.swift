@@ -54,7 +54,8 @@ public enum Bench {
         }
         let progress = RunProgress()
         let display = ProgressDisplay(stop: configuration.stop, progress: progress)
-        let run = await LoadGenerator(load: configuration.load, stop: configuration.stop, seed: configuration.seed)
+        let run = await LoadGenerator(
+            load: configuration.load, stop: configuration.stop, seed: configuration.seed, thinkTime: configuration.thinkTime)
             .run(client: client, model: model, source: source, progress: progress)
         await display.finish()
         return BenchReport(

@@ -17,6 +17,8 @@ public struct BenchArguments: Sendable {
     public var conversations: Int?
     public var turns: Int?
     public var systemPromptTokens: Int?
+    /// Seconds: the mean pause between a conversation's answer and its next turn.
+    public var thinkTime: Double?
     public var maxTokens = 128
     public var warmup = 0
     public var seed: UInt64 = 0
@@ -41,6 +43,11 @@ public struct BenchArguments: Sendable {
         guard requestTimeout > 0, requestTimeout.isFinite else { throw BenchError("--request-timeout must be a positive number of seconds") }
         if let model, model.isEmpty { throw BenchError("--model must not be empty") }
         configuration.requestTimeout = .milliseconds(Int(requestTimeout * 1000))
+        if let thinkTime {
+            guard conversations != nil else { throw BenchError("--think-time goes with --conversations") }
+            guard thinkTime >= 0, thinkTime <= 3600 else { throw BenchError("--think-time must be between 0 and 3600 seconds") }
+            configuration.thinkTime = .milliseconds(Int(thinkTime * 1000))
+        }
         return configuration
     }
 

@@ -49,6 +49,9 @@ public struct BenchConfiguration: Sendable {
     /// About this many tokens of synthetic words, the same system message at the start of every
     /// request; `nil`: no system message.
     public var systemPromptTokens: Int?
+    /// Conversations: the mean pause, exponentially distributed, between an answer and the next turn
+    /// (a person reading and typing); zero sends the next turn at once.
+    public var thinkTime: Duration = .zero
     public var maxTokens: Int
     public var warmup: Int
     public var seed: UInt64

@@ -15,7 +15,8 @@ extension BenchReport {
         case .open(let rate, let burstiness):
             row("Load:", "open loop, \(number(rate)) req/s, burstiness \(number(burstiness))\(burstiness == 1 ? " (Poisson)" : "")")
         case .conversations(let count, let turns, let concurrency):
-            row("Load:", "\(count) conversations of \(turns) turns, \(concurrency) at once (closed loop)")
+            row("Load:", "\(count) conversations of \(turns) turns, \(concurrency) at once (closed loop)"
+                + (thinkTime > .zero ? ", \(thinkTime) mean think time" : ""))
         }
         row("Successful requests:", String(completed))
         row("Failed requests:", String(failed))

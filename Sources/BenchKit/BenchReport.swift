@@ -20,6 +20,8 @@ public struct BenchReport: Sendable, Equatable {
     public var endToEndLatency: LatencySummary
     /// About this many tokens of system prompt began every request; `nil`: none.
     public var systemPromptTokens: Int?
+    /// Conversations: the mean pause before each follow-up turn.
+    public var thinkTime: Duration = .zero
     /// What the prefix cache supplied, over every successful request.
     public var cache: PromptCacheShare
     /// Conversations only: over turns 2 and later, whose history a cache can hold; `nil` otherwise.
@@ -36,6 +38,7 @@ public struct BenchReport: Sendable, Equatable {
         load = configuration.load
         maxTokens = configuration.maxTokens
         systemPromptTokens = configuration.systemPromptTokens
+        thinkTime = configuration.thinkTime
         var timings: [RequestTiming] = []
         var errors: [String: Int] = [:]
         for record in run.records {

@@ -1,3 +1,5 @@
+import Foundation
+import LoomProtocol
 import Synchronization
 
 /// Issues a run's requests, closed or open loop, until its request count or duration, or runs its
@@ -7,11 +9,14 @@ public struct LoadGenerator: Sendable {
     public let load: BenchConfiguration.Load
     public let stop: BenchConfiguration.Stop
     public let seed: UInt64
+    /// Conversations: the mean pause before each turn after the first.
+    public let thinkTime: Duration
 
-    public init(load: BenchConfiguration.Load, stop: BenchConfiguration.Stop, seed: UInt64) {
+    public init(load: BenchConfiguration.Load, stop: BenchConfiguration.Stop, seed: UInt64, thinkTime: Duration = .zero) {
         self.load = load
         self.stop = stop
         self.seed = seed
+        self.thinkTime = thinkTime
     }
 
     public struct Run: Sendable {
@@ -60,7 +65,9 @@ public struct LoadGenerator: Sendable {
                     group.addTask {
                         while let index = conversations.take(at: .now) {
                             var conversation = source.conversation(index, turns: turns)
+                            var pauses = ThinkTime(mean: thinkTime, seed: seed ^ UInt64(index))
                             while let request = conversation.nextRequest, let turn = conversation.nextTurn {
+                                if turn > 1, let pause = pauses.next() { try? await Task.sleep(for: pause) }
                                 // A failed turn ends its conversation: there is no answer to resend.
                                 guard case .success(let timing) = await send(request, turn) else { break }
                                 conversation.answered(timing.answer)
@@ -130,4 +137,23 @@ private final class Records: Sendable {
     }
 
     var all: (all: [RequestRecord], byTurn: [[RequestRecord]]) { records.withLock { $0 } }
+}
+
+/// A conversation's pauses before its next turns: exponentially distributed around a mean, seeded,
+/// so that conversations drift apart as people's do instead of sending their turns in lockstep.
+struct ThinkTime {
+    let mean: Duration
+    private var random: SplitMix64
+
+    init(mean: Duration, seed: UInt64) {
+        self.mean = mean
+        random = SplitMix64(seed: seed ^ 0x7468_696E_6B00_0000)
+    }
+
+    /// The next pause; `nil` when the mean is zero.
+    mutating func next() -> Duration? {
+        guard mean > .zero else { return nil }
+        let seconds = Double(mean.components.seconds) + Double(mean.components.attoseconds) / 1e18
+        return .milliseconds(Int(-log(1 - random.unitInterval()) * seconds * 1000))
+    }
 }

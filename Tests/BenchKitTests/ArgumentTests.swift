@@ -63,6 +63,8 @@ struct ArgumentTests {
         #expect(bounded.systemPromptTokens == 1000 && bounded.prompts == .synthetic(inputTokens: 50))
         // Never more streams than conversations.
         #expect(try conversations { $0.concurrency = 20 }.load == .conversations(count: 8, turns: 4, concurrency: 8))
+        #expect(plain.thinkTime == .zero)
+        #expect(try conversations { $0.thinkTime = 2.5 }.thinkTime == .milliseconds(2500))
         // A shared system prompt goes with the ordinary loads too.
         #expect(try Self.arguments { $0.systemPromptTokens = 256 }.configuration().systemPromptTokens == 256)
     }
@@ -91,6 +93,9 @@ struct ArgumentTests {
             ("--concurrency must be between 1 and 100000", conversations { $0.concurrency = 0 }),
             ("--system-prompt-tokens must be between 1 and 1000000", { $0.systemPromptTokens = 0 }),
             ("--system-prompt-tokens must be between 1 and 1000000", conversations { $0.systemPromptTokens = -1 }),
+            ("--think-time goes with --conversations", { $0.thinkTime = 1 }),
+            ("--think-time must be between 0 and 3600 seconds", conversations { $0.thinkTime = -1 }),
+            ("--think-time must be between 0 and 3600 seconds", conversations { $0.thinkTime = .nan }),
         ]
         for (expected, change) in cases {
             let problem = Self.problem(change)
