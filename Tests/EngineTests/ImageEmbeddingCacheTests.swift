@@ -97,6 +97,9 @@ struct ImageEmbeddingCacheTests {
         #expect(ImageKey([1, 2, 3]) == ImageKey([1, 2, 3]))
         #expect(ImageKey([1, 2, 3]) != ImageKey([1, 2, 4]))
         #expect(ImageKey([]).byteCount == 0 && ImageKey([0, 0]).byteCount == 2)
+        // The keyed hash follows the bytes too, and is not the public FNV hash.
+        let a = ImageKey(Array(0..<200)), b = ImageKey(Array(0..<200))
+        #expect(a.keyed == b.keyed && a.keyed != ImageKey(Array(1..<201)).keyed && a.keyed != a.hash)
     }
 
     /// Through the embedder on the tiny projector, with room for two images: what the heartbeat

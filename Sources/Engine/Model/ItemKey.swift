@@ -1,6 +1,7 @@
 /// What the prefix cache compares: one 64-bit key per prompt position. A token is its id; an image
-/// position is its image's content hash and byte count mixed with its offset in the image, with the top
-/// bit set so that it never equals a token.
+/// position is its image's keyed content hash (`ImageKey.keyed`, which nobody outside the process can
+/// aim a collision at) and byte count mixed with its offset in the image, with the top bit set so that
+/// it never equals a token.
 public enum ItemKey {
     public static func token(_ token: Int32) -> UInt64 { UInt64(UInt32(bitPattern: token)) }
 
@@ -20,7 +21,7 @@ public enum ItemKey {
         var keys: [UInt64?] = items.map { $0.token.map(token) }
         for span in images where span.positions.upperBound <= items.count {
             for (offset, position) in span.positions.enumerated() {
-                keys[position] = image(hash: span.key.hash, byteCount: span.key.byteCount, offset: offset)
+                keys[position] = image(hash: span.key.keyed, byteCount: span.key.byteCount, offset: offset)
             }
         }
         let known = keys.compactMap { $0 }

@@ -41,25 +41,31 @@ public struct ImageEmbeddingCache: Sendable {
     }
 }
 
-/// An image's identity: a 64-bit FNV-1a hash of its encoded bytes, and their count.
+/// An image's identity, from its encoded bytes: what the caches compare, and what the heartbeat
+/// advertises for routing.
+///
+/// Two hashes. `hash`, 64-bit FNV-1a, is what the controller computes too (`ImageContentHash`), so
+/// the heartbeat's list means something to it; but FNV collisions are easy to make on purpose, and an
+/// image made to collide with another would be answered from the other's cached rows or KV. So the
+/// caches compare `keyed` as well: SipHash (Swift's `Hasher`) under a key drawn at random for each
+/// process, which nobody outside can aim a collision at.
 public struct ImageKey: Hashable, Sendable {
-    public init(hash: UInt64, byteCount: Int) {
-        self.hash = hash
-        self.byteCount = byteCount
-    }
-
     public let hash: UInt64
+    public let keyed: UInt64
     public let byteCount: Int
 
     public init(_ bytes: [UInt8]) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hasher = Hasher()
         bytes.withUnsafeBufferPointer { b in
             for byte in b {
                 h ^= UInt64(byte)
                 h &*= 0x0000_0100_0000_01b3
             }
+            hasher.combine(bytes: UnsafeRawBufferPointer(b))
         }
         hash = h
+        keyed = UInt64(bitPattern: Int64(hasher.finalize()))
         byteCount = bytes.count
     }
 }
