@@ -25,6 +25,10 @@ final class CompletionStreamReader: HTTPClientResponseDelegate {
     /// How the stream said it ends, if it has: that stands even if the exchange fails afterwards.
     var outcome: RequestRecord? { state.withLock { $0.stream.outcome } }
 
+    /// Whether the response began: before that, a connection closed under the request means the
+    /// server never took it.
+    var sawResponse: Bool { state.withLock { $0.status != 0 } }
+
     func didReceiveHead(task: HTTPClient.Task<RequestRecord>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         state.withLock { $0.status = Int(head.status.code) }
         return task.eventLoop.makeSucceededVoidFuture()

@@ -25,14 +25,25 @@ public struct HTTPGenerationClient: GenerationClient {
         } catch {
             return .failure(kind: "client_error", message: "cannot make the request: \(error)")
         }
-        let reader = CompletionStreamReader(start: .now)
-        do {
-            return try await client.execute(request: post, delegate: reader, deadline: .now() + TimeAmount(timeout)).response()
-        } catch {
-            // An answer the stream already gave stands, whatever happened to the connection after it.
-            if let outcome = reader.outcome { return outcome }
-            let failure = HTTPFailure(error, within: timeout)
-            return .failure(kind: failure.kind, message: failure.description)
+        let start = ContinuousClock.now
+        var attempt = 0
+        while true {
+            let reader = CompletionStreamReader(start: start)
+            do {
+                return try await client.execute(request: post, delegate: reader, deadline: .now() + TimeAmount(timeout)).response()
+            } catch {
+                // An answer the stream already gave stands, whatever happened to the connection after it.
+                if let outcome = reader.outcome { return outcome }
+                let failure = HTTPFailure(error, within: timeout)
+                // Some servers (llama.cpp's) close a connection after a streamed answer without saying
+                // so; the next request sent on it finds it closed before any answer. That request was
+                // never taken: send it once more, on a new connection, timed from its first sending.
+                if failure.kind == "connection_closed", !reader.sawResponse, attempt == 0 {
+                    attempt += 1
+                    continue
+                }
+                return .failure(kind: failure.kind, message: failure.description)
+            }
         }
     }
 }

@@ -59,6 +59,26 @@ struct HTTPClientTimingTests {
         #expect(await Self.generate(port: errorEvent.port) == .failure(kind: "worker_lost", message: "the worker went away"))
     }
 
+    /// A connection the server closes before answering (llama.cpp's server closes one after a
+    /// streamed answer without saying so): the request is sent once more on a new connection, and
+    /// only a second such close is a failure.
+    @Test func aConnectionClosedBeforeAnyAnswerIsTriedOnceMore() async throws {
+        let answer = [Self.head, Self.token("a"), Self.token("b"), Self.end].map(ScriptedServer.bytes)
+        let once = try ScriptedServer(connections: [[], answer])
+        guard case .success(let timing) = await Self.generate(port: once.port) else {
+            Issue.record("the second try should have been answered")
+            return
+        }
+        #expect(timing.answer == "ab" && once.request.contains(#""stream":true"#))
+        let twice = try ScriptedServer(connections: [[], []])
+        let record = await Self.generate(port: twice.port)
+        guard case .failure(let kind, _) = record else {
+            Issue.record("two closes must fail: \(record)")
+            return
+        }
+        #expect(kind == "connection_closed")
+    }
+
     /// A server that stops talking, before the head or between tokens: a `timeout` when the
     /// request timeout is up, not a hang.
     @Test func aSilentServerIsATimeout() async throws {

@@ -9,26 +9,35 @@ public final class ScriptedServer: Sendable {
     private let listener: Int32
     private let received = Locked<[UInt8]>([])
 
-    public init(writes: [[UInt8]], gap: Duration = .milliseconds(2), hold: Duration = .zero) throws {
+    public convenience init(writes: [[UInt8]], gap: Duration = .milliseconds(2), hold: Duration = .zero) throws {
+        try self.init(connections: [writes], gap: gap, hold: hold)
+    }
+
+    /// Serves `connections.count` connections one after the other, each with its own writes; the
+    /// request recorded is the last one.
+    public init(connections: [[[UInt8]]], gap: Duration = .milliseconds(2), hold: Duration = .zero) throws {
         (listener, port) = try Self.bindLoopback()
         guard listen(listener, 1) == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
         let listener = listener
         let received = received
         Thread {
-            let connection = accept(listener, nil, nil)
-            guard connection >= 0 else { return }
-            defer { close(connection) }
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while !Self.isWhole(String(decoding: received.value, as: UTF8.self)) {
-                let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
-                guard count > 0 else { return }
-                received.set(received.value + buffer[..<count])
+            for writes in connections {
+                let connection = accept(listener, nil, nil)
+                guard connection >= 0 else { return }
+                defer { close(connection) }
+                received.set([])
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while !Self.isWhole(String(decoding: received.value, as: UTF8.self)) {
+                    let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+                    guard count > 0 else { return }
+                    received.set(received.value + buffer[..<count])
+                }
+                for (index, bytes) in writes.enumerated() {
+                    if index > 0 { Self.sleep(gap) }
+                    _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                }
+                Self.sleep(hold)
             }
-            for (index, bytes) in writes.enumerated() {
-                if index > 0 { Self.sleep(gap) }
-                _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            }
-            Self.sleep(hold)
         }.start()
     }
 
