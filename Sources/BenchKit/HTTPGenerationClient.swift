@@ -10,6 +10,8 @@ public struct HTTPGenerationClient: GenerationClient {
     private let client: HTTPClient
     private let url: String
     private let timeout: Duration
+    /// Times a request is sent again after its connection closed before any answer.
+    static let resends = 3
 
     public init(client: HTTPClient, address: ControllerAddress, timeout: Duration) {
         self.client = client
@@ -37,8 +39,9 @@ public struct HTTPGenerationClient: GenerationClient {
                 let failure = HTTPFailure(error, within: timeout)
                 // Some servers (llama.cpp's) close a connection after a streamed answer without saying
                 // so; the next request sent on it finds it closed before any answer. That request was
-                // never taken: send it once more, on a new connection, timed from its first sending.
-                if failure.kind == "connection_closed", !reader.sawResponse, attempt == 0 {
+                // never taken: send it again, timed from its first sending. The pool may hold a few
+                // such connections, one per request that streamed on one.
+                if failure.kind == "connection_closed", !reader.sawResponse, attempt < Self.resends {
                     attempt += 1
                     continue
                 }
