@@ -124,34 +124,22 @@ struct ConversationTests {
 /// holding the first `gate` requests until all of them are in flight (so the concurrency is
 /// reached whatever the timing). Fails every request of turn `failTurn`.
 final class HistoryClient: GenerationClient {
-    private let state = Mutex((waiting: [CheckedContinuation<Void, Never>](), released: false, sent: [BenchRequest]()))
-    private let gate: Int
+    private let gate: RequestGate
     private let failTurn: Int?
 
     init(gate: Int, failTurn: Int? = nil) {
-        self.gate = gate
+        self.gate = RequestGate(count: gate)
         self.failTurn = failTurn
     }
 
-    var requests: [BenchRequest] { state.withLock { $0.sent } }
+    var requests: [BenchRequest] { gate.sent }
 
     static func answer(to messages: [BenchMessage]) -> String {
         "answer to " + messages.map(\.text).joined(separator: "|").suffix(40)
     }
 
     func generate(_ request: BenchRequest, model: String) async -> RequestRecord {
-        await withCheckedContinuation { continuation in
-            let release: [CheckedContinuation<Void, Never>] = state.withLock { state in
-                state.sent.append(request)
-                if state.released { return [continuation] }
-                state.waiting.append(continuation)
-                guard state.waiting.count >= gate else { return [] }
-                state.released = true
-                defer { state.waiting = [] }
-                return state.waiting
-            }
-            release.forEach { $0.resume() }
-        }
+        await gate.pass(request)
         let turn = request.messages.filter { $0.role == .user }.count
         if turn == failTurn { return .failure(kind: "worker_lost", message: "turn \(turn)") }
         return .success(RequestTiming(

@@ -2,31 +2,46 @@
 import Synchronization
 import Testing
 
-/// A client that answers without a network: it holds each request until `gate` requests are in
-/// flight together (so a closed loop's concurrency is reached whatever the timing), then answers.
-final class GatedClient: GenerationClient {
-    private let state = Mutex((waiting: [CheckedContinuation<Void, Never>](), released: false, sent: [String]()))
-    private let gate: Int
+/// Holds requests until `count` are in flight together, then lets every one through (so a closed
+/// loop's concurrency is reached whatever the timing); records what was sent.
+final class RequestGate: Sendable {
+    private let state = Mutex((waiting: [CheckedContinuation<Void, Never>](), released: false, sent: [BenchRequest]()))
+    private let count: Int
 
-    init(gate: Int) {
-        self.gate = gate
+    init(count: Int) {
+        self.count = count
     }
 
-    var prompts: [String] { state.withLock { $0.sent } }
+    var sent: [BenchRequest] { state.withLock { $0.sent } }
 
-    func generate(_ request: BenchRequest, model: String) async -> RequestRecord {
+    func pass(_ request: BenchRequest) async {
         await withCheckedContinuation { continuation in
             let release: [CheckedContinuation<Void, Never>] = state.withLock { state in
-                state.sent.append(request.prompt)
+                state.sent.append(request)
                 if state.released { return [continuation] }
                 state.waiting.append(continuation)
-                guard state.waiting.count >= gate else { return [] }
+                guard state.waiting.count >= count else { return [] }
                 state.released = true
                 defer { state.waiting = [] }
                 return state.waiting
             }
             release.forEach { $0.resume() }
         }
+    }
+}
+
+/// A client that answers without a network, once its gate lets the request through.
+final class GatedClient: GenerationClient {
+    private let gate: RequestGate
+
+    init(gate: Int) {
+        self.gate = RequestGate(count: gate)
+    }
+
+    var prompts: [String] { gate.sent.map(\.prompt) }
+
+    func generate(_ request: BenchRequest, model: String) async -> RequestRecord {
+        await gate.pass(request)
         let odd = request.prompt.count % 2 == 1
         return odd
             ? .failure(kind: "worker_lost", message: "synthetic")
