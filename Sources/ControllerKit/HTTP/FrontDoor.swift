@@ -18,7 +18,7 @@ public struct FrontDoor: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         if !configuration.apiKeys.isEmpty {
-            router.add(middleware: APIKeyMiddleware(keys: Set(configuration.apiKeys), openPaths: ["/health"]))
+            router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, openPaths: ["/health"]))
         }
         router.post("/v1/chat/completions") { request, _ in
             await generate(request, kind: .chat, ChatCompletionBody.self)
