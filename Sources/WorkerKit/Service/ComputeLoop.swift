@@ -9,7 +9,9 @@ import Synchronization
 /// error back as encoded wire messages. It sleeps when idle and wakes on the next request.
 final class ComputeLoop: Sendable {
     enum Command: Sendable {
-        case request(GenerationRequest)
+        /// A request, and when the worker received it: its queue time starts there, before its
+        /// images are decoded and before the step that was running ends.
+        case request(GenerationRequest, received: Date)
         case cancel(String)
         /// Stop admitting; finish what runs by the deadline, then cancel the rest.
         case drain(until: Date)
@@ -115,7 +117,7 @@ final class ComputeLoop: Sendable {
 
         mutating func apply(_ command: Command) {
             switch command {
-            case .request(let request):
+            case .request(let request, let received):
                 guard drainDeadline == nil else {
                     return fail(request.id, .cancelled, "this worker is shutting down")
                 }
@@ -128,7 +130,7 @@ final class ComputeLoop: Sendable {
                     let prepared = try preparer.prepare(request, id: id, cachedPositions: executor.cachedPositions)
                     wireIDs[id] = request.id
                     localIDs[request.id] = id
-                    if let refusal = executor.submit(prepared) { handle(refusal) }
+                    if let refusal = executor.submit(prepared, now: received) { handle(refusal) }
                     logger.debug("request \(request.id) queued: \(prepared.prompt.count) prompt positions")
                 } catch {
                     fail(request.id, error.code, error.message)

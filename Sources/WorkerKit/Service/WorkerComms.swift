@@ -67,7 +67,7 @@ final class WorkerComms: SocketThreadHandler {
         }
         switch message {
         case .request(let request):
-            compute.submit(.request(request))
+            compute.submit(.request(request, received: Date()))
         case .cancel(let id):
             compute.submit(.cancel(id))
         case .disconnect(let d):
