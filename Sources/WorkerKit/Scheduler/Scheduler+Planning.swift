@@ -83,6 +83,7 @@ extension Scheduler {
             plan.kvActions.append(.copy(from: partial.block, to: copy, rows: partial.count))
         }
         state.computed = hit.positions
+        state.written = hit.positions
         if state.keys != nil {
             queriedPositions += state.known
             hitPositions += state.computed
@@ -133,6 +134,7 @@ extension Scheduler {
     private mutating func preempt(_ id: RequestID, into plan: inout StepPlan) {
         guard var state = sequences[id], let slot = vacate(&state) else { return }
         state.computed = 0
+        state.written = 0
         sequences[id] = state
         waiting.insert(id, at: 0)
         preemptionCount += 1

@@ -89,7 +89,10 @@ public struct Scheduler: Sendable {
             sequences[id]?.keys?.append(ItemKey.token(token))
         }
         var actions: [KVAction] = []
-        for id in running { registerFullBlocks(id, into: &actions) }
+        for id in running {
+            if let computed = sequences[id]?.computed { sequences[id]?.written = computed }
+            registerFullBlocks(id, into: &actions)
+        }
         return actions
     }
 
@@ -131,16 +134,16 @@ public struct Scheduler: Sendable {
     /// registered already), so that a prompt going on from there copies what it shares.
     private mutating func keepPartialBlock(of state: SequenceState) {
         let size = config.kv.blockSize
-        guard let keys = state.keys, state.slot != nil, state.registered == state.computed / size,
-            state.computed % size != 0, state.computed <= keys.count, state.table.count > state.registered
+        guard let keys = state.keys, state.slot != nil, state.registered == state.written / size,
+            state.written % size != 0, state.written <= keys.count, state.table.count > state.registered
         else { return }
-        pool.registerPartial(state.table[state.registered], items: keys[(state.registered * size)..<state.computed], after: state.lastNode)
+        pool.registerPartial(state.table[state.registered], items: keys[(state.registered * size)..<state.written], after: state.lastNode)
     }
 
     private mutating func registerFullBlocks(_ id: RequestID, into actions: inout [KVAction]) {
         guard var state = sequences[id], let keys = state.keys, let slot = state.slot else { return }
         let size = config.kv.blockSize
-        let full = min(state.computed, keys.count) / size
+        let full = min(state.written, keys.count) / size
         guard state.registered < full else { return }
         for index in state.registered..<full {
             let registration = pool.register(state.table[index], items: keys[index * size..<(index + 1) * size], after: state.lastNode)

@@ -31,6 +31,10 @@ public struct SequenceState: Sendable, Equatable {
     /// the node id of the last one.
     var registered = 0
     var lastNode = BlockPool.root
+    /// Items whose KV is written: `computed` as of the last step run (`completeStep`), or the cache
+    /// hit at admission. Only these are ever registered in the cache; a plan that never ran (its
+    /// sequence retired before the forward) leaves nothing half-written behind.
+    var written = 0
     /// Prompt positions found in the cache when the sequence was first admitted.
     public internal(set) var cachedPositions: Int?
 
