@@ -88,9 +88,15 @@ public final class GGUFFile: @unchecked Sendable {
             metadata[key] = try readValue(&r, type: type, key: key)
         }
 
-        let alignment = metadata[GGUFKey.alignment]?.int ?? 32
+        let alignment: Int
+        switch metadata[GGUFKey.alignment] {
+        case nil: alignment = 32
+        case let value?:
+            guard let int = value.int else { throw GGUFError(path, "metadata key \(GGUFKey.alignment) has an unexpected type") }
+            alignment = int
+        }
         guard alignment > 0, alignment & (alignment - 1) == 0 else {
-            throw GGUFError(path, "corrupt: alignment \(alignment) is not a power of two")
+            throw GGUFError(path, "\(GGUFKey.alignment) is \(alignment); it must be a power of two")
         }
 
         var infos: [(String, [Int], GGMLType, Int)] = []
@@ -110,7 +116,12 @@ public final class GGUFFile: @unchecked Sendable {
                 throw GGUFError(path, "tensor \(name) has unsupported type \(rawType)")
             }
             let offset = try r.u64("offset of \(name)")
-            guard offset < UInt64(size) else { throw GGUFError(path, "corrupt: tensor \(name) offset \(offset) is past the end") }
+            guard offset < UInt64(size) else {
+                throw GGUFError(path, "tensor \(name): data offset \(offset) is past the end of the file (\(size) bytes)")
+            }
+            guard offset % UInt64(alignment) == 0 else {
+                throw GGUFError(path, "tensor \(name): data offset \(offset) is not a multiple of the alignment \(alignment)")
+            }
             infos.append((name, shape, type, Int(offset)))
         }
 
@@ -121,10 +132,13 @@ public final class GGUFFile: @unchecked Sendable {
             guard let rowBytes = type.rowBytes(shape[0]) else {
                 throw GGUFError(path, "tensor \(name): row length \(shape[0]) is not a multiple of \(type)'s block of \(type.blockSize)")
             }
-            let (bytes, overflow) = rowBytes.multipliedReportingOverflow(by: shape.dropFirst().reduce(1, *))
+            // Each dimension is below 2^40, so the product of four can overflow.
+            var bytes = rowBytes, overflow = false
+            for d in shape.dropFirst() where !overflow { (bytes, overflow) = bytes.multipliedReportingOverflow(by: d) }
             let start = dataStart + offset
-            guard !overflow, offset % alignment == 0, start <= size, bytes <= size - start else {
-                throw GGUFError(path, "truncated or corrupt: tensor \(name) (\(type), \(shape)) needs \(bytes) bytes at offset \(start), file has \(size)")
+            guard !overflow, start <= size, bytes <= size - start else {
+                let need = overflow ? "more than \(Int.max)" : "\(bytes)"
+                throw GGUFError(path, "tensor \(name): data of \(need) bytes (\(type) \(shape)) at file offset \(start) runs past the end of the file (\(size) bytes)")
             }
             tensors.append(GGUFTensorInfo(name: name, shape: shape, type: type, offset: start, byteCount: bytes))
         }

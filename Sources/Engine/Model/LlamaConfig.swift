@@ -23,25 +23,30 @@ public struct LlamaConfig: Sendable, Equatable {
         guard Self.supportedArchitectures.contains(arch) else {
             throw GGUFError(gguf.path, "unsupported architecture '\(arch)': Loom runs \(Self.supportedArchitectures.sorted().joined(separator: ", ")) language models")
         }
-        dim = try gguf.int(GGUFKey.embeddingLength(arch))
-        layers = try gguf.int(GGUFKey.blockCount(arch))
-        heads = try gguf.int(GGUFKey.headCount(arch))
-        kvHeads = gguf.metadata[GGUFKey.headCountKV(arch)]?.int ?? heads
-        ffnDim = try gguf.int(GGUFKey.feedForwardLength(arch))
-        contextLength = try gguf.int(GGUFKey.contextLength(arch))
-        ropeBase = gguf.metadata[GGUFKey.ropeFreqBase(arch)]?.float ?? 10_000
-        rmsEpsilon = gguf.metadata[GGUFKey.rmsEpsilon(arch)]?.float ?? 1e-5
-        let tokenCount = gguf.metadata[GGUFKey.tokens]?.array?.count
-        vocabSize = gguf.metadata[GGUFKey.vocabSize(arch)]?.int ?? tokenCount ?? 0
-        guard dim > 0, layers > 0, heads > 0, kvHeads > 0, heads % kvHeads == 0, dim % heads == 0,
-              ffnDim > 0, vocabSize > 0, contextLength > 0
-        else {
-            throw GGUFError(gguf.path, "inconsistent hyperparameters: dim \(dim), heads \(heads)/\(kvHeads), ffn \(ffnDim), vocab \(vocabSize)")
+        // Every value is checked where it is read, so an error names the key and the value.
+        dim = try gguf.count(GGUFKey.embeddingLength(arch))
+        layers = try gguf.count(GGUFKey.blockCount(arch))
+        heads = try gguf.count(GGUFKey.headCount(arch))
+        try gguf.requireDivisible(GGUFKey.embeddingLength(arch), dim, by: GGUFKey.headCount(arch), heads)
+        kvHeads = try gguf.count(GGUFKey.headCountKV(arch), fallback: heads)
+        try gguf.requireDivisible(GGUFKey.headCount(arch), heads, by: GGUFKey.headCountKV(arch), kvHeads)
+        ffnDim = try gguf.count(GGUFKey.feedForwardLength(arch))
+        contextLength = try gguf.count(GGUFKey.contextLength(arch))
+        ropeBase = try gguf.positiveNumber(GGUFKey.ropeFreqBase(arch), fallback: 10_000)
+        rmsEpsilon = try gguf.positiveNumber(GGUFKey.rmsEpsilon(arch), fallback: 1e-5)
+        if gguf.metadata[GGUFKey.vocabSize(arch)] != nil {
+            vocabSize = try gguf.count(GGUFKey.vocabSize(arch))
+        } else if let tokens = try gguf.optional(GGUFKey.tokens, { $0.array }) {
+            guard !tokens.isEmpty else { throw GGUFError(gguf.path, "\(GGUFKey.tokens) is empty; it must hold the vocabulary") }
+            vocabSize = tokens.count
+        } else {
+            throw GGUFError(gguf.path, "no vocabulary size: neither \(GGUFKey.vocabSize(arch)) nor \(GGUFKey.tokens) is present")
         }
         headDim = dim / heads
-        ropeDim = gguf.metadata[GGUFKey.ropeDimensionCount(arch)]?.int ?? headDim
+        ropeDim = try gguf.count(GGUFKey.ropeDimensionCount(arch), fallback: headDim)
         guard ropeDim <= headDim, ropeDim % 2 == 0 else {
-            throw GGUFError(gguf.path, "RoPE dimension \(ropeDim) does not fit head size \(headDim)")
+            throw gguf.invalid(GGUFKey.ropeDimensionCount(arch), ropeDim,
+                               "it must be even and at most the head size \(headDim) (\(GGUFKey.embeddingLength(arch)) \(dim) / \(GGUFKey.headCount(arch)) \(heads))")
         }
     }
 }

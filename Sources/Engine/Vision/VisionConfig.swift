@@ -54,20 +54,25 @@ public struct VisionConfig: Sendable, Equatable {
         guard Self.supportedProjectors.contains(projector) else {
             throw GGUFError(gguf.path, "unsupported projector type '\(projector)': Loom runs LLaVA's \(Self.supportedProjectors.sorted().joined(separator: ", ")) projector")
         }
-        imageSize = try gguf.int(GGUFKey.visionImageSize)
-        patchSize = try gguf.int(GGUFKey.visionPatchSize)
-        hidden = try gguf.int(GGUFKey.visionEmbeddingLength)
-        heads = try gguf.int(GGUFKey.visionHeadCount)
-        ffnDim = try gguf.int(GGUFKey.visionFeedForwardLength)
-        blockCount = try gguf.int(GGUFKey.visionBlockCount)
-        layerNormEpsilon = try gguf.float(GGUFKey.visionLayerNormEpsilon)
+        // Every value is checked where it is read, so an error names the key and the value.
+        imageSize = try gguf.count(GGUFKey.visionImageSize)
+        patchSize = try gguf.count(GGUFKey.visionPatchSize)
+        try gguf.requireDivisible(GGUFKey.visionImageSize, imageSize, by: GGUFKey.visionPatchSize, patchSize)
+        hidden = try gguf.count(GGUFKey.visionEmbeddingLength)
+        heads = try gguf.count(GGUFKey.visionHeadCount)
+        try gguf.requireDivisible(GGUFKey.visionEmbeddingLength, hidden, by: GGUFKey.visionHeadCount, heads)
+        ffnDim = try gguf.count(GGUFKey.visionFeedForwardLength)
+        // LLaVA reads the second-to-last block, so there must be two.
+        blockCount = try gguf.count(GGUFKey.visionBlockCount, minimum: 2)
+        layerNormEpsilon = try gguf.positiveNumber(GGUFKey.visionLayerNormEpsilon)
         useGELU = gguf.metadata[GGUFKey.clipUseGELU]?.bool ?? false
         imageMean = try Self.triple(gguf, GGUFKey.visionImageMean)
         imageStd = try Self.triple(gguf, GGUFKey.visionImageStd)
-        guard imageSize > 0, patchSize > 0, imageSize % patchSize == 0, hidden > 0, heads > 0, hidden % heads == 0,
-              ffnDim > 0, blockCount >= 2, layerNormEpsilon > 0, imageStd.allSatisfy({ $0 > 0 })
-        else {
-            throw GGUFError(gguf.path, "inconsistent vision hyperparameters: image \(imageSize), patch \(patchSize), hidden \(hidden), heads \(heads), ffn \(ffnDim), blocks \(blockCount)")
+        guard imageMean.allSatisfy(\.isFinite) else {
+            throw gguf.invalid(GGUFKey.visionImageMean, imageMean, "every value must be a finite number")
+        }
+        guard imageStd.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw gguf.invalid(GGUFKey.visionImageStd, imageStd, "every value must be a positive number")
         }
         // The projector's widths come from its tensors.
         let mm0 = try gguf.tensor(ClipTensor.projector0Weight), mm2 = try gguf.tensor(ClipTensor.projector2Weight)
