@@ -40,7 +40,7 @@ struct HTTPAPITests {
             let url = "data:image/jpeg;base64," + Data(jpeg).base64EncodedString()
             let body = #"""
                 {"model":"test-model","max_completion_tokens":2,"temperature":0.5,"top_p":0.9,"top_k":40,"min_p":0.05,
-                 "frequency_penalty":0.1,"presence_penalty":0.2,"repetition_penalty":1.1,"seed":-1,"stop":"END",
+                 "frequency_penalty":0.1,"presence_penalty":0.2,"repetition_penalty":1.1,"seed":18446744073709551615,"stop":"END",
                  "messages":[{"role":"system","content":"Be brief."},
                              {"role":"user","content":[{"type":"text","text":"What is this?"},
                                                        {"type":"image_url","image_url":{"url":"\#(url)"}}]}]}

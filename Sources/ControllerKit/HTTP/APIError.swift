@@ -2,19 +2,33 @@ import Hummingbird
 import LoomProtocol
 
 /// An error as the HTTP front door answers it, in OpenAI's shape:
-/// `{"error":{"message":…,"type":…,"code":…}}`, with the status the wire spec maps the code to.
+/// `{"error":{"message":…,"type":…,"param":…,"code":…}}`, with the status the wire spec maps the code to.
+/// Messages are sentences for people: never a Swift type's or enum case's text.
 struct APIError: Error, Sendable {
     var status: HTTPResponse.Status
-    var code: ErrorCode
+    /// `nil` for a path or method the API does not have (OpenAI's `code` is null there too).
+    var code: ErrorCode?
     var message: String
+    /// The request field at fault (`max_tokens`, `messages[0].content`), when there is one.
+    var param: String?
     /// Text streamed before a failure, for a client that was not streaming.
     var partialOutput: String?
 
-    init(_ code: ErrorCode, _ message: String, status: HTTPResponse.Status? = nil, partialOutput: String? = nil) {
+    init(
+        _ code: ErrorCode, _ message: String, status: HTTPResponse.Status? = nil, param: String? = nil,
+        partialOutput: String? = nil
+    ) {
         self.code = code
         self.message = message
         self.status = status ?? Self.status(for: code)
+        self.param = param
         self.partialOutput = partialOutput
+    }
+
+    /// An error of the HTTP layer itself (404 unknown path, 405 wrong method): no wire code.
+    init(status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
     }
 
     init(_ error: RequestError, partialOutput: String? = nil) {
@@ -44,14 +58,15 @@ struct APIError: Error, Sendable {
 
         init(error: APIError) {
             self.error = Detail(
-                message: error.message, type: Self.type(of: error.status), code: error.code.name,
-                partialOutput: error.partialOutput)
+                message: error.message, type: Self.type(of: error.status), code: error.code?.name,
+                param: error.param, partialOutput: error.partialOutput)
         }
 
         struct Detail: Encodable {
             let message: String
             let type: String
-            let code: String
+            let code: String?
+            let param: String?
             let partialOutput: String?
 
             enum CodingKeys: String, CodingKey {
@@ -64,7 +79,7 @@ struct APIError: Error, Sendable {
                 try container.encode(message, forKey: .message)
                 try container.encode(type, forKey: .type)
                 try container.encode(code, forKey: .code)
-                try container.encodeNil(forKey: .param)
+                try container.encode(param, forKey: .param)
                 try container.encodeIfPresent(partialOutput, forKey: .partialOutput)
             }
         }

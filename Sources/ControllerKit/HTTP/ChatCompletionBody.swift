@@ -36,10 +36,17 @@ struct ChatCompletionBody: CompletionRequestBody {
             let container = try decoder.singleValueContainer()
             if let text = try? container.decode(String.self) {
                 self = .text(text)
+            } else if (try? container.decode([AnyValue].self)) == nil {
+                throw InvalidField(decoder.codingPath, "must be a string or a list of content parts")
             } else {
                 self = .parts(try container.decode([Part].self))
             }
         }
+    }
+
+    /// Any JSON value, read and dropped: tells a list from what is not one.
+    private struct AnyValue: Decodable {
+        init(from _: any Decoder) {}
     }
 
     struct Part: Decodable {
@@ -70,7 +77,7 @@ struct ChatCompletionBody: CompletionRequestBody {
 
     /// The wire request: chat messages, images decoded into body frames.
     func generationRequest(_ configuration: ControllerConfiguration) throws(APIError) -> GenerationRequest {
-        guard !messages.isEmpty else { throw APIError(.badRequest, "messages must not be empty") }
+        guard !messages.isEmpty else { throw APIError(.badRequest, "messages must not be empty", param: "messages") }
         var images: [[UInt8]] = []
         var chat: [ChatMessage] = []
         for (index, message) in messages.enumerated() {
@@ -105,16 +112,22 @@ struct ChatCompletionBody: CompletionRequestBody {
     ) throws(APIError) -> ContentPart {
         switch part.type {
         case "text":
-            guard let text = part.text else { throw APIError(.badRequest, "messages[\(message)]: a text part needs 'text'") }
+            guard let text = part.text else {
+                throw APIError(.badRequest, "messages[\(message)]: a text part needs 'text'", param: "messages[\(message)].content")
+            }
             return .text(text)
         case "image_url":
             guard let url = part.imageURL?.url else {
-                throw APIError(.badRequest, "messages[\(message)]: an image_url part needs 'image_url.url'")
+                throw APIError(
+                    .badRequest, "messages[\(message)]: an image_url part needs 'image_url.url'",
+                    param: "messages[\(message)].content")
             }
             images.append(try ImageDataURL.decode(url, maxBytes: configuration.maxImageBytes))
             return .image(images.count - 1)
         default:
-            throw APIError(.badRequest, "messages[\(message)]: content parts of type '\(part.type)' are not supported")
+            throw APIError(
+                .badRequest, "messages[\(message)]: content parts of type '\(part.type)' are not supported",
+                param: "messages[\(message)].content")
         }
     }
 
@@ -123,7 +136,8 @@ struct ChatCompletionBody: CompletionRequestBody {
         case "system", "developer": return .system
         case "user": return .user
         case "assistant": return .assistant
-        default: throw APIError(.badRequest, "messages[\(message)]: role '\(name)' is not supported")
+        default:
+            throw APIError(.badRequest, "messages[\(message)]: role '\(name)' is not supported", param: "messages[\(message)].role")
         }
     }
 }

@@ -19,13 +19,12 @@ struct CompletionBody: CompletionRequestBody {
         // A string, or a list holding one (OpenAI's batch form, one prompt at a time here).
         if let prompt = try? container.decode(String.self, forKey: .prompt) {
             self.prompt = prompt
-        } else {
-            let prompts = try container.decode([String].self, forKey: .prompt)
-            guard prompts.count == 1 else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .prompt, in: container, debugDescription: "exactly one prompt is supported")
-            }
+        } else if let prompts = try? container.decode([String].self, forKey: .prompt), prompts.count == 1 {
             prompt = prompts[0]
+        } else if container.contains(.prompt) {
+            throw InvalidField(container.codingPath + [CodingKeys.prompt], "must be a string or a list of one string")
+        } else {
+            throw DecodingError.keyNotFound(CodingKeys.prompt, .init(codingPath: container.codingPath, debugDescription: ""))
         }
         stream = try container.decodeIfPresent(Bool.self, forKey: .stream)
         streamOptions = try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LoomProtocol
+import Metrics
 import Prometheus
 
 /// The OpenAI-compatible HTTP API over a running `SocketRelay`.
@@ -15,10 +16,17 @@ public struct FrontDoor: Sendable {
         self.relay = relay
     }
 
+    /// Every path with its methods, for the router and for 405's `Allow`.
+    static let routes: [String: [HTTPRequest.Method]] = [
+        "/v1/chat/completions": [.post], "/v1/completions": [.post], "/v1/models": [.get], "/v1/workers": [.get],
+        "/health": [.get], "/metrics": [.get],
+    ]
+
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: RouteFallbackMiddleware(routes: Self.routes))
         if !configuration.apiKeys.isEmpty {
-            router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, openPaths: ["/health"]))
+            router.add(middleware: APIKeyMiddleware(keys: Set(configuration.apiKeys), openPaths: ["/health"]))
         }
         router.post("/v1/chat/completions") { request, _ in
             await generate(request, kind: .chat, ChatCompletionBody.self)
@@ -44,60 +52,45 @@ public struct FrontDoor: Sendable {
         return router
     }
 
-    /// Reads and decodes the body, makes the wire request, and answers it.
+    /// Reads and decodes the body, makes the wire request, and answers it. A request refused here,
+    /// before it reaches the relay, is counted in `loom_requests_total` under its error code.
     private func generate<Body: CompletionRequestBody>(_ request: Request, kind: CompletionKind, _: Body.Type) async -> Response {
         do throws(APIError) {
-            let body: Body = try await decode(request)
+            let body = try RequestBodyDecoder.decode(Body.self, from: try await read(request))
             let generation = try body.generationRequest(configuration)
+            try checkWireLimits(generation)
             return await CompletionResponder(relay: relay, kind: kind)
                 .respond(to: generation, streaming: body.stream ?? false, usage: UsageReporting(body.streamOptions))
         } catch {
+            if let code = error.code {
+                Counter(label: MetricName.requests, dimensions: [("outcome", RequestOutcome(code).label)], factory: relay.metrics.factory)
+                    .increment()
+            }
             return error.response
         }
     }
 
-    private func decode<Body: Decodable>(_ request: Request) async throws(APIError) -> Body {
+    private func read(_ request: Request) async throws(APIError) -> [UInt8] {
         let limit = configuration.maxRequestBodyBytes
         let tooLarge = APIError(.badRequest, "the request body is larger than \(limit) bytes", status: .contentTooLarge)
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: limit)
+            return Array(try await request.body.collect(upTo: limit).readableBytesView)
         } catch let error as HTTPResponseError where error.status == .contentTooLarge {
             throw tooLarge
         } catch {
-            throw APIError(.badRequest, "the request body could not be read: \(error)")
-        }
-        do {
-            return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
-        } catch let error as DecodingError {
-            throw APIError(.badRequest, error.readable)
-        } catch {
-            throw APIError(.badRequest, "the body is not valid JSON: \(error)")
+            throw APIError(.badRequest, "the request body could not be read to its end")
         }
     }
-}
 
-extension DecodingError {
-    /// What was wrong and where, in the request's own field names.
-    var readable: String {
-        func path(_ context: Context, _ key: (any CodingKey)? = nil) -> String {
-            let keys = context.codingPath + (key.map { [$0] } ?? [])
-            return keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
-        }
-        switch self {
-        case .keyNotFound(let key, let context):
-            return "missing field '\(path(context, key))'"
-        case .typeMismatch(let type, let context):
-            return "field '\(path(context))' should be \(type): \(context.debugDescription)"
-        case .valueNotFound(_, let context):
-            return "field '\(path(context))' is null"
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return "the body is not valid JSON: \(context.debugDescription)"
-        case .dataCorrupted(let context):
-            return "field '\(path(context))': \(context.debugDescription)"
-        @unknown default:
-            return "the body could not be decoded: \(self)"
+    /// The wire's limits (a text over 1 MiB, a model name over 256 bytes), checked here so the
+    /// refusal is a sentence naming the field; `SocketRelay.submit` checks them again.
+    private func checkWireLimits(_ generation: GenerationRequest) throws(APIError) {
+        do {
+            _ = try ClientMessage.decode(ClientMessage.request(generation).encode(), limits: configuration.limits)
+        } catch {
+            let sentence = error.sentence
+            throw APIError(.badRequest, sentence.message, param: sentence.field)
         }
     }
 }

@@ -1,6 +1,7 @@
 import LoomProtocol
 
-/// The sampling fields OpenAI-compatible servers take, in the request body beside the prompt.
+/// The sampling fields OpenAI-compatible servers take, in the request body beside the prompt; each
+/// number checked against its range as it is read (`InvalidField` names the field).
 struct SamplingFields: Decodable {
     var maxTokens: Int?
     var maxCompletionTokens: Int?
@@ -11,16 +12,37 @@ struct SamplingFields: Decodable {
     var frequencyPenalty: Double?
     var presencePenalty: Double?
     var repetitionPenalty: Double?
-    var seed: Int64?
+    var seed: UInt64?
     var stop: StopField?
-    var n: Int?
     var ignoreEos: Bool?
+
+    /// The largest `max_tokens` and `top_k` taken: far past any context, small enough for any count.
+    static let largestCount = Int(Int32.max)
 
     enum CodingKeys: String, CodingKey {
         case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens", temperature
         case topP = "top_p", topK = "top_k", minP = "min_p", frequencyPenalty = "frequency_penalty"
         case presencePenalty = "presence_penalty", repetitionPenalty = "repetition_penalty", seed, stop, n
         case ignoreEos = "ignore_eos"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        maxTokens = try container.decodeInteger(Int.self, forKey: .maxTokens, in: 1...Self.largestCount)
+        maxCompletionTokens = try container.decodeInteger(Int.self, forKey: .maxCompletionTokens, in: 1...Self.largestCount)
+        temperature = try container.decodeNumber(forKey: .temperature, in: 0...1000)
+        topP = try container.decodeNumber(forKey: .topP, in: 0...1, above: true)
+        topK = try container.decodeInteger(
+            Int.self, forKey: .topK, in: 0...Self.largestCount,
+            "must be an integer between 0 (off) and \(Self.largestCount)")
+        minP = try container.decodeNumber(forKey: .minP, in: 0...1)
+        frequencyPenalty = try container.decodeNumber(forKey: .frequencyPenalty, in: -2...2)
+        presencePenalty = try container.decodeNumber(forKey: .presencePenalty, in: -2...2)
+        repetitionPenalty = try container.decodeNumber(forKey: .repetitionPenalty, in: 0...1000, above: true)
+        seed = try container.decodeInteger(UInt64.self, forKey: .seed, in: 0...UInt64.max)
+        _ = try container.decodeInteger(Int.self, forKey: .n, in: 1...1, "must be 1: one choice per request is supported")
+        stop = try container.decodeIfPresent(StopField.self, forKey: .stop)
+        ignoreEos = try container.decodeIfPresent(Bool.self, forKey: .ignoreEos)
     }
 
     /// `stop`: one string or a list of them.
@@ -31,42 +53,35 @@ struct SamplingFields: Decodable {
             let container = try decoder.singleValueContainer()
             if let string = try? container.decode(String.self) {
                 strings = [string]
+            } else if let strings = try? container.decode([String].self) {
+                self.strings = strings
             } else {
-                strings = try container.decode([String].self)
+                throw InvalidField(decoder.codingPath, "must be a string or a list of strings")
             }
         }
     }
 
-    /// The wire's parameters, each checked; neutral values where a field is absent.
+    /// The wire's parameters; neutral values where a field is absent.
     func parameters(defaultMaxTokens: Int, limits: WireLimits) throws(APIError) -> SamplingParameters {
-        guard n ?? 1 == 1 else { throw APIError(.badRequest, "only n = 1 is supported") }
-        let maxTokens = maxCompletionTokens ?? self.maxTokens ?? defaultMaxTokens
-        guard maxTokens >= 1 else { throw APIError(.badRequest, "max_tokens must be at least 1") }
         let stop = stop?.strings ?? []
         guard stop.count <= limits.maxStopStrings else {
-            throw APIError(.badRequest, "at most \(limits.maxStopStrings) stop strings are allowed")
+            throw APIError(.badRequest, "stop: at most \(limits.maxStopStrings) stop strings are allowed", param: "stop")
         }
         guard stop.allSatisfy({ !$0.isEmpty && $0.utf8.count <= limits.maxNameBytes }) else {
-            throw APIError(.badRequest, "stop strings must be 1 to \(limits.maxNameBytes) bytes")
+            throw APIError(.badRequest, "stop: each stop string must be 1 to \(limits.maxNameBytes) bytes", param: "stop")
         }
         return SamplingParameters(
-            maxTokens: maxTokens,
-            temperature: try Self.check(temperature ?? 1, "temperature", 0...1000),
-            topK: max(0, topK ?? 0),
-            topP: try Self.check(topP ?? 1, "top_p", .ulpOfOne...1),
-            minP: try Self.check(minP ?? 0, "min_p", 0...1),
-            repetitionPenalty: try Self.check(repetitionPenalty ?? 1, "repetition_penalty", .ulpOfOne...1000),
-            frequencyPenalty: try Self.check(frequencyPenalty ?? 0, "frequency_penalty", -2...2),
-            presencePenalty: try Self.check(presencePenalty ?? 0, "presence_penalty", -2...2),
-            seed: seed.map { UInt64(bitPattern: $0) },
+            maxTokens: maxCompletionTokens ?? maxTokens ?? defaultMaxTokens,
+            temperature: Float(temperature ?? 1),
+            topK: topK ?? 0,
+            // A positive value stays positive as a Float: 1e-50 is not 0.
+            topP: max(Float(topP ?? 1), .leastNormalMagnitude),
+            minP: Float(minP ?? 0),
+            repetitionPenalty: max(Float(repetitionPenalty ?? 1), .leastNormalMagnitude),
+            frequencyPenalty: Float(frequencyPenalty ?? 0),
+            presencePenalty: Float(presencePenalty ?? 0),
+            seed: seed,
             stop: stop,
             ignoreEOS: ignoreEos ?? false)
-    }
-
-    private static func check(_ value: Double, _ name: String, _ range: ClosedRange<Double>) throws(APIError) -> Float {
-        guard range.contains(value) else {
-            throw APIError(.badRequest, "\(name) must be between \(range.lowerBound) and \(range.upperBound)")
-        }
-        return Float(value)
     }
 }
