@@ -40,7 +40,7 @@ struct HTTPErrorMessageTests {
         Case(name: "top_p 0", body: chat(extra: #","top_p":0"#), says: "top_p must be a number greater than 0 and at most 1", param: "top_p"),
         Case(name: "frequency_penalty 3", body: chat(extra: #","frequency_penalty":3"#), says: "frequency_penalty must be a number between -2 and 2", param: "frequency_penalty"),
         Case(name: "n 1e30", body: chat(extra: #","n":1e30"#), says: "n must be 1", param: "n"),
-        Case(name: "seed -1", body: chat(extra: #","seed":-1"#), says: "seed must be an integer between 0 and 18446744073709551615", param: "seed"),
+        Case(name: "seed -2", body: chat(extra: #","seed":-2"#), says: "seed must be an integer between 0 and 18446744073709551615, or -1 for none", param: "seed"),
         Case(name: "seed 1e30", body: chat(extra: #","seed":1e30"#), says: "seed must be an integer between 0 and", param: "seed"),
         Case(name: "top_k -1", body: chat(extra: #","top_k":-1"#), says: "top_k must be an integer between 0 (off) and 2147483647", param: "top_k"),
         Case(name: "top_k 2.5", body: chat(extra: #","top_k":2.5"#), says: "top_k must be an integer", param: "top_k"),
@@ -84,6 +84,8 @@ struct HTTPErrorMessageTests {
             let counted: Double? = line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
             #expect(counted == Double(Self.cases.count), "\(line.map(String.init) ?? "no line")")
             #expect(try await cluster.post("/v1/chat/completions", json: chatBody(tokens: 1, extra: #","seed":18446744073709551615,"top_k":0"#)).status == 200)
+            // llama.cpp's "no seed".
+            #expect(try await cluster.post("/v1/chat/completions", json: chatBody(tokens: 1, extra: #","seed":-1"#)).status == 200)
         }
     }
 

@@ -39,7 +39,14 @@ struct SamplingFields: Decodable {
         frequencyPenalty = try container.decodeNumber(forKey: .frequencyPenalty, in: -2...2)
         presencePenalty = try container.decodeNumber(forKey: .presencePenalty, in: -2...2)
         repetitionPenalty = try container.decodeNumber(forKey: .repetitionPenalty, in: 0...1000, above: true)
-        seed = try container.decodeInteger(UInt64.self, forKey: .seed, in: 0...UInt64.max)
+        // -1 is "no seed" to llama.cpp's server and the clients written for it: accept it as such.
+        if (try? container.decodeIfPresent(Int64.self, forKey: .seed)) == -1 {
+            seed = nil
+        } else {
+            seed = try container.decodeInteger(
+                UInt64.self, forKey: .seed, in: 0...UInt64.max,
+                "must be an integer between 0 and \(UInt64.max), or -1 for none")
+        }
         _ = try container.decodeInteger(Int.self, forKey: .n, in: 1...1, "must be 1: one choice per request is supported")
         stop = try container.decodeIfPresent(StopField.self, forKey: .stop)
         ignoreEos = try container.decodeIfPresent(Bool.self, forKey: .ignoreEos)

@@ -87,7 +87,7 @@ public final class SocketRelay: Sendable {
         do {
             _ = try ClientMessage.decode(frames, limits: configuration.limits)
         } catch {
-            let refusal = RequestError(requestId: requestId, code: .badRequest, message: "the request exceeds the wire protocol's limits: \(error)")
+            let refusal = RequestError(requestId: requestId, code: .badRequest, message: error.sentence.message)
             _ = streams.deliver(ClientMessage.error(refusal).encode(), to: requestId, ends: true)
             return GenerationStream(stream, requestId: requestId)
         }
