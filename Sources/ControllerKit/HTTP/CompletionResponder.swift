@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LoomProtocol
+import NIOCore
 
 /// Runs one generation for an OpenAI endpoint and answers it: as SSE when streaming, else as one
 /// document. Errors that come before any token get their own HTTP status (429, 404, 503…), even
@@ -77,5 +78,49 @@ extension GenerationStream.Event {
     var isEnd: Bool {
         if case .partial = self { return false }
         return true
+    }
+}
+
+/// Watches a client's connection while its request runs: the first handler of the pipeline, it
+/// sees the connection's input close (the client hung up: the server allows half-closure, so a
+/// peer's FIN arrives as `inputClosed`, not as a closed channel) or the connection close, and
+/// calls `onHangUp`. An HTTP/1.1 client does not half-close a connection while it waits for its
+/// answer, so either means the client is gone.
+final class HangUpWatch: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    private let onHangUp: @Sendable () -> Void
+
+    init(onHangUp: @escaping @Sendable () -> Void) {
+        self.onHangUp = onHangUp
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .inputClosed? = event as? ChannelEvent { onHangUp() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        onHangUp()
+        context.fireChannelInactive()
+    }
+
+    /// Runs `work` in a task of its own that is cancelled when the client leaves `connection` (or
+    /// when the caller is cancelled). A cancelled wait on a `GenerationStream` drops it, which sends
+    /// CANCEL to the request's worker. A streamed body written after `work` returns needs no watch:
+    /// its first write to a closed connection throws.
+    static func cancelling<Result: Sendable>(
+        on connection: any Channel, _ work: @escaping @Sendable () async -> Result
+    ) async -> Result {
+        let task = Task { await work() }
+        let watch = HangUpWatch { task.cancel() }
+        do {
+            try await connection.pipeline.addHandler(watch, position: .first).get()
+        } catch {
+            task.cancel()  // The connection closed already.
+        }
+        let result = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+        try? await connection.pipeline.removeHandler(watch).get()
+        return result
     }
 }

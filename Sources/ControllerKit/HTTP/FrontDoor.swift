@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LoomProtocol
 import Metrics
+import NIOCore
 import Prometheus
 
 /// The OpenAI-compatible HTTP API over a running `SocketRelay`.
@@ -22,17 +23,17 @@ public struct FrontDoor: Sendable {
         "/health": [.get], "/metrics": [.get],
     ]
 
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<FrontDoorContext> {
+        let router = Router(context: FrontDoorContext.self)
         router.add(middleware: RouteFallbackMiddleware(routes: Self.routes))
         if !configuration.apiKeys.isEmpty {
             router.add(middleware: APIKeyMiddleware(keys: Set(configuration.apiKeys), openPaths: ["/health"]))
         }
-        router.post("/v1/chat/completions") { request, _ in
-            await generate(request, kind: .chat, ChatCompletionBody.self)
+        router.post("/v1/chat/completions") { request, context in
+            await generate(request, on: context.connection, kind: .chat, ChatCompletionBody.self)
         }
-        router.post("/v1/completions") { request, _ in
-            await generate(request, kind: .text, CompletionBody.self)
+        router.post("/v1/completions") { request, context in
+            await generate(request, on: context.connection, kind: .text, CompletionBody.self)
         }
         router.get("/v1/models") { _, _ in JSONBody.response(ModelList(relay.snapshot.models)) }
         router.get("/v1/workers") { _, _ in JSONBody.response(WorkerListDocument(relay.snapshot.status.workers)) }
@@ -54,13 +55,19 @@ public struct FrontDoor: Sendable {
 
     /// Reads and decodes the body, makes the wire request, and answers it. A request refused here,
     /// before it reaches the relay, is counted in `loom_requests_total` under its error code.
-    private func generate<Body: CompletionRequestBody>(_ request: Request, kind: CompletionKind, _: Body.Type) async -> Response {
+    /// A client that leaves while it waits (its connection closed) cancels the request.
+    private func generate<Body: CompletionRequestBody>(
+        _ request: Request, on connection: any Channel, kind: CompletionKind, _: Body.Type
+    ) async -> Response {
         do throws(APIError) {
             let body = try RequestBodyDecoder.decode(Body.self, from: try await read(request))
             let generation = try body.generationRequest(configuration)
             try checkWireLimits(generation)
-            return await CompletionResponder(relay: relay, kind: kind)
-                .respond(to: generation, streaming: body.stream ?? false, usage: UsageReporting(body.streamOptions))
+            let responder = CompletionResponder(relay: relay, kind: kind)
+            let streaming = body.stream ?? false, usage = UsageReporting(body.streamOptions)
+            return await HangUpWatch.cancelling(on: connection) {
+                await responder.respond(to: generation, streaming: streaming, usage: usage)
+            }
         } catch {
             if let code = error.code {
                 Counter(label: MetricName.requests, dimensions: [("outcome", RequestOutcome(code).label)], factory: relay.metrics.factory)
@@ -92,5 +99,18 @@ public struct FrontDoor: Sendable {
             let sentence = error.sentence
             throw APIError(.badRequest, sentence.message, param: sentence.field)
         }
+    }
+}
+
+/// Hummingbird's request context plus the connection the request came on, so that a handler can
+/// notice its client leave.
+public struct FrontDoorContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The client's connection.
+    let connection: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        connection = source.channel
     }
 }
