@@ -7,7 +7,9 @@ extension Scheduler {
     ///    budget has room for a first chunk and the free pool holds all their known items (admitting
     ///    on the first chunk alone let a readmitted sequence hold blocks it could not use, to be
     ///    preempted again: twice the items fed in the randomized simulation). The head of the queue
-    ///    is never skipped.
+    ///    is never skipped. A sequence whose items begin with cached ones takes them (shared whole
+    ///    blocks, a partial block's rows copied) and its first chunk starts after them; the pool
+    ///    then needs only the blocks for the rest.
     ///
     /// When the pool cannot hold a decode token, or a prefill can feed nothing, the newest running
     /// sequence is preempted and the request retried. The oldest sequence never waits for a younger
