@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ControllerKit
 import LoomProtocol
 import Metrics
@@ -9,8 +10,12 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Runs the controller (the default command): SIGINT/SIGTERM stop it, SIGHUP re-reads the key lists.")
 
-    @Option(help: "ZeroMQ endpoint the workers connect to.") var workers = "tcp://*:5560"
-    @Option(help: "ZeroMQ endpoint the LOOMC1 clients connect to.") var clients = "tcp://*:5559"
+    @Option(help: "ZeroMQ endpoint the workers connect to (default: tcp://*:5560 with CURVE, else tcp://127.0.0.1:5560).")
+    var workers: String?
+    @Option(help: "ZeroMQ endpoint the LOOMC1 clients connect to (default: tcp://*:5559 with CURVE, else tcp://127.0.0.1:5559).")
+    var clients: String?
+    @Flag(help: "Listen on --workers and --clients beyond this machine without CURVE keys: anyone who can reach them can register a worker or send requests.")
+    var insecure = false
     @Option(help: "Address of the OpenAI-compatible HTTP API, host:port.") var http = "0.0.0.0:8080"
     @Option(help: "Heartbeat interval in milliseconds (workers must use the same).") var heartbeatMs = 1000
     @Option(help: "Heartbeat intervals of silence after which a worker is dropped.") var liveness = 3
@@ -46,12 +51,27 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--worker-keys and --client-keys need --curve-secret-key")
         }
         _ = try httpAddress()
+        if curveSecretKey == nil && !insecure {
+            for (option, endpoint) in [("--workers", workerEndpoint), ("--clients", clientEndpoint)] where !Exposure.isLocal(endpoint) {
+                throw ValidationError(Exposure.refusal(option: option, endpoint: endpoint))
+            }
+        }
     }
+
+    /// Every interface with CURVE; loopback only without, unless given.
+    private var workerEndpoint: String { workers ?? (curveSecretKey != nil ? "tcp://*:5560" : "tcp://127.0.0.1:5560") }
+    private var clientEndpoint: String { clients ?? (curveSecretKey != nil ? "tcp://*:5559" : "tcp://127.0.0.1:5559") }
 
     func run() async throws {
         var configuration = ControllerConfiguration()
-        configuration.workerEndpoint = workers
-        configuration.clientEndpoint = clients
+        configuration.workerEndpoint = workerEndpoint
+        configuration.clientEndpoint = clientEndpoint
+        if curveSecretKey == nil, insecure, !Exposure.isLocal(workerEndpoint) || !Exposure.isLocal(clientEndpoint) {
+            let warning = "WARNING: --insecure: listening on \(workerEndpoint) and \(clientEndpoint) without CURVE keys. "
+                + "Any process that reaches them can register as a worker and receive prompts, or send requests. "
+                + "Use CURVE keys (loom-controller keygen) outside a trusted network.\n"
+            FileHandle.standardError.write(Data(warning.utf8))
+        }
         (configuration.httpHost, configuration.httpPort) = try httpAddress()
         configuration.liveness = Liveness(heartbeatInterval: .milliseconds(heartbeatMs), liveness: liveness)
         configuration.registrationGrace = configuration.liveness.expiry
