@@ -74,16 +74,16 @@ public struct PromptBuilder {
         } catch {
             throw .badImage(ImageEmbedder.Failure(index: needed[error.index], message: error.message).description)
         }
-        for (index, flat) in zip(needed, rows) { prompt.fill(prompt.images[index], with: flat, width: images.width) }
+        for (index, flat) in zip(needed, rows) { prompt.items.place(flat, at: prompt.images[index], width: images.width) }
         return prompt
     }
 }
 
-extension PromptBuilder.Prompt {
+extension [PromptItem] {
     /// Puts an image's encoded rows (`positions × width` floats) at its positions.
-    public mutating func fill(_ image: ImageSpan, with flat: [Float], width: Int) {
+    public mutating func place(_ flat: [Float], at image: ImageSpan, width: Int) {
         for (r, position) in image.positions.enumerated() {
-            items[position] = .embedding(flat[r * width..<(r + 1) * width])
+            self[position] = .embedding(flat[r * width..<(r + 1) * width])
         }
     }
 }

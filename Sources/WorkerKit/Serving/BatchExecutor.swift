@@ -195,11 +195,7 @@ public final class BatchExecutor {
             return error.description
         }
         update(entry.id) { s in
-            for (image, flat) in zip(due, rows) {
-                for (r, position) in image.span.positions.enumerated() {
-                    s.items[position] = .embedding(flat[r * images.width..<(r + 1) * images.width])
-                }
-            }
+            for (image, flat) in zip(due, rows) { s.items.place(flat, at: image.span, width: images.width) }
             s.deferred.removeAll { image in due.contains { $0.span == image.span } }
         }
         return nil
