@@ -149,19 +149,7 @@ public final class BatchExecutor {
     /// state a request can reach) and leaves the plan.
     func plan(now: Date, events: inout [Event]) -> StepPlan {
         var plan = scheduler.planStep()
-        var unplaced: [Int] = []
-        for action in plan.kvActions {
-            switch action {
-            case .append(let slot, let blocks):
-                if !kv.append(slot: slot, blocks: blocks) { unplaced.append(slot) }
-            case .release(let slot):
-                kv.release(slot: slot)
-            case .replace(let slot, let index, let block):
-                if !kv.replace(slot: slot, index: index, block: block) { unplaced.append(slot) }
-            case .copy(let source, let target, let rows):
-                _ = kv.copy(from: source, to: target, rows: rows)  // the scheduler's blocks: always in range
-            }
-        }
+        let unplaced = apply(plan.kvActions)
         for admission in plan.admitted where sequences[admission.id]?.admitted == nil {
             sequences[admission.id]?.admitted = now
         }
@@ -178,6 +166,25 @@ public final class BatchExecutor {
         }
         plan.entries.removeAll { sequences[$0.id] == nil }
         return plan
+    }
+
+    /// Makes the scheduler's KV changes in the cache, in order; returns the slots whose change failed
+    /// (a defect: the scheduler names only blocks and slots of the cache's own layout).
+    private func apply(_ actions: [KVAction]) -> [Int] {
+        var failed: [Int] = []
+        for action in actions {
+            switch action {
+            case .append(let slot, let blocks):
+                if !kv.append(slot: slot, blocks: blocks) { failed.append(slot) }
+            case .release(let slot):
+                kv.release(slot: slot)
+            case .replace(let slot, let index, let block):
+                if !kv.replace(slot: slot, index: index, block: block) { failed.append(slot) }
+            case .copy(let source, let target, let rows):
+                _ = kv.copy(from: source, to: target, rows: rows)
+            }
+        }
+        return failed
     }
 
     /// Encodes the sequence's deferred images that the entry feeds positions of (their cached prefix
@@ -253,10 +260,8 @@ public final class BatchExecutor {
                 if let ending = delta.ending { endings.append((id, FinishReason(ending))) }
             }
         }
-        for action in scheduler.completeStep(sampled: sampled.map { (id: $0.0, token: $0.1) }) {
-            // A block computed twice is swapped for the cached copy: the same KV, so this cannot fail.
-            if case .replace(let slot, let index, let block) = action { _ = kv.replace(slot: slot, index: index, block: block) }
-        }
+        // A block computed twice is swapped for the cached copy: the same KV.
+        _ = apply(scheduler.completeStep(sampled: sampled.map { (id: $0.0, token: $0.1) }))
         throughput.record(sampled.count, at: time)
         return endings
     }
@@ -271,9 +276,7 @@ public final class BatchExecutor {
     func retire(_ id: RequestID, _ reason: FinishReason, now: Date) -> Event? {
         guard let s = sequences.removeValue(forKey: id) else { return nil }
         let cached = scheduler.state(of: id)?.cachedPositions ?? 0
-        for action in scheduler.finish(id) {
-            if case .release(let slot) = action { kv.release(slot: slot) }
-        }
+        _ = apply(scheduler.finish(id))
         let admitted = s.admitted ?? now
         let first = s.firstToken ?? now
         let generated = s.output.tokenCount
