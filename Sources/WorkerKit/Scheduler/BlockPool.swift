@@ -60,8 +60,9 @@ public struct BlockPool: Sendable {
     public var available: Int { free.count + lru.count }
     /// Blocks held by at least one sequence.
     public var used: Int { blockCount - available }
-    /// Registered blocks (full and partial), held or evictable.
-    public var cachedBlocks: Int { children.values.reduce(0) { $0 + $1.count } }
+    /// Registered blocks (full and partial), held or evictable: counted as they come and go, as
+    /// the heartbeat reads it after every step.
+    public private(set) var cachedBlocks = 0
     public var evictableBlocks: Int { lru.count }
 
     public func references(_ block: Int32) -> Int { blocks[Int(block)].references }
@@ -176,6 +177,7 @@ public struct BlockPool: Sendable {
         nodes[key] = block
         children[parent, default: []].append(block)
         nextSerial += 1
+        cachedBlocks += 1
         return .registered(node: blocks[i].serial)
     }
 
@@ -192,6 +194,7 @@ public struct BlockPool: Sendable {
         blocks[i].key = key
         children[parent, default: []].append(block)
         nextSerial += 1
+        cachedBlocks += 1
     }
 
     private mutating func forget(_ i: Int) {
@@ -199,6 +202,7 @@ public struct BlockPool: Sendable {
             if key.items.count == blockSize { nodes[key] = nil }
             children[key.parent]?.removeAll { $0 == Int32(i) }
             if children[key.parent]?.isEmpty == true { children[key.parent] = nil }
+            cachedBlocks -= 1
         }
         blocks[i].serial = 0
         blocks[i].key = nil
@@ -211,6 +215,7 @@ public struct BlockPool: Sendable {
         let unowned = blocks.filter { $0.references == 0 && $0.serial == 0 }.count
         let registered = blocks.filter { $0.serial != 0 }.count
         return held == used && evictable == lru.count && unowned == free.count && registered == cachedBlocks
+            && registered == children.values.reduce(0) { $0 + $1.count }
             && Set(free).count == free.count
     }
 }
