@@ -21,9 +21,9 @@ import Engine
 ///
 /// With `prefixCaching`, a sequence's full blocks are registered in the pool's cache once computed,
 /// and stay there, evictable, after it ends. A sequence admitted later whose items begin with a cached
-/// chain takes those blocks and starts computing after them. The hit never reaches the last known
-/// item, whose logits are needed, and a partly filled block is never shared, so no sequence writes a
-/// block another one reads.
+/// chain takes those blocks and starts computing after them; rows it shares with a cached block
+/// beyond are copied into a block of its own. The hit never reaches the last known item, whose logits
+/// are needed, and a block is shared only once full, so no sequence writes a block another one reads.
 public struct Scheduler: Sendable {
     public let config: SchedulerConfig
     var sequences: [RequestID: SequenceState] = [:]
@@ -109,9 +109,8 @@ public struct Scheduler: Sendable {
         var blocks: [Int32] = []
         var node = BlockPool.root
         var partial: (block: Int32, count: Int)?
-        var blockSize = 0
-
-        var positions: Int { blocks.count * blockSize + (partial?.count ?? 0) }
+        /// The items the hit covers: the whole blocks' and the partial block's shared rows.
+        var positions = 0
     }
 
     /// The longest cached prefix of `items`, short of their last item: that one is always computed,
@@ -122,7 +121,7 @@ public struct Scheduler: Sendable {
         let (blocks, node) = pool.match(items, limit: (items.count - 1) / size)
         let rest = items.dropFirst(blocks.count * size)
         let partial = pool.matchPartial(rest, after: node, limit: min(size - 1, rest.count - 1))
-        return CacheHit(blocks: blocks, node: node, partial: partial, blockSize: size)
+        return CacheHit(blocks: blocks, node: node, partial: partial, positions: blocks.count * size + (partial?.count ?? 0))
     }
 
     // MARK: Shared bookkeeping
