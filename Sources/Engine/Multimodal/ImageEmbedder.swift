@@ -34,7 +34,12 @@ public final class ImageEmbedder {
     /// `positionsPerImage × width` floats per image, in order. Every image is decoded before any is
     /// encoded, so one bad image fails the call before work is spent on the others.
     public func embed(_ images: [[UInt8]]) throws(Failure) -> [[Float]] {
-        let keys = images.map(ImageKey.init)
+        try embed(images, keys: images.map(ImageKey.init))
+    }
+
+    /// As `embed(_:)`, for images whose keys the caller has already hashed (one per image, in order).
+    public func embed(_ images: [[UInt8]], keys: [ImageKey]) throws(Failure) -> [[Float]] {
+        precondition(keys.count == images.count, "one key per image")
         var rows: [[Float]?] = keys.map { cache.lookup($0) }
         var pending: [(index: Int, pixels: [Float])] = []
         for (i, bytes) in images.enumerated() where rows[i] == nil {

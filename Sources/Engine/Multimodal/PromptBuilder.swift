@@ -32,7 +32,7 @@ public struct PromptBuilder {
         /// Images left unencoded because a cached prefix covers them: their positions hold empty
         /// rows, to be encoded (`ImageEmbedder.embed`) if they must be computed after all.
         public var deferred: [DeferredImage] = []
-        public var imagePositions: Int { images.reduce(0) { $0 + $1.positions.count } }
+        public var imagePositions: Int { images.positionCount }
 
         /// One `ItemKey` per item: the prefix cache's view of the prompt.
         public var keys: [UInt64] { ItemKey.keys(items, images: images) ?? [] }
@@ -70,7 +70,7 @@ public struct PromptBuilder {
         }
         let rows: [[Float]]
         do {
-            rows = try images.embed(needed.map { imageBytes[$0] })
+            rows = try images.embed(needed.map { imageBytes[$0] }, keys: needed.map { prompt.images[$0].key })
         } catch {
             throw .badImage(ImageEmbedder.Failure(index: needed[error.index], message: error.message).description)
         }
@@ -92,6 +92,11 @@ extension [PromptItem] {
 public struct DeferredImage: Sendable, Equatable {
     public let span: ImageSpan
     public let bytes: [UInt8]
+}
+
+extension [ImageSpan] {
+    /// Prompt positions all these images take.
+    public var positionCount: Int { reduce(0) { $0 + $1.positions.count } }
 }
 
 /// One image in a prompt: the positions its embedding rows take, and its content's key.

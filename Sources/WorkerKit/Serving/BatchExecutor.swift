@@ -53,7 +53,7 @@ public final class BatchExecutor {
             self.deadline = deadline
         }
 
-        public var imagePositions: Int { images.reduce(0) { $0 + $1.positions.count } }
+        public var imagePositions: Int { images.positionCount }
 
         /// One `ItemKey` per prompt item, or `nil` if an embedding row belongs to no image span.
         var itemKeys: [UInt64]? { ItemKey.keys(prompt, images: images) }
@@ -197,7 +197,7 @@ public final class BatchExecutor {
         guard let images else { return "the prompt's images were not encoded and this worker has no vision model" }
         let rows: [[Float]]
         do {
-            rows = try images.embed(due.map(\.bytes))
+            rows = try images.embed(due.map(\.bytes), keys: due.map(\.span.key))
         } catch {
             return error.description
         }
