@@ -22,6 +22,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Routing policy: least-load, round-robin, power-of-two, cache-aware.") var policy = RoutingPolicy.cacheAware
     @Option(help: "Requests held waiting for a worker before new ones get 'overloaded' (HTTP 429).") var maxQueue = 256
     @Option(help: "Seconds within which every request ends (answer or 'timeout').") var requestTimeout = 300.0
+    @Option(help: "Seconds a worker holding requests may go without progress on any (no token, no step in its heartbeat) before it is dropped and its requests retried elsewhere; 0: never.") var stallSeconds = 30.0
     @Option(help: "Bearer key accepted by the HTTP API (repeatable); none: no authentication.") var apiKey: [String] = []
     @Option(help: "Largest HTTP request body, in MiB.") var maxBodyMib = 64
     @Option(help: "Largest image, in MiB (one file, decoded from its data URL); at most 20, the wire's bound.") var maxImageMib = 20
@@ -37,6 +38,9 @@ struct Serve: AsyncParsableCommand {
         guard heartbeatMs > 0, liveness > 0 else { throw ValidationError("--heartbeat-ms and --liveness must be positive") }
         guard maxQueue >= 0 else { throw ValidationError("--max-queue must not be negative") }
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
+        guard stallSeconds == 0 || stallSeconds * 1000 >= Double(2 * heartbeatMs) else {
+            throw ValidationError("--stall-seconds must be 0 (off) or at least two heartbeat intervals: progress shows in heartbeats")
+        }
         guard maxBodyMib > 0 else { throw ValidationError("--max-body-mib must be positive") }
         guard (1...(WireLimits.default.maxBodyBytes >> 20)).contains(maxImageMib) else {
             throw ValidationError("--max-image-mib must be between 1 and \(WireLimits.default.maxBodyBytes >> 20)")
@@ -78,6 +82,7 @@ struct Serve: AsyncParsableCommand {
         configuration.policy = policy
         configuration.maxQueue = maxQueue
         configuration.requestTimeout = .milliseconds(Int(requestTimeout * 1000))
+        configuration.stallTimeout = stallSeconds > 0 ? .milliseconds(Int(stallSeconds * 1000)) : nil
         configuration.apiKeys = apiKey
         configuration.maxRequestBodyBytes = maxBodyMib << 20
         // The same bound for HTTP data URLs and ZeroMQ clients' image frames (and so ZMQ_MAXMSGSIZE).

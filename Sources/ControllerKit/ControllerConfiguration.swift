@@ -20,6 +20,9 @@ public struct ControllerConfiguration: Sendable {
     public var oversubscription = 2
     /// Every request ends within this (or its own earlier deadline).
     public var requestTimeout: Duration = .seconds(300)
+    /// A worker holding requests that makes no progress on any of them for this long is dropped and
+    /// its requests handled as lost (see `WorkerLoad.showsWork`); `nil`: never.
+    public var stallTimeout: Duration? = .seconds(30)
     /// Bearer keys accepted by the HTTP front door; empty: no authentication.
     public var apiKeys: [String] = []
     /// The largest HTTP request body; larger ones get 413 before any decoding.

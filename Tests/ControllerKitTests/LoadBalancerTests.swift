@@ -35,7 +35,7 @@ struct LoadBalancerTests {
         var picks: [String: Int] = [:]
         for _ in 0..<10 {
             let worker = balancer.pick(among: registry.candidates(for: testModel.name, now: now)) ?? ""
-            registry.noteDispatched(to: worker)
+            registry.noteDispatched(to: worker, now: now)
             picks[worker, default: 0] += 1
         }
         #expect(picks == ["a": 4, "b": 6], "b catches up with a's 2, then they alternate")

@@ -3,7 +3,7 @@ import LoomProtocol
 import Testing
 import TestSupport
 
-/// Random traffic, random failures: whatever happens, every request the relay admits ends with
+/// Random traffic, random failures (stalls among them): whatever happens, every request the relay admits ends with
 /// exactly one FINAL or ERROR to its client, by its deadline.
 @Suite("Relay simulation")
 struct RelaySimulationTests {
@@ -13,6 +13,8 @@ struct RelaySimulationTests {
         var harness = RelayHarness {
             $0.requestTimeout = .seconds(2)
             $0.maxQueue = 4
+            // Workers the simulation leaves without a reply for this long are dropped as stalled.
+            $0.stallTimeout = .milliseconds(500)
         }
         let workers = ["a", "b", "c"]
         var ends: [String: Int] = [:]

@@ -47,7 +47,7 @@ struct WorkerRegistryTests {
     @Test func sameInstanceReconnectingReplacesTheEntry() {
         var registry = WorkerRegistry(liveness: liveness)
         _ = registry.register(registration("a", instance: 7), now: at(0))
-        registry.noteDispatched(to: "a")
+        registry.noteDispatched(to: "a", now: at(0))
         guard case .replaced(let old) = registry.register(registration("a", instance: 7), now: at(100)) else {
             Issue.record("expected a replacement")
             return
@@ -95,8 +95,8 @@ struct WorkerRegistryTests {
         _ = registry.register(registration("a", maxRunning: 1), now: at(0))
         _ = registry.register(registration("b", models: ["other"]), now: at(0))
         #expect(registry.candidates(for: testModel.name, now: at(0)).map(\.id) == ["a"])
-        registry.noteDispatched(to: "a")
-        registry.noteDispatched(to: "a")
+        registry.noteDispatched(to: "a", now: at(0))
+        registry.noteDispatched(to: "a", now: at(0))
         #expect(registry.candidates(for: testModel.name, now: at(0)).isEmpty, "1 sequence × oversubscription 2")
         registry.noteEnded(on: "a")
         #expect(registry.candidates(for: testModel.name, now: at(0)).map(\.id) == ["a"])
@@ -107,8 +107,8 @@ struct WorkerRegistryTests {
     @Test func optimisticIncrementStartsOverAtEachHeartbeat() {
         var registry = WorkerRegistry(liveness: liveness)
         _ = registry.register(registration("a"), now: at(0))
-        registry.noteDispatched(to: "a")
-        registry.noteDispatched(to: "a")
+        registry.noteDispatched(to: "a", now: at(0))
+        registry.noteDispatched(to: "a", now: at(0))
         #expect(registry["a"]?.outstanding == 2)
         registry.record(load(waiting: 0, running: 1, tokensPerSecond: 40), from: "a")
         #expect(registry["a"]?.outstanding == 1)

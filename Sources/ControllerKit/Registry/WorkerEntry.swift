@@ -20,11 +20,15 @@ public struct WorkerEntry: Sendable, Equatable {
     public var measuredTokensPerSecond: Double = 0
     /// It said DISCONNECT shutdown with requests in flight: they finish, nothing new is sent to it.
     public var isDraining = false
+    /// When it last made progress (a reply to one of its requests, or a heartbeat whose load
+    /// moved), or took its first request after having none: the stall clock starts here.
+    public var progressAt: ContinuousClock.Instant
 
     public init(registration: Registration, now: ContinuousClock.Instant) {
         self.registration = registration
         lastHeard = now
         lastSent = now
+        progressAt = now
         load = WorkerLoad(
             waiting: 0, running: 0, kvBlocksUsed: 0, kvBlocksTotal: registration.capacity.kvBlocks,
             tokensPerSecond: 0, recentImages: [])
@@ -37,6 +41,11 @@ public struct WorkerEntry: Sendable, Equatable {
 
     public func serves(_ model: String) -> Bool {
         registration.models.contains { $0.name == model }
+    }
+
+    /// It holds requests and has made no progress on any of them for `timeout` (see `WorkerLoad.showsWork`).
+    public func isStalled(at now: ContinuousClock.Instant, after timeout: Duration) -> Bool {
+        inFlight > 0 && progressAt.duration(to: now) >= timeout
     }
 
     /// Its state at `now` (docs/protocol.md, section 5.2).

@@ -76,7 +76,14 @@ public struct WorkerRegistry: Sendable {
         workers[id]?.lastSent = now
     }
 
-    public mutating func noteDispatched(to id: String) {
+    /// It made progress: a reply to one of its requests, or a heartbeat whose load moved.
+    public mutating func noteProgress(of id: String, now: ContinuousClock.Instant) {
+        workers[id]?.progressAt = now
+    }
+
+    /// A request goes to it; one that had none starts its stall clock here.
+    public mutating func noteDispatched(to id: String, now: ContinuousClock.Instant) {
+        if workers[id]?.inFlight == 0 { workers[id]?.progressAt = now }
         workers[id]?.inFlight += 1
         workers[id]?.dispatchedSinceHeartbeat += 1
     }
@@ -96,6 +103,11 @@ public struct WorkerRegistry: Sendable {
         let gone = workers.values.filter { $0.state(at: now, liveness: liveness) == .gone }
         for entry in gone { workers[entry.id] = nil }
         return gone.sorted { $0.id < $1.id }
+    }
+
+    /// Workers holding requests without progress on any for `timeout`, by id.
+    public func stalled(now: ContinuousClock.Instant, after timeout: Duration) -> [WorkerEntry] {
+        workers.values.filter { $0.isStalled(at: now, after: timeout) }.sorted { $0.id < $1.id }
     }
 
     @discardableResult

@@ -78,14 +78,20 @@ extension Relay {
     private mutating func cancel(_ clientKey: ClientRequestKey, now: ContinuousClock.Instant) {
         guard let key = byClient[clientKey], let record = requests[key] else { return }
         if let worker = record.worker {
+            requests[key]?.cancelRequested = true
             send(WorkerMessage.cancel(requestId: key).encode(), toWorker: worker, now: now)
             return
         }
+        endCancelled(record, now: now)
+    }
+
+    /// Ends a request held here (queued, or its worker lost) with FINAL cancelled to its client.
+    mutating func endCancelled(_ record: RelayRequest, now: ContinuousClock.Instant) {
         let final = Final(
             requestId: record.clientRequestId, finishReason: .cancelled,
             usage: Usage(promptTokens: 0, imageTokens: 0, completionTokens: 0),
             timings: Timings(queueMs: 0, timeToFirstTokenMs: 0, decodeTokensPerSecond: 0, totalMs: 0))
         effects.append(.toClient(record.client, requestId: record.clientRequestId, ClientMessage.final(final).encode(), ends: true))
-        end(key, .cancelled, sentError: false, now: now)
+        end(record.key, .cancelled, sentError: false, now: now)
     }
 }

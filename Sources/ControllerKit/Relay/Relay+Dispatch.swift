@@ -46,7 +46,7 @@ extension Relay {
         }
         guard let worker = balancer.pick(among: candidates, hints: record.hints) else { return .noRoom }
         send(WorkerMessage.request(request).encode(), toWorker: worker, now: now)
-        registry.noteDispatched(to: worker)
+        registry.noteDispatched(to: worker, now: now)
         record.worker = worker
         record.attempts += 1
         requests[key] = record
@@ -74,26 +74,33 @@ extension Relay {
     /// Handles the requests of a worker that is gone (expired, disconnected, unreachable or
     /// re-registered): those that streamed nothing yet are sent again, once, preferably elsewhere;
     /// the others end with `worker_lost`.
-    mutating func loseRequests(of worker: String, now: ContinuousClock.Instant) {
+    mutating func loseRequests(of worker: String, _ loss: WorkerLoss = .lost, now: ContinuousClock.Instant) {
         balancer.forget(worker)
         // Newest first: each retry goes to the queue's front, so they end up oldest first.
         let lost = requests.values.filter { $0.worker == worker }.sorted { $0.arrival > $1.arrival }
         for record in lost {
-            retryOrFail(record, lostOn: worker, now: now)
+            retryOrFail(record, lostOn: worker, loss, now: now)
         }
     }
 
     /// A request its worker will not answer: sent again, once, preferably elsewhere, if it streamed
-    /// nothing yet; else ended with `worker_lost`.
-    mutating func retryOrFail(_ record: RelayRequest, lostOn worker: String, now: ContinuousClock.Instant) {
+    /// nothing yet; else ended with `worker_lost`. One its client cancelled ends cancelled: its
+    /// client is gone or no longer wants it.
+    mutating func retryOrFail(
+        _ record: RelayRequest, lostOn worker: String, _ loss: WorkerLoss = .lost, now: ContinuousClock.Instant
+    ) {
         var record = record
         // Detached first: the worker's entry (gone, or its successor's) owes it nothing.
         record.worker = nil
         requests[record.key] = record
+        if record.cancelRequested {
+            endCancelled(record, now: now)
+            return
+        }
         guard !record.hasStreamed, record.attempts < 2 else {
             let message = record.hasStreamed
-                ? "worker '\(worker)' was lost after \(record.completionTokens) tokens; the text already streamed is all there is"
-                : "worker '\(worker)' was lost before the first token, for the second time"
+                ? "worker '\(worker)' \(loss.phrase) after \(record.completionTokens) tokens; the text already streamed is all there is"
+                : "worker '\(worker)' \(loss.phrase) before the first token, and it was the request's second worker"
             fail(record.key, .workerLost, message, now: now)
             return
         }

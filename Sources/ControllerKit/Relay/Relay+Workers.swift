@@ -33,7 +33,7 @@ extension Relay {
             // The hot path; a token frees no room, so the queue is left alone.
             relayPartial(envelope, frames, from: worker, now: now)
             return
-        case .heartbeat: heartbeat(frames, from: worker)
+        case .heartbeat: heartbeat(frames, from: worker, now: now)
         case .final: relayFinal(envelope, frames, from: worker, now: now)
         case .error: relayError(envelope, frames, from: worker, now: now)
         case .disconnect:
@@ -96,9 +96,13 @@ extension Relay {
         loseRequests(of: worker, now: now)
     }
 
-    private mutating func heartbeat(_ frames: [[UInt8]], from worker: String) {
+    private mutating func heartbeat(_ frames: [[UInt8]], from worker: String, now: ContinuousClock.Instant) {
         switch Result(catching: { try WorkerMessage.decode(frames, limits: configuration.limits) }) {
-        case .success(.heartbeat(let load?)): registry.record(load, from: worker)
+        case .success(.heartbeat(let load?)):
+            if let previous = registry[worker]?.load, load.showsWork(since: previous) {
+                registry.noteProgress(of: worker, now: now)
+            }
+            registry.record(load, from: worker)
         case .success: break
         case .failure(let error):
             logger.warning("discarded a malformed HEARTBEAT", metadata: ["worker": "\(worker)", "error": "\(error)"])
@@ -107,7 +111,7 @@ extension Relay {
 
     /// The hot path: a token delta, relayed with only its request id swapped.
     private mutating func relayPartial(_ envelope: Envelope, _ frames: [[UInt8]], from worker: String, now: ContinuousClock.Instant) {
-        guard var record = route(envelope, from: worker) else { return }
+        guard var record = route(envelope, from: worker, now: now) else { return }
         let total = Self.completionTokens(ofPartial: frames, limits: configuration.limits) ?? record.completionTokens
         metrics.recordTokens(max(0, total - record.completionTokens), gap: record.lastToken.map { $0.duration(to: now) })
         if record.firstToken == nil {
@@ -122,7 +126,7 @@ extension Relay {
     }
 
     private mutating func relayFinal(_ envelope: Envelope, _ frames: [[UInt8]], from worker: String, now: ContinuousClock.Instant) {
-        guard let record = route(envelope, from: worker) else { return }
+        guard let record = route(envelope, from: worker, now: now) else { return }
         guard case .final(let final)? = try? WorkerMessage.decode(frames, limits: configuration.limits) else {
             fail(record.key, .internal, "worker '\(worker)' sent a FINAL that could not be decoded", now: now)
             return
@@ -134,7 +138,7 @@ extension Relay {
     }
 
     private mutating func relayError(_ envelope: Envelope, _ frames: [[UInt8]], from worker: String, now: ContinuousClock.Instant) {
-        guard let record = route(envelope, from: worker) else { return }
+        guard let record = route(envelope, from: worker, now: now) else { return }
         guard case .error(let error)? = try? WorkerMessage.decode(frames, limits: configuration.limits) else {
             fail(record.key, .internal, "worker '\(worker)' sent an ERROR that could not be decoded", now: now)
             return
@@ -151,9 +155,11 @@ extension Relay {
     }
 
     /// The request a worker's reply belongs to; `nil` for a late reply to a request that ended
-    /// (timed out, cancelled, lost) or that is not this worker's.
-    private func route(_ envelope: Envelope, from worker: String) -> RelayRequest? {
+    /// (timed out, cancelled, lost) or that is not this worker's. A reply to one of its requests is
+    /// the worker's progress.
+    private mutating func route(_ envelope: Envelope, from worker: String, now: ContinuousClock.Instant) -> RelayRequest? {
         guard let key = envelope.requestId, let record = requests[key], record.worker == worker else { return nil }
+        registry.noteProgress(of: worker, now: now)
         return record
     }
 

@@ -41,12 +41,14 @@ public struct Relay: Sendable {
 
     // MARK: Time
 
-    /// Checks deadlines, expires silent workers, sends owed heartbeats and retries the queue.
+    /// Checks deadlines, expires silent workers, drops stalled ones, sends owed heartbeats and
+    /// retries the queue.
     public mutating func tick(now: ContinuousClock.Instant) {
         for entry in registry.expire(now: now) {
             logger.warning("worker gone: silent past liveness", metadata: ["worker": "\(entry.id)"])
             loseRequests(of: entry.id, now: now)
         }
+        dropStalledWorkers(now: now)
         let expired = requests.values.filter { $0.deadline <= now }.sorted { $0.arrival < $1.arrival }
         for record in expired {
             let seconds = String(format: "%.1f", record.arrival.duration(to: record.deadline).seconds)

@@ -18,6 +18,9 @@ struct RelayRequest: Sendable {
     var attempts = 0
     /// Workers it was lost on: a retry goes elsewhere when it can.
     var lostOn: Set<String> = []
+    /// Its client cancelled it while it was at a worker: if that worker is lost before it confirms,
+    /// the request ends there, cancelled, instead of being sent again.
+    var cancelRequested = false
     var firstToken: ContinuousClock.Instant?
     var lastToken: ContinuousClock.Instant?
     var completionTokens = 0
