@@ -29,6 +29,8 @@ let package = Package(
         // loom-bench's and loom-top's HTTP client, and the NIO types its API speaks (already in the graph through hummingbird).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        // The HTTP request and response parts the front door's connection handlers see (already in the graph through hummingbird).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
     ],
     targets: [
         // MARK: System libraries (Debian packages)
@@ -58,6 +60,7 @@ let package = Package(
             dependencies: [
                 "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -134,6 +137,8 @@ let package = Package(
                                                 // Free-running generation against references runs through the serving executor.
                                                 "WorkerKit", "LoomProtocol"],
             exclude: ["Data"], swiftSettings: optimised),
+        // Seeded fuzzing of what reads untrusted bytes: HTTP bodies, images, GGUF files, wire frames.
+        .testTarget(name: "FuzzTests", dependencies: ["ControllerKit", "Engine", "LoomProtocol", "TestSupport"]),
         // Starts the built loom-controller and loom-worker as child processes: run `swift build --build-tests` first.
         .testTarget(name: "IntegrationTests", dependencies: ["Engine", "TestSupport"], exclude: ["Scripts"]),
     ],

@@ -10,6 +10,9 @@ struct JSONSyntax {
         self.bytes = bytes
     }
 
+    /// The deepest nesting of lists and objects JSONDecoder reads; deeper, it fails without saying why.
+    static let maxDepth = 512
+
     /// The first problem in `bytes` as a sentence, or `nil` when they are one well-formed JSON value.
     static func problem(in bytes: [UInt8]) -> String? {
         var scanner = JSONSyntax(bytes)
@@ -79,6 +82,9 @@ struct JSONSyntax {
                     open.removeLast()
                     expect = .commaOrClose
                     continue
+                }
+                if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "["), open.count == Self.maxDepth {
+                    return "the body nests lists and objects too deeply: more than \(Self.maxDepth) levels at byte \(index)"
                 }
                 switch byte {
                 case UInt8(ascii: "{"):
