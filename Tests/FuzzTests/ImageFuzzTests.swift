@@ -75,8 +75,9 @@ import TestSupport
     }
 
     static func exceedsLimits(_ claim: Claim) -> Bool {
-        claim.width > 0 && claim.height > 0
-            && (claim.width * claim.height > limits.maxPixels || claim.width > limits.maxSide || claim.height > limits.maxSide)
+        let (pixels, overflow) = claim.width.multipliedReportingOverflow(by: claim.height)
+        return claim.width > 0 && claim.height > 0
+            && (overflow || pixels > limits.maxPixels || claim.width > limits.maxSide || claim.height > limits.maxSide)
     }
 
     /// A mutant of `original`: its header's size set to edge values (and nothing else changed, so the
