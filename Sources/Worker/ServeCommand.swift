@@ -23,7 +23,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "This worker's id, unique among the controller's workers (default: host-pid).") var id: String?
     @Option(help: "Host name or address the controller shows for this worker (default: this host's name).") var advertise: String?
     @Option(help: "Most sequences decoding at once.") var maxRunning = 32
-    @Option(help: "Bytes of memory for the KV cache; sets how many tokens all sequences hold together.") var kvBudget = 256 << 20
+    @Option(help: "Bytes of memory for the KV cache, which sets how many tokens all sequences and the prefix cache hold together (default: --kv-memory-share of the memory available beside the weights).") var kvBudget: Int?
+    @Option(help: "Share of the available memory the KV cache takes when --kv-budget is not given.") var kvMemoryShare = 0.5
+    @Option(help: "Milliseconds one step should take: prefill chunks shrink to fit beside the decodes, by what attention over their context costs (0: bounded by tokens alone).") var stepTargetMs = 100
     @Option(help: "Most prompt tokens one sequence feeds per step, so long prompts never stall running streams.") var prefillChunk = 256
     @Option(help: "Compute threads.") var threads = 2
     @Option(help: Arithmetic.help) var arithmetic = Arithmetic.fast
@@ -42,6 +44,9 @@ struct ServeCommand: ParsableCommand {
         guard maxPromptTokens.map({ $0 > 0 }) ?? true, maxImagePixels > 0 else {
             throw ValidationError("--max-prompt-tokens and --max-image-pixels must be positive")
         }
+        guard kvBudget.map({ $0 > 0 }) ?? true, kvMemoryShare > 0, kvMemoryShare <= 0.95, stepTargetMs >= 0 else {
+            throw ValidationError("--kv-budget must be positive, --kv-memory-share in (0, 0.95], --step-target-ms 0 or more")
+        }
         guard curveKey == nil || curveServerKey != nil else { throw ValidationError("--curve-key needs --curve-server-key") }
     }
 
@@ -56,6 +61,8 @@ struct ServeCommand: ParsableCommand {
         options.modelName = modelName
         options.maxRunning = maxRunning
         options.kvBudgetBytes = kvBudget
+        options.kvMemoryShare = kvMemoryShare
+        options.stepTarget = stepTargetMs > 0 ? .milliseconds(stepTargetMs) : nil
         options.prefillChunk = prefillChunk
         options.threads = threads
         options.arithmetic = arithmetic

@@ -16,9 +16,10 @@ import WorkerKit
 
     @Test func preemptedSequenceGoesBackToTheFront() throws {
         // 6 blocks of 4 positions. A and B (8 items, 12 tokens, 5 blocks each) start together and fill
-        // the pool; C waits. When A needs a fifth block, B, the newest, gives way.
+        // the pool; C waits for a slot. When A needs a fifth block, B, the newest, gives way. Nobody
+        // may pass a waiting sequence here.
         var executor = SimulatedExecutor(try .testing(
-            maxRunning: 3, maxBatchTokens: 16, prefillChunk: 8, kvBlockCount: 6, kvBlockSize: 4))
+            maxRunning: 2, maxBatchTokens: 16, prefillChunk: 8, kvBlockCount: 6, kvBlockSize: 4, passLimit: 0))
         let (a, b, c): (RequestID, RequestID, RequestID) = (1, 2, 3)
         try executor.submitAll([(a, 8, 12), (b, 8, 12), (c, 4, 4)])
 

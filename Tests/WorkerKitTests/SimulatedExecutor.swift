@@ -42,8 +42,9 @@ struct SimulatedExecutor {
     var finishesLate = false
     private var exhausted: [RequestID] = []
 
-    init(_ config: SchedulerConfig) {
+    init(_ config: SchedulerConfig, stepCost: StepCost? = nil) {
         scheduler = Scheduler(config: config)
+        if let stepCost { scheduler.stepCost = stepCost }
         pool = SlotTables(config)
     }
 
@@ -160,8 +161,10 @@ struct SimulatedExecutor {
     /// A sequence admitted with a hit starts after it: the blocks it took (shared whole ones, and a
     /// copy of a partial one) must hold its own prefix.
     private mutating func admit(_ admission: Admission, plan: StepPlan) {
-        guard let request = live[admission.id], let entry = plan.entries.first(where: { $0.id == admission.id }) else { return }
-        let hit = entry.items.lowerBound
+        // Where its first entry starts, or, if the step had no room to feed it, all it computed so far.
+        guard let request = live[admission.id],
+            let hit = plan.entries.first(where: { $0.id == admission.id })?.items.lowerBound ?? scheduler.state(of: admission.id)?.computed
+        else { return }
         guard hit > 0 else { return }
         #expect(request.keys != nil, "\(admission.id) found cached blocks without keys")
         #expect(hit < request.known, "a hit stops short of the last item")

@@ -12,9 +12,9 @@ public enum ProcessMemory {
         return (bytes(of: name, in: status)) ?? 0
     }
 
-    /// The value of a `Name:\tvalue kB` line of /proc/self/status, in bytes. The value follows a tab
-    /// and is padded with spaces to 8 digits: "VmHWM:\t  265832 kB", but "VmHWM:\t20890340 kB".
-    static func bytes(of name: String, in status: String) -> Int? {
+    /// The value of a `Name:\tvalue kB` line of /proc/self/status or /proc/meminfo, in bytes. The value
+    /// follows a tab and is padded with spaces to 8 digits: "VmHWM:\t  265832 kB", but "VmHWM:\t20890340 kB".
+    public static func bytes(of name: String, in status: String) -> Int? {
         for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             return words.dropFirst().first.flatMap { Int($0) }.map { $0 * 1024 }

@@ -1,63 +1,89 @@
 extension Scheduler {
     /// Decides the next step, in this order:
     /// 1. Every decoding sequence gets its one token (oldest first), whatever prefill waits.
-    /// 2. Prefilling sequences get chunks of at most `prefillChunk` items, oldest first, from what the
-    ///    budget leaves; a chunk shrinks to the free KV rather than stall.
-    /// 3. If nothing was preempted, waiting sequences are admitted in order while a slot is free, the
-    ///    budget has room for a first chunk and the free pool holds all their known items (admitting
-    ///    on the first chunk alone let a readmitted sequence hold blocks it could not use, to be
-    ///    preempted again: twice the items fed in the randomized simulation). The head of the queue
-    ///    is never skipped. A sequence whose items begin with cached ones takes them (shared whole
-    ///    blocks, a partial block's rows copied) and its first chunk starts after them; the pool
-    ///    then needs only the blocks for the rest.
+    /// 2. If nothing was preempted, waiting sequences are admitted in order while a slot is free and
+    ///    the free pool holds all their known items beyond what running prefills still need (admitting
+    ///    on a first chunk alone let a readmitted sequence hold blocks it could not use, to be
+    ///    preempted again: twice the items fed in the randomized simulation). A sequence whose items
+    ///    begin with cached ones takes them (shared whole blocks, a partial block's rows copied) and
+    ///    needs blocks only for the rest. One the pool cannot hold yet is passed by later ones that
+    ///    fit, up to `passLimit` times; then everybody waits for it.
+    /// 3. Prefilling sequences get chunks of at most `prefillChunk` items from what the step's budget
+    ///    leaves (`maxBatchTokens` items, and `stepTarget` seconds as `stepCost` judges them): first
+    ///    every one whose whole rest fits, oldest first, so that a short prompt beside a long one
+    ///    starts now; then the others, oldest first. The oldest gets at least a quarter of the target's
+    ///    time, and one item, whatever is left. A chunk shrinks to the free KV rather than stall.
     ///
-    /// When the pool cannot hold a decode token, or a prefill can feed nothing, the newest running
-    /// sequence is preempted and the request retried. The oldest sequence never waits for a younger
-    /// one, and a sequence that fits the pool alone is refused nothing, so the loop cannot deadlock.
+    /// When the pool cannot hold a decode token, or a prefill can feed nothing for want of KV, the
+    /// newest running sequence is preempted and the request retried. The oldest sequence never waits
+    /// for a younger one, and a sequence that fits the pool alone is refused nothing, so the loop
+    /// cannot deadlock.
     public mutating func planStep() -> StepPlan {
         var plan = StepPlan()
-        planDecodes(into: &plan)
-        planPrefills(into: &plan)
+        var budget = StepBudget(items: config.maxBatchTokens, seconds: config.stepTarget ?? .infinity)
+        planDecodes(into: &plan, budget: &budget)
         if plan.preempted.isEmpty { admitWaiting(into: &plan) }
+        planPrefills(into: &plan, budget: &budget)
         return plan
     }
 
-    private mutating func planDecodes(into plan: inout StepPlan) {
+    /// What is left of a step as it is planned.
+    private struct StepBudget {
+        var items: Int
+        var seconds: Double
+    }
+
+    private mutating func planDecodes(into plan: inout StepPlan, budget: inout StepBudget) {
         for id in running where phase(of: id) == .decoding {
             while phase(of: id) == .decoding, freeBlocks < extraBlocks(id, count: 1),
                 let victim = newestPreemptible()
             {
                 preempt(victim, into: &plan)
             }
-            if phase(of: id) == .decoding { feed(id, count: 1, into: &plan) }
+            if phase(of: id) == .decoding { feed(id, count: 1, into: &plan, budget: &budget) }
         }
     }
 
-    private mutating func planPrefills(into plan: inout StepPlan) {
-        for id in running where phase(of: id) == .prefilling {
-            guard budgetLeft(plan) > 0 else { return }
-            var count = prefillSize(id, plan: plan)
+    private mutating func planPrefills(into plan: inout StepPlan, budget: inout StepBudget) {
+        // Decodes were fed already: a sequence still `decoding` was admitted with all but its last
+        // item cached, and is prefilled here like the others.
+        let prefilling = running.filter { [.prefilling, .decoding].contains(phase(of: $0)) }
+        for id in prefilling {
+            guard let state = sequences[id] else { continue }
+            let rest = state.known - state.computed
+            let fits = rest <= min(config.prefillChunk, budget.items, kvRoom(id))
+                && stepCost.of(count: rest, after: state.computed, logits: true) <= budget.seconds
+            if fits { feed(id, count: rest, into: &plan, budget: &budget) }
+        }
+        for id in prefilling where phase(of: id) == .prefilling {
+            guard budget.items > 0 else { return }
             // Only younger sequences give way: the newest preemptible is `id` itself or younger.
-            while count == 0, let victim = newestPreemptible(), victim != id {
+            while kvRoom(id) <= 0, let victim = newestPreemptible(), victim != id {
                 preempt(victim, into: &plan)
-                count = prefillSize(id, plan: plan)
             }
-            if count > 0 { feed(id, count: count, into: &plan) }
+            let count = chunkSize(id, budget: budget, oldest: id == prefilling.first)
+            if count > 0 { feed(id, count: count, into: &plan, budget: &budget) }
         }
     }
 
     private mutating func admitWaiting(into plan: inout StepPlan) {
-        while let id = waiting.first, let state = sequences[id], let slot = slotOwners.firstIndex(of: nil) {
+        var index = 0
+        while index < waiting.count, let slot = slotOwners.firstIndex(of: nil) {
+            let id = waiting[index]
+            guard let state = sequences[id] else { return }
             let hit = cacheHit(state)
-            let first = min(state.known - hit.positions, config.prefillChunk, budgetLeft(plan))
-            let room = freeBlocks - pool.evictable(among: hit.blocks + (hit.partial.map { [$0.block] } ?? []))
-            guard first > 0, config.kv.blocks(forTokens: state.known) - hit.blocks.count <= room else { return }
-            waiting.removeFirst()
+            let room = freeBlocks - pool.evictable(among: hit.blocks + (hit.partial.map { [$0.block] } ?? [])) - blocksOwedToPrefills
+            guard config.kv.blocks(forTokens: state.known) - hit.blocks.count <= room else {
+                guard state.passes < config.passLimit else { return }
+                index += 1
+                continue
+            }
+            waiting.remove(at: index)
+            for passed in waiting[..<index] { sequences[passed]?.passes += 1 }
             running.append(id)
             slotOwners[slot] = id
             take(hit, for: id, slot: slot, into: &plan)
             plan.admitted.append(Admission(id: id, slot: slot))
-            feed(id, count: first, into: &plan)
         }
     }
 
@@ -96,7 +122,13 @@ extension Scheduler {
 
     // MARK: Helpers
 
-    private func budgetLeft(_ plan: StepPlan) -> Int { config.maxBatchTokens - plan.tokenCount }
+    /// Blocks the running prefills still need for the items they know: admissions leave them free.
+    private var blocksOwedToPrefills: Int {
+        running.reduce(0) { owed, id in
+            guard let state = sequences[id], state.phase == .prefilling else { return owed }
+            return owed + max(config.kv.blocks(forTokens: state.known) - state.table.count, 0)
+        }
+    }
 
     /// Blocks the slot must gain to feed `count` more items. A slot always holds exactly the blocks
     /// for its computed items.
@@ -105,10 +137,20 @@ extension Scheduler {
         return config.kv.blocks(forTokens: state.computed + count) - state.table.count
     }
 
-    private func prefillSize(_ id: RequestID, plan: StepPlan) -> Int {
+    /// Items the sequence's slot can take with the blocks it holds and the free ones.
+    private func kvRoom(_ id: RequestID) -> Int {
         guard let state = sequences[id] else { return 0 }
-        let kvRoom = (state.blocksHeld + freeBlocks) * config.kv.blockSize - state.computed
-        return min(state.known - state.computed, config.prefillChunk, budgetLeft(plan), kvRoom)
+        return (state.blocksHeld + freeBlocks) * config.kv.blockSize - state.computed
+    }
+
+    /// The next chunk of a prefilling sequence: what the step's items, its time and the KV leave; the
+    /// oldest gets at least a quarter of the target's time and one item, if the items and KV allow.
+    private func chunkSize(_ id: RequestID, budget: StepBudget, oldest: Bool) -> Int {
+        guard let state = sequences[id] else { return 0 }
+        let limit = max(min(state.known - state.computed, config.prefillChunk, budget.items, kvRoom(id)), 0)
+        let seconds = oldest ? max(budget.seconds, (config.stepTarget ?? 0) / 4) : budget.seconds
+        let affordable = stepCost.items(within: seconds, after: state.computed, limit: limit)
+        return oldest ? max(affordable, min(1, limit)) : affordable
     }
 
     /// Sequences that reached `maxTokens` wait for `finish` and are never requeued.
@@ -116,11 +158,14 @@ extension Scheduler {
         running.last { phase(of: $0) != .exhausted }
     }
 
-    /// Plans `count` items of a running sequence: the slot grows to hold them, `computed` advances.
+    /// Plans `count` items of a running sequence: the slot grows to hold them, `computed` advances, the
+    /// step's budget shrinks.
     /// The callers checked that the pool has the blocks.
-    private mutating func feed(_ id: RequestID, count: Int, into plan: inout StepPlan) {
+    private mutating func feed(_ id: RequestID, count: Int, into plan: inout StepPlan, budget: inout StepBudget) {
         guard var state = sequences[id], let slot = state.slot else { return }
         let items = state.computed..<(state.computed + count)
+        budget.items -= count
+        budget.seconds -= stepCost.of(count: count, after: state.computed, logits: items.upperBound == state.known)
         let needed = config.kv.blocks(forTokens: items.upperBound) - state.table.count
         if needed > 0 {
             let blocks = (0..<needed).map { _ in pool.allocate()! }

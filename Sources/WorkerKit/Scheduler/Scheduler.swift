@@ -38,6 +38,9 @@ public struct Scheduler: Sendable {
     /// Prompt positions looked up in the prefix cache at admissions, and of those, positions found.
     public internal(set) var queriedPositions = 0
     public internal(set) var hitPositions = 0
+    /// What steps cost on this machine, for sizing them under `config.stepTarget`: the executor
+    /// refines it from the steps it times. Zero: every step fits.
+    public var stepCost = StepCost(perItem: 0, perLogitRow: 0, perAttendedPosition: 0)
 
     public init(config: SchedulerConfig) {
         self.config = config

@@ -15,18 +15,27 @@ public struct SchedulerConfig: Sendable, Equatable {
     /// Whether full KV blocks stay cached after their sequence ends, for later prompts that begin with
     /// the same items.
     public let prefixCaching: Bool
+    /// Seconds one step should take, judged by `Scheduler.stepCost`; `nil`: steps are bounded by
+    /// `maxBatchTokens` alone. Decodes always run; prefill chunks shrink to what is left of it, but
+    /// the oldest prefill gets at least a quarter of it (and one item) every step, so it advances
+    /// however many streams decode.
+    public let stepTarget: Double?
+    /// How many later requests may be admitted ahead of a waiting one the KV pool cannot hold yet.
+    /// Beyond it, nobody passes: the pool frees up for it as running sequences end.
+    public let passLimit: Int
 
     /// Refuses settings under which the scheduler could not keep its promises: every one must be at
     /// least 1, and the budget must hold one decode token for every slot.
     public init(
         maxRunning: Int, maxBatchTokens: Int, prefillChunk: Int, kv: KVLayout, contextLength: Int,
-        prefixCaching: Bool = false
+        prefixCaching: Bool = false, stepTarget: Double? = nil, passLimit: Int? = nil
     ) throws(SchedulerConfigError) {
         let settings = [
             ("maxRunning", maxRunning), ("maxBatchTokens", maxBatchTokens), ("prefillChunk", prefillChunk),
             ("contextLength", contextLength),
         ]
         for (name, value) in settings where value < 1 { throw .notPositive(setting: name) }
+        if let stepTarget, !(stepTarget > 0) { throw .notPositive(setting: "stepTarget") }
         guard maxBatchTokens >= maxRunning else { throw .budgetBelowMaxRunning }
         self.maxRunning = maxRunning
         self.maxBatchTokens = maxBatchTokens
@@ -34,6 +43,8 @@ public struct SchedulerConfig: Sendable, Equatable {
         self.kv = kv
         self.contextLength = contextLength
         self.prefixCaching = prefixCaching
+        self.stepTarget = stepTarget
+        self.passLimit = max(passLimit ?? maxRunning, 0)
     }
 }
 

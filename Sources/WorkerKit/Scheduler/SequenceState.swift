@@ -35,6 +35,8 @@ public struct SequenceState: Sendable, Equatable {
     /// hit at admission. Only these are ever registered in the cache; a plan that never ran (its
     /// sequence retired before the forward) leaves nothing half-written behind.
     var written = 0
+    /// Later requests admitted while this one waited for KV the pool did not have.
+    var passes = 0
     /// Prompt positions found in the cache when the sequence was first admitted.
     public internal(set) var cachedPositions: Int?
 

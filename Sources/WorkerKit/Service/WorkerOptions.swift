@@ -11,8 +11,13 @@ public struct WorkerOptions: Sendable {
     public var advertise: String
     public var modelName: String?
     public var maxRunning = 32
-    public var kvBudgetBytes = 256 << 20
+    /// Bytes of the KV pool; `nil`: `kvMemoryShare` of the memory available beside the weights.
+    public var kvBudgetBytes: Int?
+    public var kvMemoryShare = 0.5
     public var prefillChunk = 256
+    /// How long one step should take: prefill chunks shrink to fit it beside the decodes, so a long
+    /// prompt never stalls running streams for long. `nil`: steps are bounded by items alone.
+    public var stepTarget: Duration? = .milliseconds(100)
     public var threads = 2
     /// How the decoder adds its terms: `.fast`, or llama.cpp's order (`.exact`) as a check.
     public var arithmetic = Arithmetic.fast

@@ -22,11 +22,12 @@ public final class WorkerService: Sendable {
         self.logger = logger
         // Sizes first, from the metadata alone: the registration states them.
         let config = try LlamaConfig(gguf: GGUFFile(path: options.model))
-        let layout = try KVLayout(model: config, budgetBytes: options.kvBudgetBytes)
+        let pool = Self.poolSize(options, config)
+        let layout = try KVLayout(model: config, budgetBytes: pool.bytes)
         let scheduling = try SchedulerConfig(
             maxRunning: options.maxRunning, maxBatchTokens: options.maxRunning + options.prefillChunk,
             prefillChunk: options.prefillChunk, kv: layout, contextLength: config.contextLength,
-            prefixCaching: options.prefixCache && options.arithmetic == .fast)
+            prefixCaching: options.prefixCache && options.arithmetic == .fast, stepTarget: options.stepTarget?.seconds)
         if options.prefixCache && options.arithmetic == .exact {
             logger.warning("prefix cache off: with --arithmetic exact a cache hit could change a prompt's numbers")
         }
@@ -60,7 +61,19 @@ public final class WorkerService: Sendable {
             try WorkerComms(context: context, options: options, registration: registration, compute: compute, logger: logger)
         }
         link.set(comms.outbox)
-        logger.info("serving \(name) (\(config.layers) layers, context \(config.contextLength)); \(layout.blockCount) KV blocks of \(layout.blockSize) tokens (\(layout.bytes >> 20) MiB), up to \(options.maxRunning) sequences; prefix cache \(scheduling.prefixCaching ? "on" : "off")")
+        logger.info("serving \(name) (\(config.layers) layers, context \(config.contextLength)); \(layout.blockCount) KV blocks of \(layout.blockSize) tokens, up to \(options.maxRunning) sequences; prefix cache \(scheduling.prefixCaching ? "on" : "off"); steps of \(options.stepTarget.map { "about \($0)" } ?? "any length")")
+        logger.info("KV pool: \(pool.reason)")
+    }
+
+    /// `--kv-budget` if given, else a share of the memory available beside the weights (the model's
+    /// and the vision projector's files).
+    static func poolSize(_ options: WorkerOptions, _ config: LlamaConfig) -> KVPoolSize {
+        if let bytes = options.kvBudgetBytes { return KVPoolSize(bytes: bytes, reason: "\(bytes >> 20) MiB (--kv-budget)") }
+        let files = [options.model] + (options.mmproj.map { [$0] } ?? [])
+        let weights = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let ceiling = options.maxRunning * (config.contextLength + KVLayout.defaultBlockSize) * KVLayout.bytesPerToken(config)
+        return .automatic(availableBytes: KVPoolSize.availableBytes() ?? KVPoolSize.floor, weightBytes: weights,
+                          share: options.kvMemoryShare, ceilingBytes: ceiling)
     }
 
     /// The name a model file is served under: its file name up to the first dot.

@@ -22,6 +22,8 @@ public final class BatchExecutor {
     /// Which sequence owns each logits row of the current step.
     private var logitOwners: [RequestID] = []
     private var throughput = ThroughputWindow()
+    /// What steps cost, learnt from timing them: the scheduler sizes steps by it.
+    private var costs: StepCostEstimator
     /// Sees every logits row before it is sampled: for tests that compare numbers, not only tokens.
     var observeLogits: ((RequestID, UnsafeBufferPointer<Float>) -> Void)?
     /// Encodes deferred images whose cached prefix was evicted before their positions were reached.
@@ -90,6 +92,8 @@ public final class BatchExecutor {
         self.model = model
         self.tokenizer = tokenizer
         scheduler = Scheduler(config: config)
+        costs = StepCostEstimator(guess: .estimate(for: model.config))
+        scheduler.stepCost = costs.current
         kv = try KVCache(layout: config.kv, config: model.config, slots: config.maxRunning)
         scratch = SamplerScratch(vocabularySize: model.config.vocabSize)
     }
@@ -126,9 +130,11 @@ public final class BatchExecutor {
         var events = expireDeadlines(now: now)
         let plan = plan(now: now, events: &events)
         guard !plan.entries.isEmpty else { return events }
+        let started = ContinuousClock.now
         assemble(plan)
         let logits = model.forward(batch, kv: kv)
         let sampled = sample(logits)
+        learnCost(of: plan, took: ContinuousClock.now - started)
         let finishedAt = Date()
         let endings = emit(sampled, at: finishedAt, into: &events)
         for (id, reason) in endings {
@@ -264,6 +270,14 @@ public final class BatchExecutor {
         _ = apply(scheduler.completeStep(sampled: sampled.map { (id: $0.0, token: $0.1) }))
         throughput.record(sampled.count, at: time)
         return endings
+    }
+
+    /// Refines what the scheduler believes steps cost with the one just run.
+    private func learnCost(of plan: StepPlan, took duration: Duration) {
+        let attended = plan.entries.reduce(0.0) { $0 + StepCost.attendedPositions(count: $1.items.count, after: $1.items.lowerBound) }
+        costs.record(items: plan.tokenCount, logitRows: logitOwners.count, attendedPositions: attended,
+                     seconds: duration.seconds)
+        scheduler.stepCost = costs.current
     }
 
     /// Changes a sequence in place: a copy taken out of the dictionary would copy its items (the
