@@ -25,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a worker holding requests may go without progress on any (no token, no step in its heartbeat) before it is dropped and its requests retried elsewhere; 0: never.") var stallSeconds = 30.0
     @Option(help: "Bearer key accepted by the HTTP API (repeatable); none: no authentication.") var apiKey: [String] = []
     @Option(help: "Largest HTTP request body, in MiB.") var maxBodyMib = 64
+    @Option(help: "Seconds an HTTP client has to send each request whole, head and body, from opening its connection or from its previous response's end; then the connection is closed. 0: no limit.") var httpReadTimeout = 30.0
+    @Option(help: "HTTP connections one client address may hold open; more are closed as they open. 0: no cap.") var maxConnectionsPerAddress = 64
     @Option(help: "Largest image, in MiB (one file, decoded from its data URL); at most 20, the wire's bound.") var maxImageMib = 20
     @Option(help: "Most images in one request; at most 16, the wire's bound.") var maxImages = WireLimits.default.maxBodyFrames
     @Option(help: "max_tokens of a request that gives none.") var defaultMaxTokens = 1024
@@ -42,6 +44,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--stall-seconds must be 0 (off) or at least two heartbeat intervals: progress shows in heartbeats")
         }
         guard maxBodyMib > 0 else { throw ValidationError("--max-body-mib must be positive") }
+        guard httpReadTimeout >= 0, maxConnectionsPerAddress >= 0 else {
+            throw ValidationError("--http-read-timeout and --max-connections-per-address must not be negative")
+        }
         guard (1...(WireLimits.default.maxBodyBytes >> 20)).contains(maxImageMib) else {
             throw ValidationError("--max-image-mib must be between 1 and \(WireLimits.default.maxBodyBytes >> 20)")
         }
@@ -85,6 +90,8 @@ struct Serve: AsyncParsableCommand {
         configuration.stallTimeout = stallSeconds > 0 ? .milliseconds(Int(stallSeconds * 1000)) : nil
         configuration.apiKeys = apiKey
         configuration.maxRequestBodyBytes = maxBodyMib << 20
+        configuration.httpReadTimeout = httpReadTimeout > 0 ? .milliseconds(Int(httpReadTimeout * 1000)) : nil
+        configuration.maxConnectionsPerAddress = maxConnectionsPerAddress > 0 ? maxConnectionsPerAddress : nil
         // The same bound for HTTP data URLs and ZeroMQ clients' image frames (and so ZMQ_MAXMSGSIZE).
         configuration.maxImageBytes = maxImageMib << 20
         configuration.limits.maxBodyBytes = maxImageMib << 20

@@ -27,6 +27,11 @@ public struct ControllerConfiguration: Sendable {
     public var apiKeys: [String] = []
     /// The largest HTTP request body; larger ones get 413 before any decoding.
     public var maxRequestBodyBytes = 64 << 20
+    /// An HTTP client must send each request whole (head and body) within this of opening its
+    /// connection or of its previous response's end, or the connection is closed; `nil`: no limit.
+    public var httpReadTimeout: Duration? = .seconds(30)
+    /// HTTP connections one client address may hold open; more are closed as they open. `nil`: no cap.
+    public var maxConnectionsPerAddress: Int? = 64
     /// The largest decoded image; larger ones get 400 bad_image.
     public var maxImageBytes = 20 << 20
     /// max_tokens of an HTTP request that gives none.

@@ -29,8 +29,11 @@ public final class ControllerServices: Sendable {
     ) async throws -> ControllerServices {
         let relay = try SocketRelay.start(configuration, metrics: metrics, logger: logger)
         let (ports, listening) = AsyncStream<Int>.makeStream()
+        let frontDoor = FrontDoor(relay: relay)
         let application = Application(
-            router: FrontDoor(relay: relay).router(),
+            router: frontDoor.router(),
+            // Evaluated for each new connection.
+            server: .http1(configuration: .init(additionalChannelHandlers: frontDoor.connectionHandlers(logger: logger))),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "loom-controller"),
             onServerRunning: { channel in listening.yield(channel.localAddress?.port ?? configuration.httpPort) },

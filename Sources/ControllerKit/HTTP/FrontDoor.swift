@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import LoomProtocol
 import Metrics
 import NIOCore
@@ -13,8 +14,21 @@ public struct FrontDoor: Sendable {
     public let relay: SocketRelay
     private var configuration: ControllerConfiguration { relay.configuration }
 
+    /// Open connections per client address, when capped.
+    private let connections: ConnectionsPerAddress?
+
     public init(relay: SocketRelay) {
         self.relay = relay
+        connections = relay.configuration.maxConnectionsPerAddress.map { ConnectionsPerAddress(limit: $0) }
+    }
+
+    /// What each new connection's pipeline gets: the cap on connections per client address and
+    /// the deadline for reading each request, as configured.
+    func connectionHandlers(logger: Logger) -> [any RemovableChannelHandler] {
+        var handlers: [any RemovableChannelHandler] = []
+        if let connections { handlers.append(connections.handler(logger: logger)) }
+        if let timeout = configuration.httpReadTimeout { handlers.append(RequestReadDeadline(timeout: timeout)) }
+        return handlers
     }
 
     /// Every path with its methods, for the router and for 405's `Allow`.
@@ -54,37 +68,47 @@ public struct FrontDoor: Sendable {
     }
 
     /// Reads and decodes the body, makes the wire request, and answers it. A request refused here,
-    /// before it reaches the relay, is counted in `loom_requests_total` under its error code.
-    /// A client that leaves while it waits (its connection closed) cancels the request.
+    /// before it reaches the relay, is counted in `loom_requests_total` under its error code; one
+    /// whose client leaves mid-upload under `cancelled`. A client that leaves while it waits (its
+    /// connection closed) cancels the request.
     private func generate<Body: CompletionRequestBody>(
         _ request: Request, on connection: any Channel, kind: CompletionKind, _: Body.Type
     ) async -> Response {
-        do throws(APIError) {
-            let body = try RequestBodyDecoder.decode(Body.self, from: try await read(request))
-            let generation = try body.generationRequest(configuration)
-            try checkWireLimits(generation)
-            let responder = CompletionResponder(relay: relay, kind: kind)
-            let streaming = body.stream ?? false, usage = UsageReporting(body.streamOptions)
-            return await HangUpWatch.cancelling(on: connection) {
-                await responder.respond(to: generation, streaming: streaming, usage: usage)
+        await HangUpWatch.cancelling(on: connection) { [self] in
+            do throws(APIError) {
+                let body = try RequestBodyDecoder.decode(Body.self, from: try await read(request))
+                let generation = try body.generationRequest(configuration)
+                try checkWireLimits(generation)
+                let responder = CompletionResponder(relay: relay, kind: kind)
+                return await responder.respond(
+                    to: generation, streaming: body.stream ?? false, usage: UsageReporting(body.streamOptions))
+            } catch {
+                if let code = error.code {
+                    Counter(label: MetricName.requests, dimensions: [("outcome", RequestOutcome(code).label)], factory: relay.metrics.factory)
+                        .increment()
+                }
+                return error.response
             }
-        } catch {
-            if let code = error.code {
-                Counter(label: MetricName.requests, dimensions: [("outcome", RequestOutcome(code).label)], factory: relay.metrics.factory)
-                    .increment()
-            }
-            return error.response
         }
     }
 
+    /// The whole body. A client that closed its connection before its end (the watch cancelled
+    /// this task) cancelled the request; one too slow to send it met the read timeout.
     private func read(_ request: Request) async throws(APIError) -> [UInt8] {
         let limit = configuration.maxRequestBodyBytes
         let tooLarge = APIError(.badRequest, "the request body is larger than \(limit) bytes", status: .contentTooLarge)
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
         do {
-            return Array(try await request.body.collect(upTo: limit).readableBytesView)
+            let body = Array(try await request.body.collect(upTo: limit).readableBytesView)
+            if Task.isCancelled { throw CancellationError() }
+            return body
         } catch let error as HTTPResponseError where error.status == .contentTooLarge {
             throw tooLarge
+        } catch let error as HTTPReadTimeout {
+            let seconds = String(format: "%g", error.timeout.seconds)
+            throw APIError(.timeout, "the request was not received whole within \(seconds) s", status: .requestTimeout)
+        } catch where Task.isCancelled {
+            throw APIError(.cancelled, "the client closed its connection before the request body ended")
         } catch {
             throw APIError(.badRequest, "the request body could not be read to its end")
         }
