@@ -36,7 +36,7 @@ import TestSupport
         let path = directory.appendingPathComponent("mutant.gguf").path
         var opened = 0, refused = 0, configured = 0, tokenizers = 0
         let (_, rise) = try PeakMemory.rise {
-            try FuzzRun("gguf", seed: 0x66_0001, iterations: 600).run { rng, replay in
+            try FuzzRun("gguf", seed: 0x66_0001, iterations: 400).run { rng, replay in
                 // The built file most often: it is small and reaches every reader.
                 let index = rng.oneIn(2) ? 0 : rng.below(seeds.count)
                 let (name, original) = seeds[index]
@@ -57,7 +57,7 @@ import TestSupport
             }
         }
         print("fuzz gguf: \(opened) opened (\(configured) configured, \(tokenizers) tokenizers), \(refused) refused; peak rose \(PeakMemory.megabytes(rise))")
-        #expect(opened > 60 && refused > 200 && configured > 10 && tokenizers > 10)
+        #expect(opened > 40 && refused > 150 && configured > 10 && tokenizers > 10)
         // The largest seed is under 1 MB; its metadata, parsed, takes some tens of MB at most.
         if let rise { #expect(rise < 200_000_000, "the GGUF fuzz run made \(PeakMemory.megabytes(rise)) resident") }
     }
