@@ -1,3 +1,5 @@
+import Foundation
+
 /// The key/value cache: a pool of fixed-size blocks shared by all sequences, and a block table per
 /// sequence slot (vLLM's paged KV). Sized once from a byte budget; blocks move between sequences, memory
 /// never grows.
@@ -9,7 +11,9 @@
 ///
 /// Layout of one block: for each layer, K then V, each `(blockSize, kvDim)` half-precision rows. Half
 /// precision halves what attention reads, and it is what llama.cpp keeps, whose tokens Loom matches.
-/// Its sizes come from a `KVLayout`, the value the scheduler plans with. Owned by the compute thread; during a forward pass the pool workers read and write disjoint rows
+/// Its sizes come from a `KVLayout`, the value the scheduler plans with. The pool is mapped, not
+/// written: a block's pages become resident when a sequence first writes it, and `discard` gives the
+/// pages of blocks nobody needs back to the system. Owned by the compute thread; during a forward pass the pool workers read and write disjoint rows
 /// through `KVCache.View`, a plain bundle of pointers.
 public final class KVCache {
     public let layout: KVLayout
@@ -40,7 +44,7 @@ public final class KVCache {
         kvDim = config.kvDim
         slotCount = slots
         maxBlocksPerSlot = layout.blocks(forTokens: config.contextLength)
-        storage = .allocate(capacity: layout.blockCount * layers * 2 * layout.blockSize * kvDim)
+        storage = try Self.map(halfs: layout.blockCount * layers * 2 * layout.blockSize * kvDim)
         tables = .allocate(capacity: slots * maxBlocksPerSlot)
         blocksHeld = Array(repeating: 0, count: slots)
         freeBlocks = (0..<Int32(layout.blockCount)).reversed()
@@ -58,8 +62,34 @@ public final class KVCache {
     }
 
     deinit {
-        storage.deallocate()
+        munmap(storage, storageBytes)
         tables.deallocate()
+    }
+
+    private var storageBytes: Int { blockCount * blockBytes }
+    private var blockBytes: Int { layers * 2 * blockSize * kvDim * MemoryLayout<UInt16>.stride }
+
+    /// Page-aligned zeroed memory, mapped so that untouched pages cost nothing and `discard` can drop
+    /// whole pages.
+    private static func map(halfs: Int) throws(KVLayoutError) -> UnsafeMutablePointer<UInt16> {
+        let bytes = halfs * MemoryLayout<UInt16>.stride
+        guard let pointer = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            pointer != MAP_FAILED
+        else { throw .unmappable(bytes: bytes) }
+        return pointer.bindMemory(to: UInt16.self, capacity: halfs)
+    }
+
+    /// Gives the memory of these blocks back to the system: their contents are gone (they read as
+    /// zeros), and their pages are resident again only when written. For blocks no sequence and no
+    /// cache entry needs; pages shared with a neighbouring block that is not listed are kept.
+    public func discard(_ blocks: [Int32]) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let base = UnsafeMutableRawPointer(storage)
+        for run in blocks.filter({ $0 >= 0 && Int($0) < blockCount }).sorted().runs {
+            let start = (Int(run.lowerBound) * blockBytes + page - 1) / page * page
+            let end = Int(run.upperBound) * blockBytes / page * page
+            if end > start { madvise(base + start, end - start, MADV_DONTNEED) }
+        }
     }
 
     public var freeBlockCount: Int { freeBlocks.count }
@@ -158,5 +188,20 @@ public final class KVCache {
             panel(block: block(slot: slot, index: position / blockSize), layer: layer, kind: kind)
                 + (position % blockSize) * kvDim
         }
+    }
+}
+
+extension [Int32] {
+    /// Sorted values as runs of consecutive ones: [1, 2, 3, 7] → [1..<4, 7..<8].
+    fileprivate var runs: [Range<Int32>] {
+        var runs: [Range<Int32>] = []
+        for value in self {
+            if let last = runs.last, last.upperBound == value {
+                runs[runs.count - 1] = last.lowerBound..<(value + 1)
+            } else {
+                runs.append(value..<(value + 1))
+            }
+        }
+        return runs
     }
 }

@@ -47,6 +47,8 @@ public enum KVLayoutError: Error, Sendable, Equatable, CustomStringConvertible {
     case budgetBelowOneBlock(budgetBytes: Int, blockBytes: Int)
     /// A cache was asked to hold a layout made for another model.
     case modelMismatch(layoutBytesPerToken: Int, modelBytesPerToken: Int)
+    /// The system would not reserve the pool's memory.
+    case unmappable(bytes: Int)
 
     public var description: String {
         switch self {
@@ -55,6 +57,7 @@ public enum KVLayoutError: Error, Sendable, Equatable, CustomStringConvertible {
             "a KV budget of \(budget) bytes holds no block; one takes \(block) bytes"
         case .modelMismatch(let layout, let model):
             "the KV layout was made for \(layout) bytes per position; this model takes \(model)"
+        case .unmappable(let bytes): "the system would not reserve \(bytes >> 20) MiB for the KV cache; give a smaller budget"
         }
     }
 }

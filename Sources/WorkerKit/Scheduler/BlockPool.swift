@@ -56,6 +56,9 @@ public struct BlockPool: Sendable {
 
     // MARK: Counts
 
+    /// Blocks nobody holds and no cache entry names: their contents are not needed.
+    public var unusedBlocks: [Int32] { free }
+
     /// Blocks a new allocation can take: free ones, then evictable cached ones.
     public var available: Int { free.count + lru.count }
     /// Blocks held by at least one sequence.

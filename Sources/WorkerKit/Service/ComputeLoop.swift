@@ -57,13 +57,17 @@ final class ComputeLoop: Sendable {
                 return
             }
             var state = State(executor: built.0, preparer: built.1, logger: logger, send: send)
+            var stepped = false  // since memory was last given back
             while !self.stopped.load(ordering: .acquiring) {
                 let commands = self.inbox.withLock { q in defer { q.removeAll() }; return q }
                 for command in commands { state.apply(command) }
                 if state.executor.hasWork {
                     state.step()
+                    stepped = true
                     self.load.withLock { $0 = state.load }
                 } else {
+                    if stepped { state.executor.releaseIdleMemory() }
+                    stepped = false
                     self.load.withLock { $0 = state.load }
                     if state.drainDeadline != nil { break }
                     _ = self.wake.wait(timeout: .now() + .milliseconds(200))
