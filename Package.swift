@@ -106,6 +106,8 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["LoomProtocol"], path: "Tests/TestSupport"),
+        // Writes GGUF files from metadata and tensors, for the reader's tests and its fuzzing.
+        .target(name: "GGUFTestSupport", dependencies: ["Engine"], path: "Tests/GGUFTestSupport"),
         .testTarget(name: "ProtocolTests", dependencies: ["LoomProtocol", "TestSupport"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
         .testTarget(
@@ -133,12 +135,12 @@ let package = Package(
         .testTarget(name: "DashboardKitTests", dependencies: ["DashboardKit", "ClientKit", "ClusterSupport", "LoomProtocol", "TestSupport"]),
         .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "ClientKit", "ClusterSupport", "LoomProtocol", "TestSupport"]),
         .testTarget(
-            name: "EngineTests", dependencies: ["Engine", "CKernels", "COpenBLAS", "CTurboJPEG", "TestSupport",
+            name: "EngineTests", dependencies: ["Engine", "CKernels", "COpenBLAS", "CTurboJPEG", "TestSupport", "GGUFTestSupport",
                                                 // Free-running generation against references runs through the serving executor.
                                                 "WorkerKit", "LoomProtocol"],
             exclude: ["Data"], swiftSettings: optimised),
         // Seeded fuzzing of what reads untrusted bytes: HTTP bodies, images, GGUF files, wire frames.
-        .testTarget(name: "FuzzTests", dependencies: ["ControllerKit", "Engine", "LoomProtocol", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["ControllerKit", "Engine", "LoomProtocol", "TestSupport", "GGUFTestSupport"]),
         // Starts the built loom-controller and loom-worker as child processes: run `swift build --build-tests` first.
         .testTarget(name: "IntegrationTests", dependencies: ["Engine", "TestSupport"], exclude: ["Scripts"]),
     ],

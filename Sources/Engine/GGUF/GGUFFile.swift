@@ -68,7 +68,7 @@ public final class GGUFFile: @unchecked Sendable {
 
     // MARK: Parsing
 
-    static let magic: UInt32 = 0x4655_4747  // "GGUF" read little-endian
+    public static let magic: UInt32 = 0x4655_4747  // "GGUF" read little-endian
 
     private static func parse(_ base: UnsafeRawPointer, _ size: Int, _ path: String)
         throws(GGUFError) -> (Int, [String: GGUFValue], [GGUFTensorInfo])
