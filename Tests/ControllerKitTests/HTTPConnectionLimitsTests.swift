@@ -15,11 +15,11 @@ struct HTTPConnectionLimitsTests {
         try await HTTPCluster.with({ $0.httpReadTimeout = Self.timeout }) { cluster in
             let port = cluster.port
             let closedAfter = try await offThePool { () -> Duration? in
-                let connection = try RawConnection(port: port)
+                let connection = try LoopbackHTTPSocket(port: port, timeout: .seconds(10))
                 let opened = ContinuousClock.now
                 let trickle = Thread {
                     for byte in "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".map(String.init) {
-                        connection.send(byte)
+                        connection.send(raw: byte)
                         Thread.sleep(forTimeInterval: 0.1)
                     }
                 }
@@ -39,9 +39,9 @@ struct HTTPConnectionLimitsTests {
             _ = try await cluster.worker("w")
             let port = cluster.port
             let closedAfter = try await offThePool { () -> Duration? in
-                let connection = try RawConnection(port: port)
+                let connection = try LoopbackHTTPSocket(port: port, timeout: .seconds(10))
                 let opened = ContinuousClock.now
-                connection.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                connection.send(raw: "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 100\r\n\r\n{\"model\":")
                 guard connection.readUntilClosed() != nil else { return nil }
                 return ContinuousClock.now - opened
@@ -72,9 +72,9 @@ struct HTTPConnectionLimitsTests {
     @Test func connectionsBeyondTheCapPerAddressAreClosedAndTheOthersServed() async throws {
         try await HTTPCluster.with({ $0.maxConnectionsPerAddress = 2 }) { cluster in
             let port = cluster.port
-            let (first, second) = (try RawConnection(port: port), try RawConnection(port: port))
+            let (first, second) = (try LoopbackHTTPSocket(port: port, timeout: .seconds(10)), try LoopbackHTTPSocket(port: port, timeout: .seconds(10)))
             let refusedAfter = try await offThePool { () -> Duration? in
-                let extra = try RawConnection(port: port)
+                let extra = try LoopbackHTTPSocket(port: port, timeout: .seconds(10))
                 let opened = ContinuousClock.now
                 guard extra.readUntilClosed() != nil else { return nil }
                 return ContinuousClock.now - opened
@@ -83,7 +83,7 @@ struct HTTPConnectionLimitsTests {
             #expect(after < Self.slack, "closed after \(after)")
             for connection in [first, second] {
                 let answer = try await offThePool { () -> String in
-                    connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    connection.send(raw: "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                     return String(decoding: connection.readUntilClosed() ?? [], as: UTF8.self)
                 }
                 #expect(answer.hasPrefix("HTTP/1.1 503"), "an open connection is served: \(answer)")

@@ -12,8 +12,8 @@ struct HTTPUploadTests {
             _ = try await cluster.worker("w")
             let port = cluster.port
             try await offThePool {
-                let connection = try RawConnection(port: port)
-                connection.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                let connection = try LoopbackHTTPSocket(port: port, timeout: .seconds(10))
+                connection.send(raw: "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 400\r\n\r\n{\"model\":\"test-model\",\"messages\":[")
                 Thread.sleep(forTimeInterval: 0.2)
                 connection.hangUp()

@@ -49,7 +49,14 @@ public final class LoopbackHTTPSocket: Sendable {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
         if !body.isEmpty && headers["Content-Type"] == nil { head += "Content-Type: application/json\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        let bytes = Array((head + "\r\n").utf8) + body
+        send(raw: Array((head + "\r\n").utf8) + body)
+    }
+
+    /// Sends exactly this text's bytes.
+    public func send(raw text: String) { send(raw: Array(text.utf8)) }
+
+    /// Sends exactly these bytes: half a head, part of a body.
+    public func send(raw bytes: [UInt8]) {
         var sent = 0
         while sent < bytes.count {
             let count = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -64,6 +71,23 @@ public final class LoopbackHTTPSocket: Sendable {
         let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
         if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { throw Failure.timedOut }
         return count > 0 ? Array(chunk[..<count]) : []
+    }
+
+    /// Reads until the server closes the connection (or resets it): what it sent before, or `nil` if
+    /// it kept the connection open and silent for the timeout.
+    public func readUntilClosed() -> [UInt8]? {
+        var received: [UInt8] = []
+        while true {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                received += chunk[..<count]
+            } else if count == 0 || errno == ECONNRESET {
+                return received
+            } else {
+                return nil
+            }
+        }
     }
 
     /// Closes the connection at once, as a client that goes away mid-stream does.
