@@ -37,6 +37,12 @@ extension Socket {
     ///   `true`, waits, up to the `.receiveTimeout` if one is set (`nil` when it elapses).
     /// - Throws: `ETERM` once the context is shut down.
     public func receive(blocking: Bool = true) throws(ZMQError) -> [[UInt8]]? {
+        try receiveMessage(blocking: blocking)?.frames
+    }
+
+    /// Receives one multipart message as `receive(blocking:)` does, with the file descriptor of
+    /// the connection it arrived on.
+    public func receiveMessage(blocking: Bool = true) throws(ZMQError) -> ReceivedMessage? {
         let handle = try openHandle("zmq_msg_recv")
         let message = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
         defer { message.deallocate() }
@@ -57,7 +63,9 @@ extension Socket {
             }
             frames.append(Array(UnsafeRawBufferPointer(start: zmq_msg_data(message), count: Int(size))))
         } while zmq_msg_more(message) == 1
-        return frames
+        // Every frame carries its connection's metadata; -1 when there is none (inproc).
+        let descriptor = zmq_msg_get(message, ZMQ_SRCFD)
+        return ReceivedMessage(frames: frames, sourceDescriptor: descriptor >= 0 ? descriptor : nil)
     }
 
     /// Waits up to `timeout` for a message and receives it; `nil` if none came in time.

@@ -48,8 +48,8 @@ struct SocketLoop<Handler: SocketThreadHandler> {
 
     private func receiveWaiting(on index: Int) throws {
         for _ in 0..<Self.receiveBudget {
-            guard let frames = try sockets[index].receive(blocking: false) else { return }
-            try handler.handle(frames, from: index)
+            guard let message = try sockets[index].receiveMessage(blocking: false) else { return }
+            try handler.handle(message.frames, from: index, sourceDescriptor: message.sourceDescriptor)
         }
     }
 

@@ -8,7 +8,7 @@ import Synchronization
 /// `start` launches a `Thread` (never the cooperative pool, whose few threads must not block in
 /// `zmq_poll`), builds the handler there with the thread's `Context`, and returns once it is
 /// ready, or throws what the factory threw (e.g. a failed bind). The loop then:
-/// - hands each incoming multipart message to `SocketThreadHandler.handle(_:from:)`;
+/// - hands each incoming multipart message to `SocketThreadHandler.handle(_:from:sourceDescriptor:)`;
 /// - sends what other threads queue in `outbox`, without blocking;
 /// - calls `SocketThreadHandler.tick()` every `tickInterval`.
 ///

@@ -15,6 +15,12 @@ public protocol SocketThreadHandler: AnyObject, SendableMetatype {
     /// A multipart message arrived on `sockets[socket]`.
     func handle(_ frames: [[UInt8]], from socket: Int) throws
 
+    /// A multipart message arrived on `sockets[socket]` over the connection whose file descriptor
+    /// is `sourceDescriptor` (`nil` for `inproc://`); what the loop calls. By default it forwards
+    /// to `handle(_:from:)`: implement it to tell a ROUTER's connections apart (with a socket
+    /// monitor's events).
+    func handle(_ frames: [[UInt8]], from socket: Int, sourceDescriptor: Int32?) throws
+
     /// Called every tick interval (heartbeats, expiry of silent peers).
     func tick() throws
 
@@ -22,4 +28,10 @@ public protocol SocketThreadHandler: AnyObject, SendableMetatype {
     /// blocking (high-water mark, no peer), `EHOSTUNREACH` for an unknown ROUTER peer with
     /// `.routerMandatory`, `EINVAL` for a socket index out of range.
     func dropped(_ message: OutgoingMessage, error: ZMQError)
+}
+
+extension SocketThreadHandler {
+    public func handle(_ frames: [[UInt8]], from socket: Int, sourceDescriptor: Int32?) throws {
+        try handle(frames, from: socket)
+    }
 }
