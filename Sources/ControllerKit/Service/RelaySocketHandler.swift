@@ -7,23 +7,28 @@ import ZeroMQ
 
 /// The handler `SocketRelay`'s socket thread runs: owns the workers' and clients' ROUTERs and the
 /// in-process PAIR the HTTP front door's messages arrive on, feeds everything to the `Relay`, sends
-/// what it asks, reports failed sends back to it, and publishes the relay's state at each tick.
+/// what it asks, reports failed sends and closed client connections back to it, and publishes the
+/// relay's state at each tick.
 final class RelaySocketHandler: SocketThreadHandler {
     enum Index {
         static let workers = 0, clients = 1, control = 2
         /// Where other threads queue messages (`Outbox.send(_:on:)`): it is connected to `control`.
         static let outbox = 3
+        /// The PAIR the clients' ROUTER's monitor reports its connections opening and closing on.
+        static let clientEvents = 4
         /// The ZAP handler's REP socket, present when CURVE is on.
-        static let zap = 4
+        static let zap = 5
     }
 
     static let controlEndpoint = "inproc://loom-controller-control"
+    static let clientEventsEndpoint = "inproc://loom-controller-client-events"
 
     let sockets: [Socket]
     private var relay: Relay
     private let streams: HTTPStreams
     private let board: SnapshotBoard
     private var gauges: LoadGauges
+    private var clientConnections = ClientConnections()
     private let shutDown: DispatchSemaphore
     private let access: AccessLists?
     private let logger: Logger
@@ -57,6 +62,13 @@ final class RelaySocketHandler: SocketThreadHandler {
         // A client reading slowly gets this many replies queued before it counts as gone.
         try clients.set(.sendHighWaterMark(100_000))
         try clients.set(.linger(.milliseconds(100)))
+        // A client's departure is noticed when its TCP connection closes, not only at the next send
+        // to it. Connected before the bind, so no connection's events are missed; unbounded, so none
+        // is dropped (the monitor never waits for its reader).
+        try clients.monitor(Self.clientEventsEndpoint, events: [.accepted, .disconnected])
+        let clientEvents = try Socket(context, type: .pair)
+        try clientEvents.set(.receiveHighWaterMark(0))
+        try clientEvents.connect(Self.clientEventsEndpoint)
         try clients.bind(configuration.clientEndpoint)
         // Unbounded here: the outbox's capacity is the bound.
         let control = try Socket(context, type: .pair)
@@ -65,7 +77,7 @@ final class RelaySocketHandler: SocketThreadHandler {
         let outbox = try Socket(context, type: .pair)
         try outbox.set(.sendHighWaterMark(0))
         try outbox.connect(Self.controlEndpoint)
-        sockets = [workers, clients, control, outbox] + (zap.map { [$0] } ?? [])
+        sockets = [workers, clients, control, outbox, clientEvents] + (zap.map { [$0] } ?? [])
         self.access = access
         relay = Relay(configuration: configuration, metrics: metrics, logger: logger)
         gauges = LoadGauges(factory: metrics)
@@ -77,6 +89,10 @@ final class RelaySocketHandler: SocketThreadHandler {
     }
 
     func handle(_ frames: [[UInt8]], from socket: Int) throws {
+        try handle(frames, from: socket, sourceDescriptor: nil)
+    }
+
+    func handle(_ frames: [[UInt8]], from socket: Int, sourceDescriptor: Int32?) throws {
         let now = ContinuousClock.now
         switch socket {
         case Index.workers:
@@ -84,7 +100,16 @@ final class RelaySocketHandler: SocketThreadHandler {
             relay.receive(fromWorker: frames[0], Array(frames.dropFirst()), now: now)
         case Index.clients:
             guard frames.count > 1 else { return }
-            relay.receive(fromClient: ClientAddress(routingId: frames[0]), Array(frames.dropFirst()), now: now)
+            // Every connection event already emitted comes first: see `ClientConnections`.
+            readClientEvents(now: now)
+            let client = ClientAddress(routingId: frames[0])
+            let connected = sourceDescriptor.map { clientConnections.received(from: frames[0], on: $0) } ?? true
+            relay.receive(fromClient: client, Array(frames.dropFirst()), now: now)
+            // Sent just before its connection closed: the client is gone already.
+            if !connected { relay.clientGone(client, now: now) }
+        case Index.clientEvents:
+            if let event = SocketEvent(frames: frames) { noteClientConnection(event, now: now) }
+            readClientEvents(now: now)
         case Index.control:
             switch ControlMessage(frames: frames) {
             case .fromHTTP(let message):
@@ -103,6 +128,20 @@ final class RelaySocketHandler: SocketThreadHandler {
             return
         }
         perform(now: now)
+    }
+
+    /// Takes every waiting event of the clients' ROUTER's monitor.
+    private func readClientEvents(now: ContinuousClock.Instant) {
+        while let frames = try? sockets[Index.clientEvents].receive(blocking: false) {
+            if let event = SocketEvent(frames: frames) { noteClientConnection(event, now: now) }
+        }
+    }
+
+    /// A client connection opened or closed; the requests of a client whose connection closed are
+    /// cancelled, as when a send to it fails.
+    private func noteClientConnection(_ event: SocketEvent, now: ContinuousClock.Instant) {
+        guard let routingId = clientConnections.apply(event) else { return }
+        relay.clientGone(ClientAddress(routingId: routingId), now: now)
     }
 
     /// A new CURVE connection to one of the ROUTERs: let in or refused by the allow-lists; a refused

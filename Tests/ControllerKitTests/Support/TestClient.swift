@@ -6,11 +6,13 @@ final class TestClient: Sendable {
     let inbox: AsyncInbox<ClientMessage>
     private let thread: SocketThread
 
-    init(endpoint: String) throws {
+    /// A client of the controller at `endpoint`; with `curve`, a CURVE client of a controller whose
+    /// public key is `serverKey`.
+    init(endpoint: String, curve: (serverKey: String, keys: CurveKeyPair)? = nil) throws {
         let inbox = AsyncInbox<ClientMessage>()
         self.inbox = inbox
         thread = try SocketThread.start(name: "test-client", tickInterval: .seconds(1)) { context in
-            try Handler(context: context, endpoint: endpoint, inbox: inbox)
+            try Handler(context: context, endpoint: endpoint, curve: curve, inbox: inbox)
         }
     }
 
@@ -45,8 +47,16 @@ final class TestClient: Sendable {
         let sockets: [Socket]
         private let inbox: AsyncInbox<ClientMessage>
 
-        init(context: Context, endpoint: String, inbox: AsyncInbox<ClientMessage>) throws {
+        init(
+            context: Context, endpoint: String, curve: (serverKey: String, keys: CurveKeyPair)?,
+            inbox: AsyncInbox<ClientMessage>
+        ) throws {
             let dealer = try Socket(context, type: .dealer)
+            if let curve {
+                try dealer.set(.curveServerKey(curve.serverKey))
+                try dealer.set(.curvePublicKey(curve.keys.publicKey))
+                try dealer.set(.curveSecretKey(curve.keys.secretKey))
+            }
             try dealer.connect(endpoint)
             sockets = [dealer]
             self.inbox = inbox
