@@ -144,19 +144,23 @@ static void scores_avx512(const uint16_t *const *rows, const float *q, int heads
     float k[16][MAX_HEAD_DIM];
     for (int p0 = 0; p0 < length; p0 += 16) {
         const int n = length - p0 < 16 ? length - p0 : 16;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < 16; i++) {
             if (p0 + i + 16 < length) prefetch_row(rows[p0 + i + 16], head_dim);
-            for (int c = 0; c < chunks; c++) _mm512_storeu_ps(k[i] + 16 * c, widen(rows[p0 + i] + 16 * c));
+            for (int c = 0; c < chunks; c++) _mm512_storeu_ps(k[i] + 16 * c, i < n ? widen(rows[p0 + i] + 16 * c) : _mm512_setzero_ps());
         }
         for (int h = 0; h < heads; h++) {
             const float *qh = q + (long)h * q_stride;
             __m512 lanes[16];
-            for (int i = 0; i < 16; i++) {
-                lanes[i] = _mm512_setzero_ps();
-                if (i >= n) continue;
-                if (order == LOOM_ORDER_TILED) {
-                    for (int c = 0; c < chunks; c++) lanes[i] = _mm512_fmadd_ps(_mm512_loadu_ps(k[i] + 16 * c), _mm512_loadu_ps(qh + 16 * c), lanes[i]);
-                } else {
+            for (int i = 0; i < 16; i++) lanes[i] = _mm512_setzero_ps();
+            if (order == LOOM_ORDER_TILED) {
+                // Chunk by chunk for all 16 positions: 16 independent sums in flight rather than one
+                // chain at a time, each still adding its chunks in order.
+                for (int c = 0; c < chunks; c++) {
+                    const __m512 qc = _mm512_loadu_ps(qh + 16 * c);
+                    for (int i = 0; i < 16; i++) lanes[i] = _mm512_fmadd_ps(_mm512_loadu_ps(k[i] + 16 * c), qc, lanes[i]);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
                     __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
                     for (int s = 0; s < steps; s++)
                         for (int j = 0; j < 4; j++)
@@ -216,16 +220,26 @@ static inline __attribute__((always_inline)) void add_weighted_row(__m512 *acc, 
 
 /// Per head of [h0, h0 + hn) and output value: the sum over positions p ≡ first (mod stride), p < end,
 /// of weight · v in position order, into sums (hn × head_dim floats). hn · head_dim / 16 ≤ 16.
-static void strided_sums(const uint16_t *const *rows, long v_delta, const float *scores, int length, int h0, int hn,
-                         int head_dim, int first, int stride, int end, float *sums) {
-    const int chunks = head_dim / 16;
+static inline __attribute__((always_inline)) void strided_sums_of(const uint16_t *const *rows, long v_delta, const float *scores,
+                                                                   int length, int h0, int hn, int chunks, int first,
+                                                                   int stride, int end, float *sums) {
     __m512 acc[16];
     for (int a = 0; a < hn * chunks; a++) acc[a] = _mm512_setzero_ps();
     for (int p = first; p < end; p += stride) {
-        if (p + 2 * stride < end) prefetch_row(rows[p + 2 * stride] + v_delta, head_dim);
+        if (p + 2 * stride < end) prefetch_row(rows[p + 2 * stride] + v_delta, 16 * chunks);
         add_weighted_row(acc, rows[p] + v_delta, scores, length, h0, hn, chunks, p);
     }
     for (int a = 0; a < hn * chunks; a++) _mm512_storeu_ps(sums + 16 * a, acc[a]);
+}
+
+/// The sums with the common shapes' sizes known to the compiler, so that the 16 sums stay in registers
+/// (with sizes known only at run time they live in memory, and every product waits on a store).
+static void strided_sums(const uint16_t *const *rows, long v_delta, const float *scores, int length, int h0, int hn,
+                         int head_dim, int first, int stride, int end, float *sums) {
+    const int chunks = head_dim / 16;
+    if (chunks == 4 && hn == 4) strided_sums_of(rows, v_delta, scores, length, h0, 4, 4, first, stride, end, sums);
+    else if (chunks == 8 && hn == 2) strided_sums_of(rows, v_delta, scores, length, h0, 2, 8, first, stride, end, sums);
+    else strided_sums_of(rows, v_delta, scores, length, h0, hn, chunks, first, stride, end, sums);
 }
 
 /// DOT's first fold for lane l, in registers: (Σ over p ≡ first, Σ over p ≡ first + 32, both mod 64,
@@ -310,8 +324,55 @@ static void attention_avx512(const float *q, int heads, int q_stride, int head_d
         values_avx512(rows, v_offset - k_offset, scores, length, h0, heads - h0 < per ? heads - h0 : per, head_dim, order, out, out_stride);
 }
 
+/// The chunk's queries as `tokens × heads` heads over the last token's positions: scores for all of
+/// them at once, each softmax over its own token's positions with the rest weighted 0, then the values.
+static void attention_chunk_avx512(const float *q, int count, int head_dim, const kv_rows *c, long k_offset,
+                                   long v_offset, int heads, int length, int last, float scale, float *scores, float *out) {
+    const uint16_t *const *rows = k_rows(c, k_offset, last);
+    scores_avx512(rows, q, count, head_dim, head_dim, last, scale, LOOM_ORDER_TILED, scores);
+    for (int h = 0; h < count; h++) {
+        const int own = length + h / heads;
+        softmax_avx512(scores + (long)h * last, own);
+        for (int p = own; p < last; p++) scores[(long)h * last + p] = 0;
+    }
+    const int fit = 16 / (head_dim / 16), per = fit < 4 ? fit : 4;
+    for (int h0 = 0; h0 < count; h0 += per)
+        values_avx512(rows, v_offset - k_offset, scores, last, h0, count - h0 < per ? count - h0 : per, head_dim,
+                      LOOM_ORDER_TILED, out, head_dim);
+}
+
 #pragma clang attribute pop
 #endif
+
+long loom_attention_chunk_scratch(int tokens, int heads, int head_dim, int length) {
+    const long count = (long)tokens * heads;
+    return count * (2L * head_dim + length + tokens - 1);
+}
+
+void loom_attention_chunk(const float *q, int tokens, int heads, int q_token_stride, int head_dim,
+                          const uint16_t *kv, const int32_t *table, long block_stride, long k_offset, long v_offset,
+                          int block_size, int row_stride, int length, float scale, float *scratch,
+                          float *out, int out_token_stride) {
+    const int count = tokens * heads, last = length + tokens - 1;
+    float *queries = scratch, *outputs = queries + (long)count * head_dim, *scores = outputs + (long)count * head_dim;
+#if defined(__x86_64__)
+    if (ck_best_isa() >= CK_ISA_AVX512 && head_dim % 16 == 0 && head_dim <= 128) {
+        for (int t = 0; t < tokens; t++)
+            for (int i = 0; i < heads * head_dim; i++) queries[(long)t * heads * head_dim + i] = q[(long)t * q_token_stride + i];
+        const kv_rows c = {kv, table, block_stride, block_size, row_stride};
+        attention_chunk_avx512(queries, count, head_dim, &c, k_offset, v_offset, heads, length, last, scale, scores, outputs);
+        for (int t = 0; t < tokens; t++)
+            for (int i = 0; i < heads * head_dim; i++) out[(long)t * out_token_stride + i] = outputs[(long)t * heads * head_dim + i];
+        return;
+    }
+#endif
+    (void)queries;
+    (void)outputs;
+    for (int t = 0; t < tokens; t++)
+        loom_attention_group_portable(q + (long)t * q_token_stride, heads, head_dim, head_dim, kv, table, block_stride,
+                                      k_offset, v_offset, block_size, row_stride, length + t, scale, LOOM_ORDER_TILED,
+                                      scores, out + (long)t * out_token_stride, head_dim);
+}
 
 void loom_attention_group(const float *q, int heads, int q_stride, int head_dim, const uint16_t *kv,
                           const int32_t *table, long block_stride, long k_offset, long v_offset, int block_size,

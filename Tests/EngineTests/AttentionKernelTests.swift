@@ -90,3 +90,36 @@ struct AttentionKernelTests {
         return out
     }
 }
+
+extension AttentionKernelTests {
+    /// A chunk of consecutive tokens computed together gives each token the bits it gets alone, with
+    /// the vector code and the portable code: `tokens` tokens whose first attends to `length`
+    /// positions, their query heads `dim` floats apart.
+    @Test(arguments: [1, 15, 16, 17, 100, 300], [2, 5, 16])
+    func aChunkGivesEachTokenItsOwnBits(length: Int, tokens: Int) {
+        for (headDim, heads) in [(64, 3), (128, 1), (64, 4)] {
+            let last = length + tokens - 1, kvHeads = 2, dim = heads * headDim * kvHeads
+            let cache = Cache(length: last, headDim: headDim, kvHeads: kvHeads, seed: UInt64(last * 7 + headDim))
+            let q = Self.queries(heads: tokens * dim / headDim, headDim: headDim, seed: UInt64(length + tokens))
+            let group = 1, offset = group * cache.headDim, first = group * heads * headDim
+            var scratch = [Float](repeating: 0, count: loom_attention_chunk_scratch(Int32(tokens), Int32(heads), Int32(headDim), Int32(last)))
+            var chunk = [Float](repeating: 0, count: tokens * dim)
+            q.withUnsafeBufferPointer { q in
+                chunk.withUnsafeMutableBufferPointer { out in
+                    loom_attention_chunk(q.baseAddress! + first, Int32(tokens), Int32(heads), Int32(dim), Int32(headDim),
+                                         cache.halfs, cache.table, cache.blockStride, offset, cache.blockSize * cache.kvDim + offset,
+                                         Int32(cache.blockSize), Int32(cache.kvDim), Int32(length), 1 / Float(headDim).squareRoot(),
+                                         &scratch, out.baseAddress! + first, Int32(dim))
+                }
+            }
+            for t in 0..<tokens {
+                let own = Array(q[(t * dim + first)..<(t * dim + first + heads * headDim)])
+                let alone = Self.run(loom_attention_group, cache, q: own, heads: heads, group: group, length: length + t,
+                                     order: Int32(LOOM_ORDER_TILED))
+                let together = Array(chunk[(t * dim + first)..<(t * dim + first + heads * headDim)])
+                #expect(alone.map(\.bitPattern) == together.map(\.bitPattern),
+                        "length \(length), token \(t) of \(tokens), head \(headDim) × \(heads)")
+            }
+        }
+    }
+}

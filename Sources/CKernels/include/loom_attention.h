@@ -35,4 +35,17 @@ void loom_attention_group_portable(const float *q, int heads, int q_stride, int 
                                    long v_offset, int block_size, int row_stride, int length, float scale, int order,
                                    float *scores, float *out, int out_stride);
 
+/// Attention of `tokens` consecutive positions of one sequence in the TILED order: token t (its query
+/// heads at q + t * q_token_stride + h * head_dim) attends to `length + t` positions, and its output
+/// goes to out + t * out_token_stride + h * head_dim. Each token's numbers are loom_attention_group's
+/// for it alone, to the bit (the positions past its own carry weight 0, and adding 0 changes no sum),
+/// while each K row is read once for all the tokens and each V row once per few heads of them.
+/// `scratch` holds loom_attention_chunk_scratch(...) floats.
+void loom_attention_chunk(const float *q, int tokens, int heads, int q_token_stride, int head_dim,
+                          const uint16_t *kv, const int32_t *table, long block_stride, long k_offset, long v_offset,
+                          int block_size, int row_stride, int length, float scale, float *scratch,
+                          float *out, int out_token_stride);
+
+long loom_attention_chunk_scratch(int tokens, int heads, int head_dim, int length);
+
 #endif

@@ -55,3 +55,21 @@ public struct DecoderBatch: Sendable {
         promptLengths.append(Int32(promptLength))
     }
 }
+
+extension DecoderBatch {
+    /// The entries cut into runs of at most `limit` consecutive positions of one slot, in order: a
+    /// prompt chunk gives runs of `limit`, each decode token a run of its own.
+    func positionRuns(upTo limit: Int) -> [Range<Int>] {
+        guard count > 0 else { return [] }
+        var runs: [Range<Int>] = []
+        var start = 0
+        for i in 1...count {
+            let continues = i < count && i - start < limit && slots[i] == slots[i - 1] && positions[i] == positions[i - 1] + 1
+            if !continues {
+                runs.append(start..<i)
+                start = i
+            }
+        }
+        return runs
+    }
+}

@@ -103,25 +103,36 @@ public final class LlamaModel {
     private func attention(_ batch: DecoderBatch, layer: Int, cache: KVCache.View) {
         let c = config, s = state.view, exact = arithmetic == .exact
         let scale = 1 / Float(c.headDim).squareRoot()
-        let panel = cache.blockSize * cache.kvDim
+        let panel = cache.blockSize * cache.kvDim, scratch = RunState.scoresPerThread(c)
+        // Runs of consecutive positions of one sequence (a prompt chunk): in the fast order their
+        // tokens share each K and V row read, with the same bits as one by one.
+        let runs = exact ? (0..<batch.count).map { $0..<($0 + 1) } : batch.positionRuns(upTo: RunState.attentionChunk)
         batch.positions.withUnsafeBufferPointer { positions in
             batch.slots.withUnsafeBufferPointer { slots in
                 batch.promptLengths.withUnsafeBufferPointer { promptLengths in
                     let positions = SendablePointer(positions.baseAddress!), slots = SendablePointer(slots.baseAddress!)
                     let promptLengths = SendablePointer(promptLengths.baseAddress!)
-                    pool.parallelFor(batch.count * c.kvHeads) { task, thread in
-                        let i = task / c.kvHeads, group = task % c.kvHeads
+                    pool.parallelFor(runs.count * c.kvHeads) { task, thread in
+                        let run = runs[task / c.kvHeads], group = task % c.kvHeads, i = run.lowerBound
                         let position = positions.pointer[i], promptLength = promptLengths.pointer[i]
                         let prompt = position < promptLength && promptLength > 1
                         let order = !exact || prompt ? LOOM_ORDER_TILED : LOOM_ORDER_DOT
                         let firstHead = i * c.dim + group * c.groupSize * c.headDim
                         let kOffset = layer * 2 * panel + group * c.headDim
+                        let table = cache.tables + Int(slots.pointer[i]) * cache.maxBlocksPerSlot
+                        if run.count > 1 {
+                            loom_attention_chunk(
+                                s.q + firstHead, Int32(run.count), Int32(c.groupSize), Int32(c.dim), Int32(c.headDim),
+                                cache.storage, table, cache.layers * 2 * panel, kOffset, kOffset + panel,
+                                Int32(cache.blockSize), Int32(cache.kvDim), position + 1, scale, s.scores + thread * scratch,
+                                s.attention + firstHead, Int32(c.dim))
+                            return
+                        }
                         loom_attention_group(
                             s.q + firstHead, Int32(c.groupSize), Int32(c.headDim), Int32(c.headDim),
-                            cache.storage, cache.tables + Int(slots.pointer[i]) * cache.maxBlocksPerSlot,
-                            cache.layers * 2 * panel, kOffset, kOffset + panel, Int32(cache.blockSize), Int32(cache.kvDim),
-                            position + 1, scale, Int32(order), s.scores + thread * c.groupSize * c.contextLength,
-                            s.attention + firstHead, Int32(c.headDim))
+                            cache.storage, table, cache.layers * 2 * panel, kOffset, kOffset + panel,
+                            Int32(cache.blockSize), Int32(cache.kvDim), position + 1, scale, Int32(order),
+                            s.scores + thread * scratch, s.attention + firstHead, Int32(c.headDim))
                     }
                 }
             }
