@@ -20,7 +20,7 @@ extension Scheduler {
     /// cannot deadlock.
     public mutating func planStep() -> StepPlan {
         var plan = StepPlan()
-        var budget = StepBudget(items: config.maxBatchTokens, seconds: config.stepTarget ?? .infinity)
+        var budget = StepBudget(items: config.maxBatchTokens, seconds: (config.stepTarget ?? .infinity) - stepCost.perStep)
         planDecodes(into: &plan, budget: &budget)
         if plan.preempted.isEmpty { admitWaiting(into: &plan) }
         planPrefills(into: &plan, budget: &budget)
@@ -148,7 +148,7 @@ extension Scheduler {
     private func chunkSize(_ id: RequestID, budget: StepBudget, oldest: Bool) -> Int {
         guard let state = sequences[id] else { return 0 }
         let limit = max(min(state.known - state.computed, config.prefillChunk, budget.items, kvRoom(id)), 0)
-        let seconds = oldest ? max(budget.seconds, (config.stepTarget ?? 0) / 4) : budget.seconds
+        let seconds = oldest ? max(budget.seconds, (config.stepTarget ?? 0) / 4 - stepCost.perStep) : budget.seconds
         let affordable = stepCost.items(within: seconds, after: state.computed, limit: limit)
         return oldest ? max(affordable, min(1, limit)) : affordable
     }

@@ -1,15 +1,18 @@
 import Engine
 
-/// What feeding items costs, in seconds: each item pays for the weights (`perItem`), each item that
-/// wants logits for the output projection (`perLogitRow`), and each item for attending to every
-/// position up to its own (`perAttendedPosition`). The last term is why a 512-item chunk at position
-/// 6,000 takes many times what it takes at position 0: the scheduler sizes steps by this, not by items.
+/// What a step costs, in seconds: a part every step pays (`perStep`: starting the threads, sampling),
+/// and for what it feeds, each item for the weights (`perItem`), each item that wants logits for the
+/// output projection (`perLogitRow`), and each item for attending to every position up to its own
+/// (`perAttendedPosition`). The last term is why a 512-item chunk at position 6,000 takes many times
+/// what it takes at position 0: the scheduler sizes steps by this, not by items.
 public struct StepCost: Sendable, Equatable {
+    public var perStep: Double
     public var perItem: Double
     public var perLogitRow: Double
     public var perAttendedPosition: Double
 
-    public init(perItem: Double, perLogitRow: Double, perAttendedPosition: Double) {
+    public init(perStep: Double = 0, perItem: Double, perLogitRow: Double, perAttendedPosition: Double) {
+        self.perStep = perStep
         self.perItem = perItem
         self.perLogitRow = perLogitRow
         self.perAttendedPosition = perAttendedPosition
@@ -22,7 +25,7 @@ public struct StepCost: Sendable, Equatable {
         return n * Double(start) + n * (n + 1) / 2
     }
 
-    /// Seconds to feed `count` items after `start` computed ones.
+    /// Seconds to feed `count` items after `start` computed ones, beside `perStep`.
     public func of(count: Int, after start: Int, logits: Bool) -> Double {
         guard count > 0 else { return 0 }
         return Double(count) * perItem + (logits ? perLogitRow : 0)
@@ -41,14 +44,15 @@ public struct StepCost: Sendable, Equatable {
         return low
     }
 
-    /// A first guess from the model's shape, before any step was timed: a step's arithmetic at
-    /// `flopsPerSecond` for the weights, and attention ten times slower per operation (it reads the KV
-    /// rather than reusing loaded weights). The executor corrects it from every step it times.
-    public static func estimate(for config: LlamaConfig, flopsPerSecond: Double = 2e10) -> StepCost {
+    /// A first guess from the model's shape, before any step was timed: the weights' arithmetic at
+    /// `flopsPerSecond` (what integer dot products reach on two AVX-512 cores), and attention at a
+    /// quarter of that per operation (it reads the KV rather than reusing loaded weights). The
+    /// executor corrects it from every step it times.
+    public static func estimate(for config: LlamaConfig, flopsPerSecond: Double = 2e11) -> StepCost {
         let layerWeights = config.dim * (2 * config.heads * config.headDim + 2 * config.kvDim + 3 * config.ffnDim)
         return StepCost(
-            perItem: 2 * Double(config.layers * layerWeights) / flopsPerSecond,
+            perStep: 1e-3, perItem: 2 * Double(config.layers * layerWeights) / flopsPerSecond,
             perLogitRow: 2 * Double(config.dim * config.vocabSize) / flopsPerSecond,
-            perAttendedPosition: 4 * Double(config.layers * config.heads * config.headDim) / (flopsPerSecond / 10))
+            perAttendedPosition: 4 * Double(config.layers * config.heads * config.headDim) / (flopsPerSecond / 4))
     }
 }
