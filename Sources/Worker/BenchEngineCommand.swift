@@ -22,6 +22,10 @@ struct BenchEngineCommand: ParsableCommand {
         let pool = ComputePool(threads: threads)
         let llm = try LlamaModel(gguf: GGUFFile(path: model), pool: pool, maxBatchTokens: 512, maxLogitRows: max(batch.max() ?? 1, 1),
                                  arithmetic: arithmetic)
+        let longest = max(promptTokens + steps, context ?? 0)
+        guard longest <= llm.config.contextLength else {
+            throw ValidationError("--prompt-tokens plus --steps (or --context) is \(longest) positions; the model's context is \(llm.config.contextLength)")
+        }
         var bench = ModelBenchmark(model: llm)
         bench.promptLength = promptTokens
         bench.decodeSteps = steps
