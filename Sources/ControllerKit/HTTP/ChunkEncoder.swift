@@ -2,7 +2,7 @@ import Hummingbird
 import LoomProtocol
 
 /// Turns the replies of one streamed request into SSE events in OpenAI's chunk format: content
-/// deltas, then the chunk with the finish reason (and usage as `UsageReporting` says); a failure
+/// deltas, then the chunk with the finish reason, then usage in a chunk of its own if `UsageReporting` says so; a failure
 /// becomes an `{"error":…}` event. The caller ends the stream with `data: [DONE]`.
 struct ChunkEncoder {
     let kind: CompletionKind
@@ -26,16 +26,14 @@ struct ChunkEncoder {
         case .partial(let partial):
             // Text can lag tokens (docs/protocol.md, 4.4): an empty delta says nothing.
             guard !partial.text.isEmpty || (kind == .chat && !roleSent) else { return [] }
-            return [JSONBody.event(chunk(content: partial.text, finishReason: nil, usage: nil))]
+            return [JSONBody.event(chunk(content: partial.text, finishReason: nil))]
         case .final(let final) where final.finishReason == .deadline:
             return [JSONBody.event(APIError.Body(error: APIError(.timeout, "the request's deadline passed at the worker")))]
         case .final(let final):
-            let body = UsageBody(final.usage)
-            var events = [JSONBody.event(chunk(
-                content: nil, finishReason: final.finishReason.openAIName, usage: usage == .onFinishChunk ? body : nil))]
+            var events = [JSONBody.event(chunk(content: nil, finishReason: final.finishReason.openAIName))]
             if usage == .separateChunk {
                 events.append(JSONBody.event(CompletionDocument(
-                    id: id, object: kind.chunkObject, created: created, model: model, choices: [], usage: body)))
+                    id: id, object: kind.chunkObject, created: created, model: model, choices: [], usage: UsageBody(final.usage))))
             }
             return events
         case .error(let error):
@@ -43,7 +41,7 @@ struct ChunkEncoder {
         }
     }
 
-    private mutating func chunk(content: String?, finishReason: String?, usage: UsageBody?) -> CompletionDocument {
+    private mutating func chunk(content: String?, finishReason: String?) -> CompletionDocument {
         let body: CompletionDocument.Choice.Body
         switch kind {
         case .chat:
@@ -54,6 +52,6 @@ struct ChunkEncoder {
         }
         return CompletionDocument(
             id: id, object: kind.chunkObject, created: created, model: model,
-            choices: [CompletionDocument.Choice(body: body, finishReason: finishReason)], usage: usage)
+            choices: [CompletionDocument.Choice(body: body, finishReason: finishReason)], usage: nil)
     }
 }
