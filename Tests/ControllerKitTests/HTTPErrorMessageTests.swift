@@ -51,6 +51,10 @@ struct HTTPErrorMessageTests {
         Case(name: "missing messages", body: Array(#"{"model":"test-model"}"#.utf8), says: "the field 'messages' is missing", param: "messages"),
         Case(name: "a list for a body", body: Array("[1]".utf8), says: "the body must be a JSON object"),
         Case(name: "model name past the wire's limit", body: Array(chatBody(model: String(repeating: "m", count: 300)).utf8), says: "model has 300 bytes, more than the 256", param: "model"),
+        Case(name: "audio output", body: chat(extra: #","modalities":["text","audio"],"audio":{"voice":"alloy","format":"wav"}"#), says: "audio is not supported: this server answers with text only", param: "audio"),
+        Case(name: "audio modality", body: chat(extra: #","modalities":["audio"]"#), says: #"modalities may only list "text""#, param: "modalities"),
+        Case(name: "predicted output", body: chat(extra: #","prediction":{"type":"content","content":"x"}"#), says: "prediction is not supported", param: "prediction"),
+        Case(name: "web search", body: chat(extra: #","web_search_options":{}"#), says: "web_search_options is not supported", param: "web_search_options"),
         Case(name: "prompt as number", path: "/v1/completions", body: Array(#"{"model":"test-model","prompt":3}"#.utf8), says: "prompt must be a string or a list of one string", param: "prompt"),
         Case(name: "two prompts", path: "/v1/completions", body: Array(#"{"model":"test-model","prompt":["a","b"]}"#.utf8), says: "prompt must be a string or a list of one string", param: "prompt"),
     ]
@@ -86,6 +90,9 @@ struct HTTPErrorMessageTests {
             #expect(try await cluster.post("/v1/chat/completions", json: chatBody(tokens: 1, extra: #","seed":18446744073709551615,"top_k":0"#)).status == 200)
             // llama.cpp's "no seed".
             #expect(try await cluster.post("/v1/chat/completions", json: chatBody(tokens: 1, extra: #","seed":-1"#)).status == 200)
+            // Fields that change nothing here are taken, and so are the refused ones left empty.
+            let harmless = #","user":"u1","metadata":{"k":"v"},"store":false,"service_tier":"auto","parallel_tool_calls":true,"modalities":["text"],"audio":null"#
+            #expect(try await cluster.post("/v1/chat/completions", json: chatBody(tokens: 1, extra: harmless)).status == 200)
         }
     }
 

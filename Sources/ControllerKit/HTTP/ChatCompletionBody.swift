@@ -20,6 +20,7 @@ struct ChatCompletionBody: CompletionRequestBody {
         stream = try container.decodeIfPresent(Bool.self, forKey: .stream)
         streamOptions = try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)
         sampling = try SamplingFields(from: decoder)
+        _ = try UnsupportedOutputFields(from: decoder)
     }
 
     struct Message: Decodable {
