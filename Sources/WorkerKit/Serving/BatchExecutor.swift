@@ -22,8 +22,6 @@ public final class BatchExecutor {
     /// Which sequence owns each logits row of the current step.
     private var logitOwners: [RequestID] = []
     private var throughput = ThroughputWindow()
-    /// KV blocks written since their memory was last given back.
-    private var residentBlocks = Set<Int32>()
     /// What steps cost, learnt from timing them: the scheduler sizes steps by it.
     private var costs: StepCostEstimator
     /// Sees every logits row before it is sampled: for tests that compare numbers, not only tokens.
@@ -184,7 +182,6 @@ public final class BatchExecutor {
             switch action {
             case .append(let slot, let blocks):
                 if !kv.append(slot: slot, blocks: blocks) { failed.append(slot) }
-                residentBlocks.formUnion(blocks)
             case .release(let slot):
                 kv.release(slot: slot)
             case .replace(let slot, let index, let block):
@@ -217,14 +214,12 @@ public final class BatchExecutor {
         return nil
     }
 
-    /// With no request left, gives back the memory of the KV blocks that were written and are now
-    /// unused (not cached), so that a worker's memory returns to its warm level when a load ends. The
-    /// prefix cache's blocks stay: they are what it keeps, within the pool's size.
+    /// With no request left, gives back the memory of the KV blocks nobody uses (free, not cached), so
+    /// that a worker's memory returns to its warm level when a load ends; pages never written cost
+    /// nothing to give back. The prefix cache's blocks stay: they are what it keeps, within the pool.
     public func releaseIdleMemory() {
-        guard sequences.isEmpty, !residentBlocks.isEmpty else { return }
-        let unused = scheduler.pool.unusedBlocks.filter { residentBlocks.contains($0) }
-        kv.discard(unused)
-        residentBlocks.subtract(unused)
+        guard sequences.isEmpty else { return }
+        kv.discard(scheduler.pool.unusedBlocks)
     }
 
     /// Leading prompt positions with these item keys the prefix cache holds now.
