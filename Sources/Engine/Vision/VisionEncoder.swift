@@ -7,10 +7,12 @@ import CKernels
 /// embedding prepended, position embeddings added, pre-layer-norm, `blockCount − 1` pre-LN transformer
 /// blocks (quick-GELU or GELU MLP), class position dropped, projector mm.0 → GELU → mm.2.
 ///
-/// `encode` takes many images at once: every linear layer is one GEMM over all their positions;
-/// attention runs per image and head, spread over the threads of `pool` — the language model's, so a
-/// worker has one set of compute threads. Scratch for `maxBatch` images is allocated at init; larger
-/// requests run in chunks. Not thread-safe: one `encode` at a time.
+/// A pass takes up to `maxBatch` images at once: every linear layer is one GEMM over all their
+/// positions; attention runs per image and head, spread over the threads of `pool` — the language
+/// model's, so a worker has one set of compute threads. A pass runs whole (`encode`) or in slices
+/// (`begin`, `advance` within a budget, `takeEmbeddings`), so that a worker's step loop can give
+/// images a bounded share of each step (see `VisionPass`). Scratch for `maxBatch` images is
+/// allocated at init. Not thread-safe: one pass at a time.
 public final class VisionEncoder {
     public let config: VisionConfig
     /// The matrix products in use (`.openBLAS` if AVX-512 was asked for on a CPU without it).
@@ -19,6 +21,8 @@ public final class VisionEncoder {
     public let pool: ComputePool
     let weights: VisionWeights
     let state: VisionRunState
+    /// The pass in flight: its images are unfolded in `state`, and it has got this far.
+    private var pass: VisionPass?
 
     /// Reads the weights into memory (as F32, packed for the GEMM): the file can be closed afterwards.
     public init(gguf: GGUFFile, pool: ComputePool, maxBatch: Int = 8, gemm: VisionGEMM = .best) throws(GGUFError) {
@@ -35,26 +39,15 @@ public final class VisionEncoder {
     }
 
     /// Embeddings of each image: `patchCount × projectionDim` floats, row-major, one row per patch.
-    /// Each image is normalised planar RGB, `(3, imageSize, imageSize)`.
+    /// Each image is normalised planar RGB, `(3, imageSize, imageSize)`. Runs whole passes of up to
+    /// `maxBatch` images; not while a pass started with `begin` is in flight.
     public func encode(_ images: [[Float]]) throws(VisionError) -> [[Float]] {
-        for image in images where image.count != config.pixelCount {
-            throw .wrongPixelCount(expected: config.pixelCount, got: image.count)
-        }
-        let width = config.patchCount * config.projectionDim
         var embeddings: [[Float]] = []
         embeddings.reserveCapacity(images.count)
         for start in stride(from: 0, to: images.count, by: maxBatch) {
-            let chunk = images[start..<min(start + maxBatch, images.count)]
-            for (i, image) in chunk.enumerated() {
-                image.withUnsafeBufferPointer { unfold(image: i, pixels: $0.baseAddress!) }
-            }
-            forward(imageCount: chunk.count)
-            for i in 0..<chunk.count {
-                embeddings.append([Float](unsafeUninitializedCapacity: width) { buffer, count in
-                    copyEmbeddings(image: i, to: buffer.baseAddress!)
-                    count = width
-                })
-            }
+            try begin(Array(images[start..<min(start + maxBatch, images.count)]))
+            _ = advance(flops: .infinity)
+            embeddings += takeEmbeddings()
         }
         return embeddings
     }
@@ -69,13 +62,77 @@ public final class VisionEncoder {
         let width = config.patchCount * config.projectionDim
         guard output.count >= imageCount * width else { throw .outputTooSmall(needed: imageCount * width, got: output.count) }
         guard imageCount > 0, let source = pixels.baseAddress, let destination = output.baseAddress else { return }
+        precondition(pass == nil, "a pass is in flight")
         for start in stride(from: 0, to: imageCount, by: maxBatch) {
             let count = min(maxBatch, imageCount - start)
             for i in 0..<count { unfold(image: i, pixels: source + (start + i) * config.pixelCount) }
-            forward(imageCount: count)
+            pass = VisionPass(config: config, imageCount: count)
+            _ = advance(flops: .infinity)
             for i in 0..<count { copyEmbeddings(image: i, to: destination + (start + i) * width) }
+            pass = nil
         }
     }
+
+    // MARK: - Passes in slices
+
+    /// Whether a pass is in flight: begun, not yet taken.
+    public var isEncoding: Bool { pass != nil }
+    /// Images of the pass in flight.
+    public var passImageCount: Int { pass?.imageCount ?? 0 }
+    /// Arithmetic left in the pass in flight (floating-point operations).
+    public var remainingFlops: Double { pass?.remainingFlops ?? 0 }
+    /// The tower's arithmetic for `imageCount` images: what a pass of them costs.
+    public func flops(imageCount: Int) -> Double { VisionPass.flops(config: config, imageCount: imageCount) }
+
+    /// Starts a pass over up to `maxBatch` images (normalised planar RGB); no tower work is done yet.
+    /// Images of different requests go together: every linear layer is one product over all their rows.
+    public func begin(_ images: [[Float]]) throws(VisionError) {
+        precondition(pass == nil, "a pass is in flight")
+        precondition(!images.isEmpty && images.count <= maxBatch, "a pass takes 1 to \(maxBatch) images")
+        for image in images where image.count != config.pixelCount {
+            throw .wrongPixelCount(expected: config.pixelCount, got: image.count)
+        }
+        for (i, image) in images.enumerated() {
+            image.withUnsafeBufferPointer { unfold(image: i, pixels: $0.baseAddress!) }
+        }
+        pass = VisionPass(config: config, imageCount: images.count)
+    }
+
+    /// Runs the pass in flight a slice after another until about `flops` of arithmetic is done (at
+    /// least one slice, so that every call makes progress). Returns the arithmetic done and whether
+    /// the pass is complete. A slice is a run of rows or of (image, head) pairs of one stage, and
+    /// every row's numbers are the same however the pass was sliced.
+    public func advance(flops budget: Double) -> (flops: Double, finished: Bool) {
+        guard var p = pass else { return (0, true) }
+        var spent = 0.0
+        repeat {
+            let slice = p.nextSlice(flops: budget - spent)
+            run(p.stage, slice, imageCount: p.imageCount)
+            spent += Double(slice.count) * p.flopsPerUnit(p.stage)
+            p.complete(slice)
+        } while spent < budget && !p.isDone
+        pass = p
+        return (spent, p.isDone)
+    }
+
+    /// The embeddings of the completed pass, one array per image, in the order they were begun;
+    /// ends the pass.
+    public func takeEmbeddings() -> [[Float]] {
+        guard let p = pass else { return [] }
+        precondition(p.isDone, "the pass is not complete")
+        let width = config.patchCount * config.projectionDim
+        let embeddings = (0..<p.imageCount).map { i in
+            [Float](unsafeUninitializedCapacity: width) { buffer, count in
+                copyEmbeddings(image: i, to: buffer.baseAddress!)
+                count = width
+            }
+        }
+        pass = nil
+        return embeddings
+    }
+
+    /// Drops the pass in flight, if any (its images' requests are gone).
+    public func abandonPass() { pass = nil }
 
     // MARK: - Forward
 
@@ -97,35 +154,40 @@ public final class VisionEncoder {
         }
     }
 
-    /// Runs the tower over the first `n` images of `state.patches`, leaving the embeddings in `state.output`.
-    private func forward(imageCount n: Int) {
+    /// One slice: `units` of `stage` (rows of every image's positions, or (image, head) pairs).
+    private func run(_ stage: VisionPass.Stage, _ units: Range<Int>, imageCount n: Int) {
         let c = config, s = state, w = weights
-        let rows = n * c.positions
-        let x = s.x.view, normed = s.normed.view
-
-        // Embeddings: x = base + patches·Wᵀ (class rows of `patches` are zero).
-        w.embeddingBase.withUnsafeBufferPointer { base in
-            for i in 0..<n * c.positions {
-                x.offset(row: i).base.update(from: base.baseAddress! + i % c.positions * c.hidden, count: c.hidden)
+        let first = units.lowerBound, rows = units.count
+        func at(_ buffer: VisionRunState.Buffer) -> MatrixView { buffer.view.offset(row: first) }
+        switch stage {
+        case .embed:
+            // x = base + patches·Wᵀ (class rows of `patches` are zero), then the pre-layer-norm.
+            w.embeddingBase.withUnsafeBufferPointer { base in
+                for i in units {
+                    s.x.view.offset(row: i).base.update(from: base.baseAddress! + i % c.positions * c.hidden, count: c.hidden)
+                }
             }
+            w.patchEmbedding.apply(at(s.patches), rows: rows, into: at(s.x), accumulate: true, pool: pool)
+            layerNorm(at(s.x), into: at(s.x), rows: rows, weight: w.preNormWeight, bias: w.preNormBias)
+        case .attentionInput(let index):
+            let layer = w.layers[index]
+            layerNorm(at(s.x), into: at(s.normed), rows: rows, weight: layer.norm1Weight, bias: layer.norm1Bias)
+            layer.qkv.apply(at(s.normed), rows: rows, into: at(s.qkv), pool: pool)
+        case .attention:
+            attention(pairs: units)
+        case .mlp(let index):
+            let layer = w.layers[index]
+            layer.output.apply(at(s.attention), rows: rows, into: at(s.x), accumulate: true, pool: pool)
+            layerNorm(at(s.x), into: at(s.normed), rows: rows, weight: layer.norm2Weight, bias: layer.norm2Bias)
+            layer.ffn1.apply(at(s.normed), rows: rows, into: at(s.ffn), activation: c.useGELU ? LOOM_ACT_GELU : LOOM_ACT_GELU_QUICK, pool: pool)
+            layer.ffn2.apply(at(s.ffn), rows: rows, into: at(s.x), accumulate: true, pool: pool)
+        case .project:
+            // Over every row: the class rows cost 1/positions extra and are skipped when copying out.
+            w.projector0.apply(at(s.x), rows: rows, into: at(s.projected), activation: LOOM_ACT_GELU, pool: pool)
+            w.projector2.apply(at(s.projected), rows: rows, into: at(s.output), pool: pool)
+        case .done:
+            break
         }
-        w.patchEmbedding.apply(s.patches.view, rows: rows, into: x, accumulate: true, pool: pool)
-        layerNorm(x, into: x, rows: rows, weight: w.preNormWeight, bias: w.preNormBias)
-
-        let activation = c.useGELU ? LOOM_ACT_GELU : LOOM_ACT_GELU_QUICK
-        for layer in w.layers {
-            layerNorm(x, into: normed, rows: rows, weight: layer.norm1Weight, bias: layer.norm1Bias)
-            layer.qkv.apply(normed, rows: rows, into: s.qkv.view, pool: pool)
-            attention(imageCount: n)
-            layer.output.apply(s.attention.view, rows: rows, into: x, accumulate: true, pool: pool)
-            layerNorm(x, into: normed, rows: rows, weight: layer.norm2Weight, bias: layer.norm2Bias)
-            layer.ffn1.apply(normed, rows: rows, into: s.ffn.view, activation: activation, pool: pool)
-            layer.ffn2.apply(s.ffn.view, rows: rows, into: x, accumulate: true, pool: pool)
-        }
-
-        // Projector, over every row (the class rows cost 1/positions extra and are skipped when copying out).
-        w.projector0.apply(x, rows: rows, into: s.projected.view, activation: LOOM_ACT_GELU, pool: pool)
-        w.projector2.apply(s.projected.view, rows: rows, into: s.output.view, pool: pool)
     }
 
     private func layerNorm(_ input: MatrixView, into output: MatrixView, rows: Int, weight: AlignedFloats, bias: AlignedFloats) {
@@ -137,11 +199,11 @@ public final class VisionEncoder {
         }
     }
 
-    /// Every head of every image, one (image, head) pair per index, claimed by the pool's threads.
-    private func attention(imageCount n: Int) {
+    /// (image, head) pairs `pairs`, one per index, claimed by the pool's threads.
+    private func attention(pairs: Range<Int>) {
         let c = config, s = state, gemm = gemm
-        pool.parallelFor(n * c.heads) { job, thread in
-            let (image, head) = job.quotientAndRemainder(dividingBy: c.heads)
+        pool.parallelFor(pairs.count) { job, thread in
+            let (image, head) = (pairs.lowerBound + job).quotientAndRemainder(dividingBy: c.heads)
             let q = s.qkv.view.offset(row: image * c.positions, column: head * c.headDim)
             attendHead(q: q, k: q.offset(row: 0, column: c.hidden), v: q.offset(row: 0, column: 2 * c.hidden),
                        out: s.attention.view.offset(row: image * c.positions, column: head * c.headDim),
