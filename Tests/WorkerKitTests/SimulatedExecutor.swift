@@ -57,6 +57,22 @@ struct SimulatedExecutor {
         return result
     }
 
+    /// Submits a request whose images take `imageSeconds` of vision work, encoded in arrival order
+    /// out of the steps' `visionSeconds`.
+    mutating func submit(_ id: RequestID, promptLength: Int, maxTokens: Int, imageSeconds: Double) -> SubmitResult {
+        let result = scheduler.submit(id: id, promptLength: promptLength, maxTokens: maxTokens, awaitingImages: true)
+        if result == .queued {
+            live[id] = Request(promptLength: promptLength, maxTokens: maxTokens)
+            visionQueue.append((id, imageSeconds))
+        }
+        return result
+    }
+
+    /// Requests whose images are not encoded yet, and the vision seconds each still needs.
+    private(set) var visionQueue: [(id: RequestID, seconds: Double)] = []
+    /// Requests whose images were encoded, with the step that finished them.
+    private(set) var imagesDoneAt: [RequestID: Int] = [:]
+
     /// Submits a request whose prompt items have these keys, for the prefix cache.
     mutating func submit(_ id: RequestID, keys: [UInt64], maxTokens: Int) -> SubmitResult {
         let result = scheduler.submit(id: id, promptLength: keys.count, maxTokens: maxTokens, keys: keys)
@@ -68,6 +84,7 @@ struct SimulatedExecutor {
     @discardableResult
     mutating func retire(_ id: RequestID, _ how: Retirement) -> [KVAction] {
         let actions = how == .cancel ? scheduler.cancel(id) : scheduler.finish(id)
+        visionQueue.removeAll { $0.id == id }
         guard let request = live.removeValue(forKey: id) else {
             #expect(actions.isEmpty, "retiring unknown \(id) must do nothing")
             return actions
@@ -104,6 +121,7 @@ struct SimulatedExecutor {
         }
         check(plan, decoding: decoding)
         checkAccounting()
+        encodeImages(for: plan.visionSeconds)
 
         let sampled = plan.entries.filter(\.wantsLogits).map(\.id)
         let tokens = sampled.map { (id: $0, token: Self.token(after: live[$0]?.keys)) }
@@ -114,6 +132,22 @@ struct SimulatedExecutor {
             exhausted = []
         }
         return plan
+    }
+
+    /// Spends a step's vision seconds on the oldest images first, as the executor's encoder does.
+    private mutating func encodeImages(for seconds: Double) {
+        #expect(seconds == 0 || !visionQueue.isEmpty, "vision planned with no image waiting")
+        var left = seconds
+        while left > 0, !visionQueue.isEmpty {
+            let spent = min(left, visionQueue[0].seconds)
+            visionQueue[0].seconds -= spent
+            left -= spent
+            if visionQueue[0].seconds <= 1e-12 {
+                let id = visionQueue.removeFirst().id
+                scheduler.imagesEncoded(id)
+                imagesDoneAt[id] = steps
+            }
+        }
     }
 
     /// Steps until every request is retired; false if `maxSteps` pass first.

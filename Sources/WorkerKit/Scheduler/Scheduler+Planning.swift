@@ -1,14 +1,17 @@
 extension Scheduler {
     /// Decides the next step, in this order:
     /// 1. Every decoding sequence gets its one token (oldest first), whatever prefill waits.
-    /// 2. If nothing was preempted, waiting sequences are admitted in order while a slot is free and
+    /// 2. While some sequence waits for its images, the vision tower gets `visionBudget` seconds, or
+    ///    what the step target leaves; at least a quarter of the target, so images advance however
+    ///    many streams decode. A sequence waiting for its images is not admitted, and passes nobody.
+    /// 3. If nothing was preempted, waiting sequences are admitted in order while a slot is free and
     ///    the free pool holds all their known items beyond what running prefills still need (admitting
     ///    on a first chunk alone let a readmitted sequence hold blocks it could not use, to be
     ///    preempted again: twice the items fed in the randomized simulation). A sequence whose items
     ///    begin with cached ones takes them (shared whole blocks, a partial block's rows copied) and
     ///    needs blocks only for the rest. One the pool cannot hold yet is passed by later ones that
     ///    fit, up to `passLimit` times; then everybody waits for it.
-    /// 3. Prefilling sequences get chunks of at most `prefillChunk` items from what the step's budget
+    /// 4. Prefilling sequences get chunks of at most `prefillChunk` items from what the step's budget
     ///    leaves (`maxBatchTokens` items, and `stepTarget` seconds as `stepCost` judges them): first
     ///    every one whose whole rest fits, oldest first, so that a short prompt beside a long one
     ///    starts now; then the others, oldest first. The oldest gets at least a quarter of the target's
@@ -22,6 +25,7 @@ extension Scheduler {
         var plan = StepPlan()
         var budget = StepBudget(items: config.maxBatchTokens, seconds: (config.stepTarget ?? .infinity) - stepCost.perStep)
         planDecodes(into: &plan, budget: &budget)
+        planVision(into: &plan, budget: &budget)
         if plan.preempted.isEmpty { admitWaiting(into: &plan) }
         planPrefills(into: &plan, budget: &budget)
         return plan
@@ -42,6 +46,14 @@ extension Scheduler {
             }
             if phase(of: id) == .decoding { feed(id, count: 1, into: &plan, budget: &budget) }
         }
+    }
+
+    private func planVision(into plan: inout StepPlan, budget: inout StepBudget) {
+        guard awaitingImageCount > 0 else { return }
+        let floor = (config.stepTarget ?? 0) / 4
+        let left = max(budget.seconds, floor)
+        plan.visionSeconds = min(config.visionBudget ?? left, left)
+        if plan.visionSeconds.isFinite { budget.seconds -= plan.visionSeconds }
     }
 
     private mutating func planPrefills(into plan: inout StepPlan, budget: inout StepBudget) {
@@ -71,6 +83,10 @@ extension Scheduler {
         while index < waiting.count, let slot = slotOwners.firstIndex(of: nil) {
             let id = waiting[index]
             guard let state = sequences[id] else { return }
+            if state.awaitingImages {
+                index += 1
+                continue
+            }
             let hit = cacheHit(state)
             let room = freeBlocks - pool.evictable(among: hit.blocks + (hit.partial.map { [$0.block] } ?? [])) - blocksOwedToPrefills
             guard config.kv.blocks(forTokens: state.known) - hit.blocks.count <= room else {
@@ -79,7 +95,7 @@ extension Scheduler {
                 continue
             }
             waiting.remove(at: index)
-            for passed in waiting[..<index] { sequences[passed]?.passes += 1 }
+            for passed in waiting[..<index] where sequences[passed]?.awaitingImages == false { sequences[passed]?.passes += 1 }
             running.append(id)
             slotOwners[slot] = id
             take(hit, for: id, slot: slot, into: &plan)

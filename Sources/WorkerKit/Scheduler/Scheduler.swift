@@ -38,6 +38,8 @@ public struct Scheduler: Sendable {
     /// Prompt positions looked up in the prefix cache at admissions, and of those, positions found.
     public internal(set) var queriedPositions = 0
     public internal(set) var hitPositions = 0
+    /// Sequences whose images are not encoded yet.
+    public internal(set) var awaitingImageCount = 0
     /// What steps cost on this machine, for sizing them under `config.stepTarget`: the executor
     /// refines it from the steps it times. Zero: every step fits.
     public var stepCost = StepCost(perItem: 0, perLogitRow: 0, perAttendedPosition: 0)
@@ -62,15 +64,27 @@ public struct Scheduler: Sendable {
 
     /// Queues a request behind every earlier one, or refuses at once what could never run.
     /// - Parameter keys: one `ItemKey` per prompt item, for the prefix cache; `nil`: not cached.
-    public mutating func submit(id: RequestID, promptLength: Int, maxTokens: Int, keys: [UInt64]? = nil) -> SubmitResult {
+    /// - Parameter awaitingImages: its images are still to be encoded; it is admitted once
+    ///   `imagesEncoded` says they are, and until then steps plan vision work (`visionSeconds`).
+    public mutating func submit(id: RequestID, promptLength: Int, maxTokens: Int, keys: [UInt64]? = nil,
+                                awaitingImages: Bool = false) -> SubmitResult {
         if let refusal = refusal(id: id, promptLength: promptLength, maxTokens: maxTokens) {
             return .refused(refusal)
         }
         precondition(keys == nil || keys?.count == promptLength, "one key per prompt item")
-        sequences[id] = SequenceState(id: id, promptLength: promptLength, maxTokens: maxTokens,
-                                      keys: config.prefixCaching ? keys : nil)
+        var state = SequenceState(id: id, promptLength: promptLength, maxTokens: maxTokens, keys: config.prefixCaching ? keys : nil)
+        state.awaitingImages = awaitingImages
+        sequences[id] = state
         waiting.append(id)
+        if awaitingImages { awaitingImageCount += 1 }
         return .queued
+    }
+
+    /// The sequence's images are encoded: it may be admitted (in its place in the queue).
+    public mutating func imagesEncoded(_ id: RequestID) {
+        guard sequences[id]?.awaitingImages == true else { return }
+        sequences[id]?.awaitingImages = false
+        awaitingImageCount -= 1
     }
 
     /// The client is gone: the sequence leaves now. Returns the KV actions to apply at once (its slot's
@@ -179,6 +193,7 @@ public struct Scheduler: Sendable {
 
     private mutating func retire(_ id: RequestID) -> [KVAction] {
         guard var state = sequences.removeValue(forKey: id) else { return [] }
+        if state.awaitingImages { awaitingImageCount -= 1 }
         keepPartialBlock(of: state)
         guard let slot = vacate(&state) else {
             waiting.removeAll { $0 == id }

@@ -23,12 +23,15 @@ public struct SchedulerConfig: Sendable, Equatable {
     /// How many later requests may be admitted ahead of a waiting one the KV pool cannot hold yet.
     /// Beyond it, nobody passes: the pool frees up for it as running sequences end.
     public let passLimit: Int
+    /// The most seconds of vision tower work one step runs while images wait; `nil`: what the step
+    /// target leaves after the decodes (at least a quarter of it), or whole passes without a target.
+    public let visionBudget: Double?
 
     /// Refuses settings under which the scheduler could not keep its promises: every one must be at
     /// least 1, and the budget must hold one decode token for every slot.
     public init(
         maxRunning: Int, maxBatchTokens: Int, prefillChunk: Int, kv: KVLayout, contextLength: Int,
-        prefixCaching: Bool = false, stepTarget: Double? = nil, passLimit: Int? = nil
+        prefixCaching: Bool = false, stepTarget: Double? = nil, passLimit: Int? = nil, visionBudget: Double? = nil
     ) throws(SchedulerConfigError) {
         let settings = [
             ("maxRunning", maxRunning), ("maxBatchTokens", maxBatchTokens), ("prefillChunk", prefillChunk),
@@ -36,6 +39,7 @@ public struct SchedulerConfig: Sendable, Equatable {
         ]
         for (name, value) in settings where value < 1 { throw .notPositive(setting: name) }
         if let stepTarget, !(stepTarget > 0) { throw .notPositive(setting: "stepTarget") }
+        if let visionBudget, !(visionBudget > 0) { throw .notPositive(setting: "visionBudget") }
         guard maxBatchTokens >= maxRunning else { throw .budgetBelowMaxRunning }
         self.maxRunning = maxRunning
         self.maxBatchTokens = maxBatchTokens
@@ -45,6 +49,7 @@ public struct SchedulerConfig: Sendable, Equatable {
         self.prefixCaching = prefixCaching
         self.stepTarget = stepTarget
         self.passLimit = max(passLimit ?? maxRunning, 0)
+        self.visionBudget = visionBudget
     }
 }
 

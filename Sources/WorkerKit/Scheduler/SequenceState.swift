@@ -39,6 +39,8 @@ public struct SequenceState: Sendable, Equatable {
     var passes = 0
     /// Prompt positions found in the cache when the sequence was first admitted.
     public internal(set) var cachedPositions: Int?
+    /// Its images are not encoded yet: it waits, not admitted, and later requests pass it freely.
+    public internal(set) var awaitingImages = false
 
     init(id: RequestID, promptLength: Int, maxTokens: Int, keys: [UInt64]?) {
         self.id = id

@@ -2,9 +2,8 @@
 /// the KV cache changes to make before it runs.
 public struct StepPlan: Sendable, Equatable {
     /// Sequences given a slot this step, in admission order (their queue time ends here). A preempted
-    /// sequence is admitted again later and listed again. Images are encoded before a request is
-    /// queued, not in the step. A sequence admitted with a prefix-cache hit starts its first entry
-    /// after the hit.
+    /// sequence is admitted again later and listed again. A sequence admitted with a prefix-cache hit
+    /// starts its first entry after the hit.
     public var admitted: [Admission] = []
     /// What to feed: decode tokens first (in admission order), then prefill chunks.
     public var entries: [StepEntry] = []
@@ -13,8 +12,11 @@ public struct StepPlan: Sendable, Equatable {
     public var kvActions: [KVAction] = []
     /// Sequences sent back to wait (their KV dropped, to be recomputed), newest first.
     public var preempted: [RequestID] = []
+    /// Seconds of vision tower work to run before the forward (slices of the pass in flight, or of a
+    /// new pass over the images waiting): planned while some sequence waits for its images.
+    public var visionSeconds: Double = 0
 
-    public var isEmpty: Bool { entries.isEmpty && kvActions.isEmpty && preempted.isEmpty }
+    public var isEmpty: Bool { entries.isEmpty && kvActions.isEmpty && preempted.isEmpty && visionSeconds == 0 }
 
     /// Items fed this step: never more than `maxBatchTokens`.
     public var tokenCount: Int { entries.reduce(0) { $0 + $1.items.count } }
