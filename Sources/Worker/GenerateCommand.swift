@@ -54,7 +54,8 @@ struct GenerateCommand: ParsableCommand {
             text = chosen.render(turns)
         }
         let encodeStart = Date()
-        let built = try PromptBuilder(tokenizer: tokenizer, images: embedder).build(text, parseSpecial: chat, images: images)
+        var built = try PromptBuilder(tokenizer: tokenizer, images: embedder).build(text, parseSpecial: chat, images: images)
+        try embedder?.encodePending(&built)
         let encodeSeconds = images.isEmpty ? 0 : Date().timeIntervalSince(encodeStart)
 
         var sampling = SamplerSettings()

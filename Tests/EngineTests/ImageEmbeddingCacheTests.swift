@@ -119,11 +119,11 @@ struct ImageEmbeddingCacheTests {
         _ = try embedder.embed([jpg])
         #expect(embedder.recentImages() == [hash(jpg), hash(png)])
         #expect(try embedder.embed([png]) == first)
-        #expect(embedder.cache.hits == 1)
+        #expect(embedder.input.cacheHits == 1)
         #expect(embedder.recentImages() == [hash(png), hash(jpg)])
         _ = try embedder.embed([wide])  // no room for three: the jpg, used longest ago, goes
         #expect(embedder.recentImages() == [hash(wide), hash(png)])
         #expect(embedder.recentImages(1) == [hash(wide)])
-        #expect(embedder.cache.misses == 3)
+        #expect(embedder.input.cacheMisses == 3)
     }
 }

@@ -53,8 +53,8 @@ struct LLaVAReferenceTests {
             // Generation from llama.cpp's own encoder input (its JPEG decoder rounds differently), so the
             // check is of the decoder and splicing, not of JPEG decoders.
             let reference = try #require(references.first { $0.name == c.name })
-            let pixels = try #require(RGBImage(width: embedder.preprocessor.imageSize, height: embedder.preprocessor.imageSize, pixels: reference.pixels))
-            let rows = try embedder.encoder.encode([embedder.preprocessor.normalized(pixels)])[0]
+            let pixels = try #require(RGBImage(width: embedder.input.preprocessor.imageSize, height: embedder.input.preprocessor.imageSize, pixels: reference.pixels))
+            let rows = try embedder.encoder.encode([embedder.input.preprocessor.normalized(pixels)])[0]
             let width = embedder.width
             let prompt = c.promptIDs.system.map(PromptItem.token)
                 + (0..<rows.count / width).map { PromptItem.embedding(rows[$0 * width..<($0 + 1) * width]) }
@@ -83,16 +83,18 @@ struct LLaVAReferenceTests {
             try builder.build("no marker", parseSpecial: false, images: [png])
         }
         #expect(throws: PromptBuilder.Failure.noVisionModel) {
-            try PromptBuilder(tokenizer: tokenizer, images: nil).build("<image>", parseSpecial: false, images: [png])
+            try PromptBuilder(tokenizer: tokenizer, images: nil as ImageInput?).build("<image>", parseSpecial: false, images: [png])
         }
         for bad in [[], Array(png.prefix(40)), [UInt8](repeating: 7, count: 100)] {
             #expect(throws: PromptBuilder.Failure.self) { try builder.build("<image>", parseSpecial: false, images: [bad]) }
         }
-        let ok = try builder.build("see <image> here", parseSpecial: false, images: [png])
-        #expect(ok.imagePositions == embedder.positionsPerImage)
-        // Asked again, the same image comes from the cache.
-        let hits = embedder.cache.hits
+        var ok = try builder.build("see <image> here", parseSpecial: false, images: [png])
+        #expect(ok.imagePositions == embedder.positionsPerImage && ok.pending.count == 1)
+        try embedder.encodePending(&ok)
+        #expect(ok.pending.isEmpty && ok.items.allSatisfy { if case .embedding(let row) = $0 { !row.isEmpty } else { true } })
+        // Asked again, the same image comes from the cache, encoded.
+        let hits = embedder.input.cacheHits
         _ = try builder.build("<image>", parseSpecial: false, images: [png])
-        #expect(embedder.cache.hits == hits + 1)
+        #expect(embedder.input.cacheHits == hits + 1)
     }
 }

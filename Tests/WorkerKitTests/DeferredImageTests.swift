@@ -4,9 +4,10 @@ import Testing
 import TestSupport
 @testable import WorkerKit
 
-/// An image the prefix cache covers is not encoded again; if the cached prefix is gone by the time
-/// the request runs, the image is encoded then. Either way the answer is the one computed afresh. On
-/// the tiny LLaVA fixtures, with the image embedding cache off so that every encode shows.
+/// An image the prefix cache covers when its request is submitted is not encoded again; if the cached
+/// prefix is gone by the time the request is admitted, the image is encoded then. Either way the
+/// answer is the one computed afresh. On the tiny LLaVA fixtures, with the image embedding cache off so
+/// that every encode shows.
 @Suite(.serialized, .requires(.sharedFixtures))
 struct DeferredImageTests {
     static func parts() throws -> (LlamaModel, Tokenizer, ImageEmbedder) {
@@ -17,10 +18,10 @@ struct DeferredImageTests {
         return (model, try Tokenizer(gguf: gguf), embedder)
     }
 
-    static func executor(_ model: LlamaModel, _ tokenizer: Tokenizer, _ embedder: ImageEmbedder) throws -> BatchExecutor {
+    static func executor(_ model: LlamaModel, _ tokenizer: Tokenizer, _ embedder: ImageEmbedder?, blocks: Int = 256) throws -> BatchExecutor {
         let config = try SchedulerConfig(
             maxRunning: 2, maxBatchTokens: 64, prefillChunk: 32,
-            kv: KVLayout(blockCount: 256, bytesPerToken: KVLayout.bytesPerToken(model.config)),
+            kv: KVLayout(blockCount: blocks, bytesPerToken: KVLayout.bytesPerToken(model.config)),
             contextLength: model.config.contextLength, prefixCaching: true)
         let executor = try BatchExecutor(model: model, tokenizer: tokenizer, config: config)
         executor.images = embedder
@@ -30,44 +31,55 @@ struct DeferredImageTests {
     static let text = "A picture: " + ChatTemplate.imageMarker + String(repeating: " Tell me what is in it, and its colours.", count: 4)
 
     static func request(_ prompt: PromptBuilder.Prompt, id: UInt64) -> BatchExecutor.Request {
-        BatchExecutor.Request(id: RequestID(id), prompt: prompt.items, images: prompt.images, deferred: prompt.deferred,
+        BatchExecutor.Request(id: RequestID(id), prompt: prompt.items, images: prompt.images, pending: prompt.pending,
                               sampling: .greedy, stop: StopConditions(maxTokens: 8, ignoreEndOfGeneration: true))
     }
 
-    @Test func anImageInACachedPrefixIsEncodedOnlyIfTheCacheLostIt() throws {
+    @Test func anImageInACachedPrefixIsNotEncodedAgain() throws {
         let (model, tokenizer, embedder) = try Self.parts()
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: LLaVAFixture.png)))
         let builder = PromptBuilder(tokenizer: tokenizer, images: embedder)
         let cached = try Self.executor(model, tokenizer, embedder)
 
-        let first = try builder.build(Self.text, parseSpecial: false, images: [bytes], cachedPositions: cached.cachedPositions)
-        #expect(first.deferred.isEmpty && embedder.cache.misses == 1)
+        let first = try builder.build(Self.text, parseSpecial: false, images: [bytes])
+        #expect(first.pending.count == 1)
         let answer = try cached.run(Self.request(first, id: 1))
+        #expect(cached.imagesEncoded == 1)
 
         // The same prompt again: the image lies inside the cached prefix, so it is not encoded.
-        let second = try builder.build(Self.text, parseSpecial: false, images: [bytes], cachedPositions: cached.cachedPositions)
-        #expect(second.deferred.count == 1 && embedder.cache.misses == 1, "no encode for a cached image")
-        let again = try cached.run(Self.request(second, id: 2))
+        let again = try cached.run(Self.request(try builder.build(Self.text, parseSpecial: false, images: [bytes]), id: 2))
+        #expect(cached.imagesEncoded == 1, "no encode for a cached image")
         #expect(again.tokens == answer.tokens)
-        #expect(again.usage.cachedTokens >= second.images[0].positions.upperBound)
-
-        // Built against a cache that says it holds everything, run where nothing is cached: the
-        // image is encoded when its positions come up, and the answer is the same.
-        let optimistic = try builder.build(Self.text, parseSpecial: false, images: [bytes], cachedPositions: { $0.count })
-        #expect(optimistic.deferred.count == 1 && embedder.cache.misses == 1)
-        let fresh = try Self.executor(model, tokenizer, embedder)
-        let late = try fresh.run(Self.request(optimistic, id: 3))
-        #expect(late.tokens == answer.tokens && late.usage.cachedTokens == 0)
-        #expect(embedder.cache.misses == 2, "encoded once, when needed")
+        #expect(again.usage.cachedTokens >= first.images[0].positions.upperBound)
     }
 
-    @Test func withoutAVisionModelADeferredImageFailsItsRequestAlone() throws {
+    @Test func anImageWhosePrefixIsEvictedBeforeAdmissionIsEncodedThen() throws {
         let (model, tokenizer, embedder) = try Self.parts()
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: LLaVAFixture.png)))
-        let prompt = try PromptBuilder(tokenizer: tokenizer, images: embedder)
-            .build(Self.text, parseSpecial: false, images: [bytes], cachedPositions: { $0.count })
-        let executor = try Self.executor(model, tokenizer, embedder)
-        executor.images = nil
+        let builder = PromptBuilder(tokenizer: tokenizer, images: embedder)
+        let prompt = try builder.build(Self.text, parseSpecial: false, images: [bytes])
+        let answer = try Self.executor(model, tokenizer, embedder).run(Self.request(prompt, id: 1))
+
+        // A pool just large enough for one of them: the text request admitted first evicts the image
+        // prompt's cached blocks, so the image, deferred at submission, is encoded at admission.
+        let blocks = KVLayout.defaultBlockSize
+        let small = try Self.executor(model, tokenizer, embedder, blocks: (prompt.items.count + 8 + blocks) / blocks + 1)
+        _ = try small.run(Self.request(prompt, id: 2))
+        #expect(small.imagesEncoded == 1)
+        let filler = tokenizer.encode(String(repeating: "Some words to fill the pool. ", count: 12), parseSpecial: false)
+        let fillerLength = min(filler.count, small.kvBlocksTotal * blocks - 9)
+        #expect(small.submit(BatchExecutor.Request(id: 3, prompt: filler.prefix(fillerLength).map(PromptItem.token), sampling: .greedy,
+                                                   stop: StopConditions(maxTokens: 8, ignoreEndOfGeneration: true))) == nil)
+        let late = try small.run(Self.request(try builder.build(Self.text, parseSpecial: false, images: [bytes]), id: 4))
+        #expect(late.tokens == answer.tokens && late.usage.cachedTokens == 0)
+        #expect(small.imagesEncoded == 1, "not through the vision queue")
+    }
+
+    @Test func withoutAVisionModelAnImageRequestFailsAlone() throws {
+        let (model, tokenizer, embedder) = try Self.parts()
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: LLaVAFixture.png)))
+        let prompt = try PromptBuilder(tokenizer: tokenizer, images: embedder).build(Self.text, parseSpecial: false, images: [bytes])
+        let executor = try Self.executor(model, tokenizer, nil)
         #expect(throws: BatchExecutor.RunError.self) { try executor.run(Self.request(prompt, id: 1)) }
         #expect(!executor.hasWork && executor.kvBlocksUsed == 0)
         let text = tokenizer.encode("Hello there", parseSpecial: false).map(PromptItem.token)

@@ -1,13 +1,19 @@
 /// Turns prompt text with `<image>` markers and the images for them into decoder input: the text
 /// between markers tokenized piece by piece (as llama.cpp's LLaVA path does), each marker replaced by
-/// that image's embedding rows.
-public struct PromptBuilder {
+/// that image's embedding rows — from the embedding cache, or left empty with the image's pixels
+/// pending, for the vision tower to encode (`ImageEmbedder.encodePending`, or a worker's step loop).
+/// Touches no tower, so it runs on any thread.
+public struct PromptBuilder: Sendable {
     public let tokenizer: Tokenizer
-    public let images: ImageEmbedder?
+    public let images: ImageInput?
 
-    public init(tokenizer: Tokenizer, images: ImageEmbedder?) {
+    public init(tokenizer: Tokenizer, images: ImageInput?) {
         self.tokenizer = tokenizer
         self.images = images
+    }
+
+    public init(tokenizer: Tokenizer, images: ImageEmbedder?) {
+        self.init(tokenizer: tokenizer, images: images?.input)
     }
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
@@ -25,13 +31,12 @@ public struct PromptBuilder {
         }
     }
 
-    public struct Prompt {
+    public struct Prompt: Sendable {
         public var items: [PromptItem]
         /// Where each image's rows are, and whose they are.
         public var images: [ImageSpan]
-        /// Images left unencoded because a cached prefix covers them: their positions hold empty
-        /// rows, to be encoded (`ImageEmbedder.embed`) if they must be computed after all.
-        public var deferred: [DeferredImage] = []
+        /// Images not in the embedding cache: their positions hold empty rows until encoded.
+        public var pending: [PendingImage] = []
         public var imagePositions: Int { images.positionCount }
 
         /// One `ItemKey` per item: the prefix cache's view of the prompt.
@@ -39,15 +44,11 @@ public struct PromptBuilder {
     }
 
     /// - Parameter parseSpecial: whether control tokens written in the text (a chat template's) are parsed.
-    /// - Parameter cachedPositions: how many leading positions of a prompt with these item keys are
-    ///   in the prefix cache; images wholly inside are not encoded now.
-    public func build(_ text: String, parseSpecial: Bool, images imageBytes: [[UInt8]],
-                      cachedPositions: (([UInt64]) -> Int)? = nil) throws(Failure) -> Prompt {
+    public func build(_ text: String, parseSpecial: Bool, images imageBytes: [[UInt8]]) throws(Failure) -> Prompt {
         let segments = PromptSegment.split(text)
         let markers = segments.filter { $0 == .image }.count
         guard markers == imageBytes.count else { throw .markerMismatch(markers: markers, images: imageBytes.count) }
         guard imageBytes.isEmpty || images != nil else { throw .noVisionModel }
-        // The layout first, with empty rows where images go: their keys are known before their rows.
         var prompt = Prompt(items: [], images: [])
         var nextImage = 0
         for (i, segment) in segments.enumerated() {
@@ -55,26 +56,22 @@ public struct PromptBuilder {
             case .text(let piece):
                 prompt.items += tokenizer.encode(piece, parseSpecial: parseSpecial, addSpecial: i == 0).map(PromptItem.token)
             case .image:
-                let start = prompt.items.count
-                let count = images?.positionsPerImage ?? 0
-                prompt.items += repeatElement(.embedding([]), count: count)
-                prompt.images.append(ImageSpan(positions: start..<(start + count), key: ImageKey(imageBytes[nextImage])))
+                guard let images else { throw .noVisionModel }
+                let bytes = imageBytes[nextImage]
+                let span = ImageSpan(positions: prompt.items.count..<(prompt.items.count + images.positionsPerImage), key: ImageKey(bytes))
+                prompt.items += repeatElement(.embedding([]), count: images.positionsPerImage)
+                prompt.images.append(span)
+                do {
+                    switch try images.prepare(bytes, key: span.key) {
+                    case .rows(let rows): prompt.items.place(rows, at: span, width: images.width)
+                    case .pixels(let pixels): prompt.pending.append(PendingImage(span: span, pixels: pixels))
+                    }
+                } catch {
+                    throw .badImage(ImageEmbedder.Failure(index: nextImage, message: error.description).description)
+                }
                 nextImage += 1
             }
         }
-        guard let images, !imageBytes.isEmpty else { return prompt }
-        let cached = cachedPositions?(prompt.keys) ?? 0
-        let needed = prompt.images.indices.filter { prompt.images[$0].positions.upperBound > cached }
-        prompt.deferred = prompt.images.indices.filter { !needed.contains($0) }.map {
-            DeferredImage(span: prompt.images[$0], bytes: imageBytes[$0])
-        }
-        let rows: [[Float]]
-        do {
-            rows = try images.embed(needed.map { imageBytes[$0] }, keys: needed.map { prompt.images[$0].key })
-        } catch {
-            throw .badImage(ImageEmbedder.Failure(index: needed[error.index], message: error.message).description)
-        }
-        for (index, flat) in zip(needed, rows) { prompt.items.place(flat, at: prompt.images[index], width: images.width) }
         return prompt
     }
 }
@@ -88,10 +85,15 @@ extension [PromptItem] {
     }
 }
 
-/// An image whose rows a prompt does not hold yet: its place, and its file's bytes to encode.
-public struct DeferredImage: Sendable, Equatable {
+/// An image whose rows a prompt does not hold yet: its place, and its pixels for the tower.
+public struct PendingImage: Sendable, Equatable {
     public let span: ImageSpan
-    public let bytes: [UInt8]
+    public let pixels: [Float]
+
+    public init(span: ImageSpan, pixels: [Float]) {
+        self.span = span
+        self.pixels = pixels
+    }
 }
 
 extension [ImageSpan] {

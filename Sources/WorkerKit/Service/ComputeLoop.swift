@@ -7,6 +7,9 @@ import Synchronization
 /// The worker's compute thread: takes requests and cancels from the comms thread, runs the
 /// continuous-batching executor step after step while there is work, and hands every delta, finish and
 /// error back as encoded wire messages. It sleeps when idle and wakes on the next request.
+///
+/// A request is prepared (chat template, tokens, images decoded and preprocessed) on a small queue
+/// beside this thread, then submitted to the executor: nothing a request brings holds up a step.
 final class ComputeLoop: Sendable {
     enum Command: Sendable {
         /// A request, and when the worker received it: its queue time starts there, before its
@@ -15,7 +18,12 @@ final class ComputeLoop: Sendable {
         case cancel(String)
         /// Stop admitting; finish what runs by the deadline, then cancel the rest.
         case drain(until: Date)
+        /// A request's preparation ended, off the thread.
+        case prepared(wireID: String, RequestID, Result<BatchExecutor.Request, RequestPreparer.Failure>, received: Date)
     }
+
+    /// Requests being prepared at once; each decodes its images one after another.
+    static let concurrentPreparations = 2
 
     /// What the heartbeat reports, published after each step.
     struct Load: Sendable {
@@ -27,6 +35,10 @@ final class ComputeLoop: Sendable {
         var preemptions = 0
         var recentImages: [UInt64] = []
         var prefixCache = PrefixCacheCounters()
+        var imagesEncoded = 0
+        var imageEncodeSeconds = 0.0
+        /// Images being decoded, waiting for the tower, or in its pass.
+        var imageQueueDepth = 0
     }
 
     private let inbox = Mutex<[Command]>([])
@@ -56,7 +68,15 @@ final class ComputeLoop: Sendable {
                 self.finished.signal()
                 return
             }
-            var state = State(executor: built.0, preparer: built.1, logger: logger, send: send)
+            let preparations = OperationQueue()
+            preparations.maxConcurrentOperationCount = Self.concurrentPreparations
+            let preparer = built.1
+            var state = State(executor: built.0, preparer: preparer, logger: logger, send: send) { request, id, received in
+                preparations.addOperation {
+                    let result = Result { () throws(RequestPreparer.Failure) in try preparer.prepare(request, id: id) }
+                    self.submit(.prepared(wireID: request.id, id, result, received: received))
+                }
+            }
             var stepped = false  // since memory was last given back
             while !self.stopped.load(ordering: .acquiring) {
                 let commands = self.inbox.withLock { q in defer { q.removeAll() }; return q }
@@ -69,7 +89,7 @@ final class ComputeLoop: Sendable {
                     if stepped { state.executor.releaseIdleMemory() }
                     stepped = false
                     self.load.withLock { $0 = state.load }
-                    if state.drainDeadline != nil { break }
+                    if state.drainDeadline != nil, state.preparing.isEmpty { break }
                     _ = self.wake.wait(timeout: .now() + .milliseconds(200))
                 }
             }
@@ -104,6 +124,10 @@ final class ComputeLoop: Sendable {
         let preparer: RequestPreparer
         let logger: Logger
         let send: @Sendable ([[UInt8]]) -> Void
+        /// Hands a request to the preparation queue; its result comes back as `.prepared`.
+        let prepareOffThread: @Sendable (GenerationRequest, RequestID, Date) -> Void
+        /// Requests on the preparation queue, with their image counts.
+        var preparing: [RequestID: Int] = [:]
         var wireIDs: [RequestID: String] = [:]
         var localIDs: [String: RequestID] = [:]
         var nextID: UInt64 = 1
@@ -116,7 +140,9 @@ final class ComputeLoop: Sendable {
                  recentImages: preparer.builder.images?.recentImages() ?? [],
                  prefixCache: PrefixCacheCounters(
                     queriedTokens: executor.scheduler.queriedPositions, hitTokens: executor.scheduler.hitPositions,
-                    cachedBlocks: executor.scheduler.pool.cachedBlocks, evictions: executor.scheduler.pool.evictions))
+                    cachedBlocks: executor.scheduler.pool.cachedBlocks, evictions: executor.scheduler.pool.evictions),
+                 imagesEncoded: executor.imagesEncoded, imageEncodeSeconds: executor.imageEncodeSeconds,
+                 imageQueueDepth: executor.imageQueueDepth + preparing.values.reduce(0, +))
         }
 
         mutating func apply(_ command: Command) {
@@ -130,17 +156,33 @@ final class ComputeLoop: Sendable {
                 }
                 let id = RequestID(nextID)
                 nextID += 1
-                do {
-                    let prepared = try preparer.prepare(request, id: id, cachedPositions: executor.cachedPositions)
-                    wireIDs[id] = request.id
-                    localIDs[request.id] = id
+                wireIDs[id] = request.id
+                localIDs[request.id] = id
+                preparing[id] = request.images.count
+                prepareOffThread(request, id, received)
+            case .prepared(let wireID, let id, let result, let received):
+                preparing[id] = nil
+                guard wireIDs[id] == wireID else { return }  // cancelled while it was prepared
+                guard drainDeadline == nil else {
+                    fail(wireID, .cancelled, "this worker is shutting down")
+                    return forget(id)
+                }
+                switch result {
+                case .success(let prepared):
                     if let refusal = executor.submit(prepared, now: received) { handle(refusal) }
-                    logger.debug("request \(request.id) queued: \(prepared.prompt.count) prompt positions")
-                } catch {
-                    fail(request.id, error.code, error.message)
+                    logger.debug("request \(wireID) queued: \(prepared.prompt.count) prompt positions, \(prepared.pending.count) images to encode")
+                case .failure(let error):
+                    fail(wireID, error.code, error.message)
+                    forget(id)
                 }
             case .cancel(let wireID):
-                if let id = localIDs[wireID], let event = executor.cancel(id) { handle(event) }
+                guard let id = localIDs[wireID] else { return }
+                if let event = executor.cancel(id) {
+                    handle(event)
+                } else if preparing[id] != nil {
+                    fail(wireID, .cancelled, "cancelled before it started")
+                    forget(id)
+                }
             case .drain(let until):
                 drainDeadline = until
             }

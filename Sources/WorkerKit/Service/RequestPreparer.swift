@@ -2,9 +2,11 @@ import Engine
 import Foundation
 import LoomProtocol
 
-/// Turns a wire request into the engine's: the chat template, then the prompt builder's tokenization
-/// and image splicing.
-struct RequestPreparer {
+/// Turns a wire request into the engine's: the chat template, then the prompt builder's tokenization,
+/// and its images from the embedding cache or decoded into pixels. Runs off the compute thread
+/// (`ComputeLoop` hands requests to a preparation queue), so a large or bad image costs the others
+/// nothing; the vision tower runs later, in the step loop.
+struct RequestPreparer: Sendable {
     let modelName: String
     let template: ChatTemplate
     let builder: PromptBuilder
@@ -17,9 +19,7 @@ struct RequestPreparer {
         let message: String
     }
 
-    /// - Parameter cachedPositions: the executor's prefix cache lookup: images it covers are not encoded.
-    func prepare(_ request: GenerationRequest, id: RequestID,
-                 cachedPositions: (([UInt64]) -> Int)? = nil) throws(Failure) -> BatchExecutor.Request {
+    func prepare(_ request: GenerationRequest, id: RequestID) throws(Failure) -> BatchExecutor.Request {
         guard request.model == modelName || request.model.isEmpty else {
             throw Failure(code: .noModel, message: "this worker serves \(modelName), not \(request.model)")
         }
@@ -32,7 +32,7 @@ struct RequestPreparer {
         }
         let prompt: PromptBuilder.Prompt
         do {
-            prompt = try builder.build(text, parseSpecial: parseSpecial, images: request.images, cachedPositions: cachedPositions)
+            prompt = try builder.build(text, parseSpecial: parseSpecial, images: request.images)
         } catch {
             switch error {
             case .markerMismatch: throw Failure(code: .badRequest, message: error.description)
@@ -43,7 +43,7 @@ struct RequestPreparer {
             throw Failure(code: .promptTooLong, message: "the prompt has \(prompt.items.count) positions; this worker takes at most \(maxPromptTokens)")
         }
         let deadline = request.deadlineUnixMs > 0 ? Date(timeIntervalSince1970: Double(request.deadlineUnixMs) / 1000) : nil
-        return BatchExecutor.Request(id: id, prompt: prompt.items, images: prompt.images, deferred: prompt.deferred,
+        return BatchExecutor.Request(id: id, prompt: prompt.items, images: prompt.images, pending: prompt.pending,
                                      sampling: SamplerSettings(request.sampling), stop: StopConditions(request.sampling),
                                      deadline: deadline)
     }

@@ -36,7 +36,11 @@ extension BatchExecutor {
 
     /// Runs `request` to its end beside whatever else is submitted, calling `onText` with each delta.
     public func run(_ request: Request, onText: (String) -> Void = { _ in }) throws(RunError) -> Completion {
-        if case .refused(_, let why)? = submit(request) { throw .refused(why) }
+        switch submit(request) {
+        case .refused(_, let why)?: throw .refused(why)
+        case .failed(_, let message)?: throw .failed(message)
+        default: break
+        }
         var completion = Completion()
         while true {
             for event in step() {

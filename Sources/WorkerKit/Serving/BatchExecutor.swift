@@ -10,7 +10,11 @@ import LoomProtocol
 /// plan (deadlines, the scheduler's plan, the KV pool's changes) → assemble (the flat decoder batch)
 /// → forward → sample (one token per sequence that wanted logits) → emit (text deltas and endings,
 /// through each sequence's `CompletionStream`) → retire (finished sequences free their KV).
-/// Images are encoded before a request is submitted; encoding inside the step is the next change.
+///
+/// Images come with a request as pixels (decoded and preprocessed off this thread). They wait in a
+/// `VisionQueue`, and each step runs the vision tower for the seconds the scheduler plans
+/// (`StepPlan.visionSeconds`) before its forward: slices of one pass over up to `maxBatch` images of
+/// any requests. A request is admitted once its images are encoded.
 public final class BatchExecutor {
     public let model: LlamaModel
     public let tokenizer: Tokenizer
@@ -26,8 +30,15 @@ public final class BatchExecutor {
     private var costs: StepCostEstimator
     /// Sees every logits row before it is sampled: for tests that compare numbers, not only tokens.
     var observeLogits: ((RequestID, UnsafeBufferPointer<Float>) -> Void)?
-    /// Encodes deferred images whose cached prefix was evicted before their positions were reached.
+    /// The vision tower for requests' images, and the embedding cache their rows go to.
     public var images: ImageEmbedder?
+    private var visionQueue = VisionQueue()
+    private var visionSpeed = VisionSpeed()
+    /// Images encoded and wall seconds spent encoding, since the executor started.
+    public private(set) var imagesEncoded = 0
+    public private(set) var imageEncodeSeconds = 0.0
+    /// Images waiting for the tower or in its pass.
+    public var imageQueueDepth: Int { visionQueue.depth }
 
     /// One request as the executor sees it: prompt items (tokens, or embedding rows for image
     /// positions), how to sample, when to stop, and an optional deadline.
@@ -37,19 +48,19 @@ public final class BatchExecutor {
         /// The images among the prompt's embedding rows. Rows no span covers keep the request out of
         /// the prefix cache: without a key they cannot be compared.
         public var images: [ImageSpan]
-        /// Images whose rows the prompt holds empty: a cached prefix covered them when the request was
-        /// built. Encoded before a step feeds any of their positions (if the prefix was evicted since).
-        public var deferred: [DeferredImage]
+        /// Images whose rows the prompt holds empty, with their pixels: encoded in the step loop,
+        /// unless the prefix cache holds their positions when the request is submitted.
+        public var pending: [PendingImage]
         public var sampling: SamplerSettings
         public var stop: StopConditions
         public var deadline: Date?
 
-        public init(id: RequestID, prompt: [PromptItem], images: [ImageSpan] = [], deferred: [DeferredImage] = [],
+        public init(id: RequestID, prompt: [PromptItem], images: [ImageSpan] = [], pending: [PendingImage] = [],
                     sampling: SamplerSettings, stop: StopConditions, deadline: Date? = nil) {
             self.id = id
             self.prompt = prompt
             self.images = images
-            self.deferred = deferred
+            self.pending = pending
             self.sampling = sampling
             self.stop = stop
             self.deadline = deadline
@@ -72,8 +83,13 @@ public final class BatchExecutor {
     private struct Sequence {
         let request: Request
         var items: [PromptItem]
-        /// The request's deferred images not encoded yet.
-        var deferred: [DeferredImage]
+        /// Images a cached prefix covered at submission, not encoded: encoded if a step must feed
+        /// their positions after all (the prefix was evicted before admission).
+        var deferred: [PendingImage]
+        /// Images still in the vision queue; admitted once none is.
+        var imagesLeft = 0
+        var imagesStarted: Date?
+        var imagesEncoded: Date?
         var sampler: Sampler
         var output: CompletionStream
         let arrival: Date
@@ -105,18 +121,28 @@ public final class BatchExecutor {
     /// Generated tokens per second over the last 10 s.
     public func recentTokensPerSecond(now: Date = Date()) -> Double { throughput.rate(now: now) }
 
-    /// Queues a request; a refusal comes back at once as an event.
+    /// Queues a request; a refusal comes back at once as an event. Its pending images go to the
+    /// vision queue, but for those a cached prefix covers now: the prefix cache is asked first.
     public func submit(_ request: Request, now: Date = Date()) -> Event? {
         let room = model.config.contextLength - request.prompt.count
         let output = CompletionStream(tokenizer: tokenizer, conditions: request.stop, maxTokens: max(room, 1))
+        let keys = request.itemKeys
+        let cached = request.pending.isEmpty ? 0 : keys.map(scheduler.cachedPositions) ?? 0
+        let covered = request.pending.filter { $0.span.positions.upperBound <= cached }
+        let toEncode = request.pending.filter { $0.span.positions.upperBound > cached }
+        if !toEncode.isEmpty, images == nil {
+            return .failed(request.id, "the prompt has images and this worker has no vision model")
+        }
         if case .refused(let why) = scheduler.submit(
-            id: request.id, promptLength: request.prompt.count, maxTokens: output.maxTokens, keys: request.itemKeys)
+            id: request.id, promptLength: request.prompt.count, maxTokens: output.maxTokens, keys: keys,
+            awaitingImages: !toEncode.isEmpty)
         {
             return .refused(request.id, why)
         }
+        for image in toEncode { visionQueue.add(image, for: request.id) }
         sequences[request.id] = Sequence(
-            request: request, items: request.prompt, deferred: request.deferred, sampler: Sampler(request.sampling, prompt: request.prompt.compactMap(\.token)),
-            output: output, arrival: now)
+            request: request, items: request.prompt, deferred: covered, imagesLeft: toEncode.count,
+            sampler: Sampler(request.sampling, prompt: request.prompt.compactMap(\.token)), output: output, arrival: now)
         return nil
     }
 
@@ -129,6 +155,7 @@ public final class BatchExecutor {
     public func step(now: Date = Date()) -> [Event] {
         var events = expireDeadlines(now: now)
         let plan = plan(now: now, events: &events)
+        if plan.visionSeconds > 0 { runVision(seconds: plan.visionSeconds, events: &events) }
         guard !plan.entries.isEmpty else { return events }
         let started = ContinuousClock.now
         assemble(plan)
@@ -193,22 +220,90 @@ public final class BatchExecutor {
         return failed
     }
 
+    /// Runs the vision tower for about `seconds`: slices of the pass in flight, and new passes over
+    /// the oldest waiting images while time is left. Rows of a finished pass go to their requests'
+    /// prompts and the embedding cache; a request whose last image is done may be admitted.
+    private func runVision(seconds: Double, events: inout [Event]) {
+        guard let images else { return }
+        let encoder = images.encoder
+        let started = ContinuousClock.now
+        var left = seconds
+        while left > 0 {
+            if !encoder.isEncoding {
+                guard !visionQueue.waiting.isEmpty else { break }
+                let pixels = visionQueue.startPass(limit: encoder.maxBatch)
+                do {
+                    try encoder.begin(pixels)
+                } catch {
+                    // The preprocessor makes the tower's size: a defect, failed alone.
+                    for job in visionQueue.finishPass() {
+                        for owner in job.owners where retire(owner.id, .cancelled, now: Date()) != nil {
+                            events.append(.failed(owner.id, "image \(error)"))
+                        }
+                    }
+                    continue
+                }
+                let at = Date()
+                for job in visionQueue.inFlight {
+                    for owner in job.owners where sequences[owner.id]?.imagesStarted == nil { sequences[owner.id]?.imagesStarted = at }
+                }
+            }
+            let sliceStart = ContinuousClock.now
+            let slice = encoder.advance(flops: left.isFinite ? left * visionSpeed.flopsPerSecond : .infinity)
+            let took = (ContinuousClock.now - sliceStart).seconds
+            visionSpeed.record(flops: slice.flops, seconds: took)
+            left -= took
+            if slice.finished { completePass(images) }
+        }
+        imageEncodeSeconds += (ContinuousClock.now - started).seconds
+    }
+
+    /// Takes the finished pass's rows into their owners' prompts and the embedding cache.
+    private func completePass(_ images: ImageEmbedder) {
+        let rows = images.encoder.takeEmbeddings()
+        let jobs = visionQueue.finishPass()
+        let at = Date()
+        var ready: [RequestID] = []
+        for (job, flat) in zip(jobs, rows) {
+            images.input.remember(flat, for: job.key)
+            for owner in job.owners {
+                update(owner.id) { s in
+                    s.items.place(flat, at: owner.span, width: images.width)
+                    s.imagesLeft -= 1
+                    if s.imagesLeft == 0 {
+                        s.imagesEncoded = at
+                        ready.append(owner.id)
+                    }
+                }
+            }
+        }
+        imagesEncoded += jobs.count
+        for id in ready { scheduler.imagesEncoded(id) }
+    }
+
     /// Encodes the sequence's deferred images that the entry feeds positions of (their cached prefix
-    /// was evicted): the rare path, on the compute thread as image requests' encodes are. Returns
-    /// what went wrong, if anything.
+    /// was evicted between submission and admission): the rare path, at once, after finishing the
+    /// pass in flight. Returns what went wrong, if anything.
     private func encodeDeferred(_ entry: StepEntry) -> String? {
         guard let s = sequences[entry.id] else { return nil }
         let due = s.deferred.filter { $0.span.positions.upperBound > entry.items.lowerBound }
         guard !due.isEmpty else { return nil }
         guard let images else { return "the prompt's images were not encoded and this worker has no vision model" }
+        if images.encoder.isEncoding {
+            _ = images.encoder.advance(flops: .infinity)
+            completePass(images)
+        }
         let rows: [[Float]]
         do {
-            rows = try images.embed(due.map(\.bytes), keys: due.map(\.span.key))
+            rows = try images.encoder.encode(due.map(\.pixels))
         } catch {
-            return error.description
+            return "image \(error)"
         }
         update(entry.id) { s in
-            for (image, flat) in zip(due, rows) { s.items.place(flat, at: image.span, width: images.width) }
+            for (image, flat) in zip(due, rows) {
+                s.items.place(flat, at: image.span, width: images.width)
+                images.input.remember(flat, for: image.span.key)
+            }
             s.deferred.removeAll { image in due.contains { $0.span == image.span } }
         }
         return nil
@@ -297,6 +392,11 @@ public final class BatchExecutor {
 
     func retire(_ id: RequestID, _ reason: FinishReason, now: Date) -> Event? {
         guard let s = sequences.removeValue(forKey: id) else { return nil }
+        if visionQueue.remove(id) {
+            // Nobody wants the pass in flight any more.
+            images?.encoder.abandonPass()
+            visionQueue.dropPass()
+        }
         let cached = scheduler.state(of: id)?.cachedPositions ?? 0
         _ = apply(scheduler.finish(id))
         let admitted = s.admitted ?? now
