@@ -26,6 +26,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Bytes of memory for the KV cache, which sets how many tokens all sequences and the prefix cache hold together (default: --kv-memory-share of the memory available beside the weights).") var kvBudget: Int?
     @Option(help: "Share of the available memory the KV cache takes when --kv-budget is not given.") var kvMemoryShare = 0.5
     @Option(help: "Milliseconds one step should take: prefill chunks shrink to fit beside the decodes, by what attention over their context costs (0: bounded by tokens alone).") var stepTargetMs = 100
+    @Option(help: "Most milliseconds of image encoding in one step (default: what the step target leaves after the decodes, at least a quarter of it).") var visionBudgetMs: Int?
     @Option(help: "Most prompt tokens one sequence feeds per step, so long prompts never stall running streams.") var prefillChunk = 256
     @Option(help: "Compute threads.") var threads = 2
     @Option(help: Arithmetic.help) var arithmetic = Arithmetic.fast
@@ -44,8 +45,8 @@ struct ServeCommand: ParsableCommand {
         guard maxPromptTokens.map({ $0 > 0 }) ?? true, maxImagePixels > 0 else {
             throw ValidationError("--max-prompt-tokens and --max-image-pixels must be positive")
         }
-        guard kvBudget.map({ $0 > 0 }) ?? true, kvMemoryShare > 0, kvMemoryShare <= 0.95, stepTargetMs >= 0 else {
-            throw ValidationError("--kv-budget must be positive, --kv-memory-share in (0, 0.95], --step-target-ms 0 or more")
+        guard kvBudget.map({ $0 > 0 }) ?? true, kvMemoryShare > 0, kvMemoryShare <= 0.95, stepTargetMs >= 0, visionBudgetMs.map({ $0 > 0 }) ?? true else {
+            throw ValidationError("--kv-budget must be positive, --kv-memory-share in (0, 0.95], --step-target-ms 0 or more, --vision-budget-ms positive")
         }
         guard curveKey == nil || curveServerKey != nil else { throw ValidationError("--curve-key needs --curve-server-key") }
     }
@@ -63,6 +64,7 @@ struct ServeCommand: ParsableCommand {
         options.kvBudgetBytes = kvBudget
         options.kvMemoryShare = kvMemoryShare
         options.stepTarget = stepTargetMs > 0 ? .milliseconds(stepTargetMs) : nil
+        options.visionBudget = visionBudgetMs.map { .milliseconds($0) }
         options.prefillChunk = prefillChunk
         options.threads = threads
         options.arithmetic = arithmetic

@@ -18,6 +18,9 @@ public struct WorkerOptions: Sendable {
     /// How long one step should take: prefill chunks shrink to fit it beside the decodes, so a long
     /// prompt never stalls running streams for long. `nil`: steps are bounded by items alone.
     public var stepTarget: Duration? = .milliseconds(100)
+    /// The most vision tower work one step runs while images wait; `nil`: what the step target leaves
+    /// after the decodes.
+    public var visionBudget: Duration?
     public var threads = 2
     /// How the decoder adds its terms: `.fast`, or llama.cpp's order (`.exact`) as a check.
     public var arithmetic = Arithmetic.fast

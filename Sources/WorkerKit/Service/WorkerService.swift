@@ -27,7 +27,8 @@ public final class WorkerService: Sendable {
         let scheduling = try SchedulerConfig(
             maxRunning: options.maxRunning, maxBatchTokens: options.maxRunning + options.prefillChunk,
             prefillChunk: options.prefillChunk, kv: layout, contextLength: config.contextLength,
-            prefixCaching: options.prefixCache && options.arithmetic == .fast, stepTarget: options.stepTarget?.seconds)
+            prefixCaching: options.prefixCache && options.arithmetic == .fast, stepTarget: options.stepTarget?.seconds,
+            visionBudget: options.visionBudget?.seconds)
         if options.prefixCache && options.arithmetic == .exact {
             logger.warning("prefix cache off: with --arithmetic exact a cache hit could change a prompt's numbers")
         }
