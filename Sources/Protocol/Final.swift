@@ -56,12 +56,21 @@ public struct Timings: Sendable, Equatable {
     /// Completion tokens after the first, over the time spent decoding them.
     public var decodeTokensPerSecond: Double
     public var totalMs: Double
+    /// From arrival until the encoder began on the request's images; 0 when it had none to encode.
+    public var imageQueueMs: Double
+    /// Wall time from that start until its last image was encoded; 0 when it had none to encode.
+    public var imageEncodeMs: Double
 
-    public init(queueMs: Double, timeToFirstTokenMs: Double, decodeTokensPerSecond: Double, totalMs: Double) {
+    public init(
+        queueMs: Double, timeToFirstTokenMs: Double, decodeTokensPerSecond: Double, totalMs: Double,
+        imageQueueMs: Double = 0, imageEncodeMs: Double = 0
+    ) {
         self.queueMs = queueMs
         self.timeToFirstTokenMs = timeToFirstTokenMs
         self.decodeTokensPerSecond = decodeTokensPerSecond
         self.totalMs = totalMs
+        self.imageQueueMs = imageQueueMs
+        self.imageEncodeMs = imageEncodeMs
     }
 }
 
@@ -77,6 +86,8 @@ extension Final {
         writer.writeDouble(timings.timeToFirstTokenMs)
         writer.writeDouble(timings.decodeTokensPerSecond)
         writer.writeDouble(timings.totalMs)
+        writer.writeDouble(timings.imageQueueMs)
+        writer.writeDouble(timings.imageEncodeMs)
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -91,6 +102,8 @@ extension Final {
             queueMs: try reader.readDouble("queue_ms"),
             timeToFirstTokenMs: try reader.readDouble("time_to_first_token_ms"),
             decodeTokensPerSecond: try reader.readDouble("decode_tokens_per_second"),
-            totalMs: try reader.readDouble("total_ms"))
+            totalMs: try reader.readDouble("total_ms"),
+            imageQueueMs: try reader.readDouble("image_queue_ms"),
+            imageEncodeMs: try reader.readDouble("image_encode_ms"))
     }
 }

@@ -12,10 +12,13 @@ public struct WorkerLoad: Sendable, Equatable {
     public var recentImages: [UInt64]
     /// The prefix cache's counters since the worker started.
     public var prefixCache: PrefixCacheCounters
+    /// The image encoder's counters since the worker started, and its queue now.
+    public var vision: VisionCounters
 
     public init(
         waiting: Int, running: Int, kvBlocksUsed: Int, kvBlocksTotal: Int, tokensPerSecond: Double,
-        recentImages: [UInt64], prefixCache: PrefixCacheCounters = PrefixCacheCounters()
+        recentImages: [UInt64], prefixCache: PrefixCacheCounters = PrefixCacheCounters(),
+        vision: VisionCounters = VisionCounters()
     ) {
         self.waiting = waiting
         self.running = running
@@ -24,6 +27,7 @@ public struct WorkerLoad: Sendable, Equatable {
         self.tokensPerSecond = tokensPerSecond
         self.recentImages = recentImages
         self.prefixCache = prefixCache
+        self.vision = vision
     }
 }
 
@@ -61,6 +65,9 @@ extension WorkerLoad {
         writer.writeInt(prefixCache.hitTokens)
         writer.writeInt(prefixCache.cachedBlocks)
         writer.writeInt(prefixCache.evictions)
+        writer.writeInt(vision.imagesEncoded)
+        writer.writeDouble(vision.encodeSeconds)
+        writer.writeInt(vision.queueDepth)
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -75,5 +82,9 @@ extension WorkerLoad {
         prefixCache = PrefixCacheCounters(
             queriedTokens: try reader.readInt("load.prefix_queried"), hitTokens: try reader.readInt("load.prefix_hits"),
             cachedBlocks: try reader.readInt("load.prefix_blocks"), evictions: try reader.readInt("load.prefix_evictions"))
+        vision = VisionCounters(
+            imagesEncoded: try reader.readInt("load.images_encoded"),
+            encodeSeconds: try reader.readDouble("load.image_encode_seconds"),
+            queueDepth: try reader.readInt("load.image_queue_depth"))
     }
 }

@@ -44,14 +44,17 @@ extension SplitMix64 {
         Final(
             requestId: string(), finishReason: pick(FinishReason.self),
             usage: Usage(promptTokens: int(), imageTokens: int(), completionTokens: int(), cachedTokens: int()),
-            timings: Timings(queueMs: double(), timeToFirstTokenMs: double(), decodeTokensPerSecond: double(), totalMs: double()))
+            timings: Timings(
+                queueMs: double(), timeToFirstTokenMs: double(), decodeTokensPerSecond: double(), totalMs: double(),
+                imageQueueMs: double(), imageEncodeMs: double()))
     }
 
     mutating func load() -> WorkerLoad {
         WorkerLoad(
             waiting: int(), running: int(), kvBlocksUsed: int(), kvBlocksTotal: int(), tokensPerSecond: double(),
             recentImages: list(max: 5) { $0.next() },
-            prefixCache: PrefixCacheCounters(queriedTokens: int(), hitTokens: int(), cachedBlocks: int(), evictions: int()))
+            prefixCache: PrefixCacheCounters(queriedTokens: int(), hitTokens: int(), cachedBlocks: int(), evictions: int()),
+            vision: VisionCounters(imagesEncoded: int(), encodeSeconds: double(), queueDepth: int()))
     }
 
     mutating func request() -> GenerationRequest {

@@ -19,7 +19,8 @@ enum Samples {
     static let load = WorkerLoad(
         waiting: 3, running: 7, kvBlocksUsed: 1234, kvBlocksTotal: 4096, tokensPerSecond: 187.25,
         recentImages: [UInt64.max, 1, 0x0123_4567_89AB_CDEF],
-        prefixCache: PrefixCacheCounters(queriedTokens: 90_210, hitTokens: 81_000, cachedBlocks: 700, evictions: 12))
+        prefixCache: PrefixCacheCounters(queriedTokens: 90_210, hitTokens: 81_000, cachedBlocks: 700, evictions: 12),
+        vision: VisionCounters(imagesEncoded: 318, encodeSeconds: 95.375, queueDepth: 4))
 
     static let registration = Registration(
         workerId: "worker-α1", instance: 0xDEAD_BEEF_CAFE_BABE, version: "0.3.1+abc", host: "10.0.0.7:5601",
@@ -53,7 +54,9 @@ enum Samples {
     static let final = Final(
         requestId: "req-7", finishReason: .deadline,
         usage: Usage(promptTokens: 123, imageTokens: 576, completionTokens: 17, cachedTokens: 592),
-        timings: Timings(queueMs: 1.5, timeToFirstTokenMs: 190.25, decodeTokensPerSecond: 37.5, totalMs: 640.125))
+        timings: Timings(
+            queueMs: 1.5, timeToFirstTokenMs: 190.25, decodeTokensPerSecond: 37.5, totalMs: 640.125, imageQueueMs: 12.75,
+            imageEncodeMs: 151.5))
 
     static let error = RequestError(
         requestId: "req-7", code: .promptTooLong, message: "prompt has 9000 tokens; the context holds 8192")
