@@ -87,6 +87,25 @@ struct RelayStallTests {
         #expect(harness.relay.registry["a"] == nil)
     }
 
+    /// Images encoded slice by slice before their prompt's prefill: no token, no KV block yet, only
+    /// the encoder's counters move.
+    @Test func aQueueOfImagesBeingEncodedIsNotAStall() throws {
+        var harness = Self.harness()
+        harness.ready("a")
+        harness.request("pictures")
+        let dispatch = try #require(harness.take().dispatched.first)
+        func encoding(_ step: Int) -> WorkerLoad {
+            var load = Self.kvLoad(blocks: 0, running: 0)
+            load.waiting = 1
+            load.vision = VisionCounters(imagesEncoded: step / 10, encodeSeconds: Double(step) / 10, queueDepth: 16 - step / 10)
+            return load
+        }
+        let encoded = Self.heartbeat(&harness, steps: 40, ["a": encoding])
+        #expect(encoded.isEmpty && harness.relay.registry["a"] != nil, "4 s without a token, its encoder working")
+        let frozen = Self.heartbeat(&harness, steps: 12, ["a": { _ in encoding(40) }])
+        #expect(frozen.toWorkers.contains { $0.message == .cancel(requestId: dispatch.id) })
+    }
+
     @Test func oneStreamingRequestIsProgressForTheWorkerAndAnIdleWorkerNeverStalls() throws {
         var harness = RelayHarness {
             $0.stallTimeout = .seconds(1)

@@ -71,6 +71,19 @@ struct WorkerRegistryTests {
         #expect(registry["a"]?.load.prefixCache == PrefixCacheCounters(), "a new process starts from zero")
     }
 
+    @Test func visionTotalsOutliveAReconnectButNotItsQueueOrARestart() {
+        var registry = WorkerRegistry(liveness: liveness)
+        _ = registry.register(registration("a", instance: 7), now: at(0))
+        var heartbeat = load(running: 2)
+        heartbeat.vision = VisionCounters(imagesEncoded: 31, encodeSeconds: 12.5, queueDepth: 3)
+        registry.record(heartbeat, from: "a")
+        _ = registry.register(registration("a", instance: 7), now: at(100))
+        #expect(registry["a"]?.load.vision == VisionCounters(imagesEncoded: 31, encodeSeconds: 12.5, queueDepth: 0),
+                "the same process counts on; the requests whose images waited were dropped")
+        _ = registry.register(registration("a", instance: 8), now: at(2_100))
+        #expect(registry["a"]?.load.vision == VisionCounters(), "a new process starts from zero")
+    }
+
     @Test func anotherInstanceOfALiveIdIsRefused() {
         var registry = WorkerRegistry(liveness: liveness)
         _ = registry.register(registration("a", instance: 7), now: at(0))

@@ -46,7 +46,12 @@ public struct WorkerRegistry: Sendable {
             }
             // The same process counts on from where it was: until its next heartbeat, its prefix
             // cache's totals are the last ones heard, not zeros (which `/metrics` would show as a reset).
-            if sameProcess { entry.load.prefixCache = existing.load.prefixCache }
+            // Its image encoder's totals likewise; its encoder queue emptied with the requests it dropped.
+            if sameProcess {
+                entry.load.prefixCache = existing.load.prefixCache
+                entry.load.vision = VisionCounters(
+                    imagesEncoded: existing.load.vision.imagesEncoded, encodeSeconds: existing.load.vision.encodeSeconds)
+            }
             outcome = .replaced(existing)
         } else {
             outcome = .registered
