@@ -89,4 +89,69 @@ struct MetricsTests {
         #expect(await eventually { !backend.registry.emitToString().contains(#"loom_prefix_cache_queries_total{worker="w"}"#) },
                 "the series of a worker that left are gone")
     }
+
+    @Test func visionSeriesShowTheWorkersEncoderAndGoWithIt() async throws {
+        let backend = MetricsBackend()
+        let cluster = try Cluster(metrics: backend)
+        let worker = try await cluster.worker("w")
+        let other = try await cluster.worker("v")
+        defer { cluster.stop([worker, other]) }
+        func exposes(_ lines: [String]) async -> Bool {
+            await eventually {
+                let text = backend.registry.emitToString()
+                return lines.allSatisfy { text.contains($0 + "\n") }
+            }
+        }
+        worker.set { $0.vision = VisionCounters(imagesEncoded: 12, encodeSeconds: 3.5, queueDepth: 2) }
+        other.set { $0.vision = VisionCounters(imagesEncoded: 1, encodeSeconds: 0.25, queueDepth: 0) }
+        #expect(await exposes([
+            #"loom_images_encoded_total{worker="w"} 12"#, #"loom_image_encode_seconds_total{worker="w"} 3.5"#,
+            #"loom_image_encoder_queue_depth{worker="w"} 2.0"#,
+            #"loom_images_encoded_total{worker="v"} 1"#, #"loom_image_encode_seconds_total{worker="v"} 0.25"#,
+            #"loom_image_encoder_queue_depth{worker="v"} 0.0"#,
+        ]), "\(backend.registry.emitToString())")
+        let text = backend.registry.emitToString()
+        #expect(text.contains("# TYPE loom_images_encoded_total counter"))
+        #expect(text.contains("# TYPE loom_image_encode_seconds_total counter"))
+        #expect(text.contains("# TYPE loom_image_encoder_queue_depth gauge"))
+
+        worker.set { $0.vision = VisionCounters(imagesEncoded: 15, encodeSeconds: 4.75, queueDepth: 0) }
+        #expect(await exposes([
+            #"loom_images_encoded_total{worker="w"} 15"#, #"loom_image_encode_seconds_total{worker="w"} 4.75"#,
+            #"loom_image_encoder_queue_depth{worker="w"} 0.0"#,
+        ]), "\(backend.registry.emitToString())")
+
+        // The worker restarted: its totals count again from zero, and so do its series (a counter reset).
+        worker.set { $0.vision = VisionCounters(imagesEncoded: 2, encodeSeconds: 0.5, queueDepth: 1) }
+        #expect(await exposes([
+            #"loom_images_encoded_total{worker="w"} 2"#, #"loom_image_encode_seconds_total{worker="w"} 0.5"#,
+            #"loom_image_encoder_queue_depth{worker="w"} 1.0"#,
+        ]), "\(backend.registry.emitToString())")
+
+        worker.kill()
+        #expect(await eventually {
+            let text = backend.registry.emitToString()
+            return !text.contains(#"{worker="w"}"#) && text.contains(#"loom_images_encoded_total{worker="v"} 1"#)
+        }, "the series of a worker that left are gone, the other worker's stay")
+    }
+
+    @Test func imageTimingsOfAFinalAreTimedWhenItsImagesWereEncoded() throws {
+        var harness = RelayHarness()
+        harness.ready("a")
+        harness.request("text")
+        harness.request("pictures")
+        let dispatched = harness.take().dispatched
+        try #require(dispatched.count == 2)
+        harness.worker("a", final(dispatched[0].id, tokens: 1))
+        #expect(try harness.metrics.expectTimer("loom_request_image_encode_seconds").values.isEmpty,
+                "a request with no image to encode reports zeros, and is not timed")
+        harness.worker("a", .final(Final(
+            requestId: dispatched[1].id, finishReason: .stop, usage: Usage(promptTokens: 4, imageTokens: 576, completionTokens: 1),
+            timings: Timings(
+                queueMs: 3, timeToFirstTokenMs: 900, decodeTokensPerSecond: 10, totalMs: 950, imageQueueMs: 120,
+                imageEncodeMs: 640.5))))
+        let millisecond: Int64 = 1_000_000
+        #expect(try harness.metrics.expectTimer("loom_request_image_queue_seconds").values == [120 * millisecond])
+        #expect(try harness.metrics.expectTimer("loom_request_image_encode_seconds").values == [640_500_000])
+    }
 }

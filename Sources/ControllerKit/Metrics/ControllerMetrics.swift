@@ -12,6 +12,8 @@ struct ControllerMetrics: Sendable {
     private let timeToFirstToken: Timer
     private let interTokenLatency: Timer
     private let endToEndLatency: Timer
+    private let imageQueue: Timer
+    private let imageEncode: Timer
     private(set) var tally = StatusTally()
 
     init(factory: any MetricsFactory) {
@@ -21,6 +23,8 @@ struct ControllerMetrics: Sendable {
         timeToFirstToken = Timer(label: MetricName.timeToFirstToken, factory: factory)
         interTokenLatency = Timer(label: MetricName.interTokenLatency, factory: factory)
         endToEndLatency = Timer(label: MetricName.endToEndLatency, factory: factory)
+        imageQueue = Timer(label: MetricName.requestImageQueue, factory: factory)
+        imageEncode = Timer(label: MetricName.requestImageEncode, factory: factory)
     }
 
     func recordFirstToken(after wait: Duration) {
@@ -39,6 +43,14 @@ struct ControllerMetrics: Sendable {
 
     func recordPromptTokens(_ tokens: Int) {
         promptTokens.increment(by: tokens)
+    }
+
+    /// The worker's image timings of a request that ended with FINAL; a request with no image to
+    /// encode (none, or all of them already encoded there) reports zeros and is not timed.
+    func recordImageTimings(_ timings: Timings) {
+        guard timings.imageQueueMs > 0 || timings.imageEncodeMs > 0 else { return }
+        imageQueue.record(duration: .milliseconds(max(0, timings.imageQueueMs)))
+        imageEncode.record(duration: .milliseconds(max(0, timings.imageEncodeMs)))
     }
 
     /// A request ended; `sentError` when the client was sent an ERROR.

@@ -13,6 +13,10 @@ enum MetricName {
     static let interTokenLatency = "loom_inter_token_latency_seconds"
     /// Timer: from arrival at the controller to FINAL or ERROR.
     static let endToEndLatency = "loom_e2e_request_latency_seconds"
+    /// Timers, by the worker's FINAL, of requests whose images were encoded: from arrival at the
+    /// worker until the encoder began on them, and from then until the last was encoded.
+    static let requestImageQueue = "loom_request_image_queue_seconds"
+    static let requestImageEncode = "loom_request_image_encode_seconds"
     /// Gauge: requests waiting for a worker.
     static let queueLength = "loom_queue_length"
     /// Gauge: requests dispatched to workers and not ended.
@@ -30,4 +34,10 @@ enum MetricName {
     static let prefixCacheHits = "loom_prefix_cache_hits_total"
     static let prefixCacheEvictions = "loom_prefix_cache_evictions_total"
     static let prefixCacheBlocks = "loom_prefix_cache_blocks"
+    /// Counters labelled `worker`, the worker's own totals since it started, as the prefix cache's:
+    /// images encoded, and wall seconds spent encoding them. Gauge labelled `worker`: images waiting
+    /// for the encoder or being encoded.
+    static let imagesEncoded = "loom_images_encoded_total"
+    static let imageEncodeSeconds = "loom_image_encode_seconds_total"
+    static let imageEncoderQueueDepth = "loom_image_encoder_queue_depth"
 }

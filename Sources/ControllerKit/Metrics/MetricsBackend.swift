@@ -39,5 +39,13 @@ public struct MetricsBackend: Sendable {
             300, 500, 800, 1000, 1500, 2000, 2500, 5000, 10_000, 15_000, 20_000, 30_000, 40_000, 50_000, 60_000,
             120_000, 240_000, 480_000, 960_000, 1_920_000, 7_680_000,
         ],
+        MetricName.requestImageQueue: imageBuckets,
+        MetricName.requestImageEncode: imageBuckets,
     ].mapValues { $0.map { .milliseconds($0) } }
+
+    /// An image's encoder on CPU takes from tens of milliseconds (a small vision tower) to seconds
+    /// (CLIP ViT-L/336 on two cores), and waits behind the images queued before it.
+    private static let imageBuckets = [
+        10, 25, 50, 100, 250, 500, 750, 1000, 1500, 2000, 2500, 5000, 7500, 10_000, 20_000, 40_000, 80_000,
+    ]
 }

@@ -2,7 +2,7 @@ import LoomProtocol
 import Metrics
 
 /// One worker's gauges, labelled with its id, and the reading they were last set to; and its
-/// prefix cache's series.
+/// prefix cache's and image encoder's series.
 struct WorkerGauges {
     private struct Reading: Equatable {
         var running: Int
@@ -17,6 +17,7 @@ struct WorkerGauges {
     private let up: Gauge
     private var recorded: Reading?
     private var prefixCache: PrefixCacheSeries
+    private var vision: VisionSeries
 
     init(worker id: String, factory: any MetricsFactory) {
         let dimensions = [("worker", id)]
@@ -25,11 +26,13 @@ struct WorkerGauges {
         kvUsage = Gauge(label: MetricName.workerKVUsage, dimensions: dimensions, factory: factory)
         up = Gauge(label: MetricName.workerUp, dimensions: dimensions, factory: factory)
         prefixCache = PrefixCacheSeries(worker: id, factory: factory)
+        vision = VisionSeries(worker: id, factory: factory)
     }
 
     mutating func record(_ status: WorkerStatus) {
         let load = status.load
         prefixCache.record(load.prefixCache)
+        vision.record(load.vision)
         let reading = Reading(
             running: load.running, waiting: load.waiting,
             kvUsage: load.kvBlocksTotal > 0 ? Double(load.kvBlocksUsed) / Double(load.kvBlocksTotal) : 0,
@@ -46,5 +49,6 @@ struct WorkerGauges {
     func destroy() {
         for gauge in [running, waiting, kvUsage, up] { gauge.destroy() }
         prefixCache.destroy()
+        vision.destroy()
     }
 }

@@ -132,6 +132,7 @@ extension Relay {
             return
         }
         metrics.recordPromptTokens(final.usage.promptTokens + final.usage.imageTokens)
+        metrics.recordImageTimings(final.timings)
         metrics.recordTokens(max(0, final.usage.completionTokens - record.completionTokens), gap: nil)
         forward(envelope, of: record, ends: true)
         end(record.key, RequestOutcome(final.finishReason), sentError: false, now: now)

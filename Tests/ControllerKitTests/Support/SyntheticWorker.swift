@@ -36,6 +36,8 @@ final class SyntheticWorker: Sendable {
         var answers = true
         /// What its heartbeats say of its prefix cache.
         var prefixCache = PrefixCacheCounters()
+        /// What its heartbeats say of its image encoder.
+        var vision = VisionCounters()
     }
 
     let settings: Settings
@@ -128,7 +130,7 @@ final class SyntheticWorker: Sendable {
                 let load = WorkerLoad(
                     waiting: max(0, active.count - settings.maxRunning), running: min(active.count, settings.maxRunning),
                     kvBlocksUsed: active.count, kvBlocksTotal: 64, tokensPerSecond: 0, recentImages: settings.recentImages,
-                    prefixCache: behaviour.value.prefixCache)
+                    prefixCache: behaviour.value.prefixCache, vision: behaviour.value.vision)
                 send(.heartbeat(load))
             }
             stream(upTo: now)
