@@ -30,9 +30,11 @@ public struct WorkerListDocument: Codable, Sendable {
         public let recentImages: Int
         /// Zeros from a controller that does not write it.
         public let prefixCache: PrefixCache
+        /// Zeros from a controller that does not write it.
+        public let vision: Vision
 
         enum CodingKeys: String, CodingKey {
-            case waiting, running
+            case waiting, running, vision
             case kvBlocksUsed = "kv_blocks_used", kvBlocksTotal = "kv_blocks_total"
             case tokensPerSecond = "tokens_per_second", recentImages = "recent_images"
             case prefixCache = "prefix_cache"
@@ -49,6 +51,17 @@ public struct WorkerListDocument: Codable, Sendable {
         enum CodingKeys: String, CodingKey {
             case evictions
             case queriedTokens = "queried_tokens", hitTokens = "hit_tokens", cachedBlocks = "cached_blocks"
+        }
+    }
+
+    /// The worker's `VisionCounters`.
+    public struct Vision: Codable, Sendable {
+        public let imagesEncoded: Int
+        public let encodeSeconds: Double
+        public let queueDepth: Int
+
+        enum CodingKeys: String, CodingKey {
+            case imagesEncoded = "images_encoded", encodeSeconds = "encode_seconds", queueDepth = "queue_depth"
         }
     }
 
@@ -70,7 +83,8 @@ public struct WorkerListDocument: Codable, Sendable {
                 load: Load(
                     waiting: status.load.waiting, running: status.load.running, kvBlocksUsed: status.load.kvBlocksUsed,
                     kvBlocksTotal: status.load.kvBlocksTotal, tokensPerSecond: status.load.tokensPerSecond,
-                    recentImages: status.load.recentImages.count, prefixCache: PrefixCache(status.load.prefixCache)),
+                    recentImages: status.load.recentImages.count, prefixCache: PrefixCache(status.load.prefixCache),
+                    vision: Vision(status.load.vision)),
                 capacity: Capacity(
                     maxRunning: status.capacity.maxRunningSequences, kvBlocks: status.capacity.kvBlocks,
                     kvBlockTokens: status.capacity.kvBlockTokens))
@@ -88,7 +102,7 @@ public struct WorkerListDocument: Codable, Sendable {
                 load: WorkerLoad(
                     waiting: worker.load.waiting, running: worker.load.running, kvBlocksUsed: worker.load.kvBlocksUsed,
                     kvBlocksTotal: worker.load.kvBlocksTotal, tokensPerSecond: worker.load.tokensPerSecond,
-                    recentImages: [], prefixCache: worker.load.prefixCache.counters),
+                    recentImages: [], prefixCache: worker.load.prefixCache.counters, vision: worker.load.vision.counters),
                 capacity: WorkerCapacity(
                     maxRunningSequences: worker.capacity.maxRunning, kvBlocks: worker.capacity.kvBlocks,
                     kvBlockTokens: worker.capacity.kvBlockTokens))
@@ -107,6 +121,8 @@ extension WorkerListDocument.Load {
         recentImages = try container.decode(Int.self, forKey: .recentImages)
         prefixCache = try container.decodeIfPresent(WorkerListDocument.PrefixCache.self, forKey: .prefixCache)
             ?? WorkerListDocument.PrefixCache(PrefixCacheCounters())
+        vision = try container.decodeIfPresent(WorkerListDocument.Vision.self, forKey: .vision)
+            ?? WorkerListDocument.Vision(VisionCounters())
     }
 }
 
@@ -119,6 +135,16 @@ extension WorkerListDocument.PrefixCache {
 
     var counters: PrefixCacheCounters {
         PrefixCacheCounters(queriedTokens: queriedTokens, hitTokens: hitTokens, cachedBlocks: cachedBlocks, evictions: evictions)
+    }
+}
+
+extension WorkerListDocument.Vision {
+    init(_ counters: VisionCounters) {
+        self.init(imagesEncoded: counters.imagesEncoded, encodeSeconds: counters.encodeSeconds, queueDepth: counters.queueDepth)
+    }
+
+    var counters: VisionCounters {
+        VisionCounters(imagesEncoded: imagesEncoded, encodeSeconds: encodeSeconds, queueDepth: queueDepth)
     }
 }
 

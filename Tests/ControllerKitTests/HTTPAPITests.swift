@@ -121,6 +121,26 @@ struct HTTPAPITests {
         }
     }
 
+    @Test func visionCountersReachTheListingAndMetrics() async throws {
+        try await HTTPCluster.with { cluster in
+            let worker = try await cluster.worker("w")
+            worker.set { $0.vision = VisionCounters(imagesEncoded: 40, encodeSeconds: 18.25, queueDepth: 3) }
+            #expect(await eventually {
+                let workers = try? await cluster.get("/v1/workers").json?["data"] as? [[String: Any]]
+                let vision = (workers?.first?["load"] as? [String: Any])?["vision"] as? [String: Any]
+                return vision?["images_encoded"] as? Int == 40 && vision?["encode_seconds"] as? Double == 18.25
+                    && vision?["queue_depth"] as? Int == 3
+            })
+            let metrics = try await cluster.get("/metrics").text
+            for line in [
+                #"loom_images_encoded_total{worker="w"} 40"#, #"loom_image_encode_seconds_total{worker="w"} 18.25"#,
+                #"loom_image_encoder_queue_depth{worker="w"} 3.0"#,
+            ] {
+                #expect(metrics.contains(line + "\n"), "\(line)")
+            }
+        }
+    }
+
     @Test func eachControllerCountsOnlyItsOwnRequests() async throws {
         try await HTTPCluster.with { busy in
             try await HTTPCluster.with { idle in
