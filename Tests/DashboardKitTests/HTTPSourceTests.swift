@@ -48,6 +48,20 @@ struct HTTPSourceTests {
         #expect(workers[0].load.kvBlocksUsed == 8 && workers[0].load.waiting == 1 && workers[0].load.tokensPerSecond == 12.5)
         #expect(workers[0].models.map(\.name) == ["tiny-llama-f32"])
         #expect(workers[0].load.prefixCache == PrefixCacheCounters(), "a controller that does not write it: zeros")
+        #expect(workers[0].load.vision == VisionCounters(), "a controller that does not write it: zeros")
+    }
+
+    @Test func theWorkerListCarriesTheImageEncoderThereAndBack() throws {
+        var worker = Samples.worker("wa", state: .busy, running: 2, kvUsed: 8, tokensPerSecond: 12.5)
+        worker.load.vision = VisionCounters(imagesEncoded: 318, encodeSeconds: 95.375, queueDepth: 4)
+        let json = try JSONEncoder().encode(WorkerListDocument([worker]))
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let load = try #require(((object["data"] as? [[String: Any]])?.first)?["load"] as? [String: Any])
+        let vision = try #require(load["vision"] as? [String: Any])
+        #expect(vision["images_encoded"] as? Int == 318 && vision["encode_seconds"] as? Double == 95.375
+                && vision["queue_depth"] as? Int == 4)
+        let decoded = try JSONDecoder().decode(WorkerListDocument.self, from: json).workers
+        #expect(decoded.first?.load == worker.load)
     }
 
     @Test func theWorkerListCarriesThePrefixCacheThereAndBack() throws {
