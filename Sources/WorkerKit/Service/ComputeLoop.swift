@@ -208,7 +208,7 @@ final class ComputeLoop: Sendable {
             case .finished(let id, let reason, let usage, let timings):
                 guard let wireID = wireIDs[id] else { return }
                 send(WorkerMessage.final(Final(requestId: wireID, finishReason: reason, usage: usage, timings: timings)).encode())
-                logger.info("request \(wireID): \(reason.name), \(usage.promptTokens)+\(usage.imageTokens) prompt (\(usage.cachedTokens) cached), \(usage.completionTokens) generated, queue \(Int(timings.queueMs)) ms, first token \(Int(timings.timeToFirstTokenMs)) ms, \(String(format: "%.1f", timings.decodeTokensPerSecond)) tokens/s")
+                logger.info("request \(wireID): \(reason.name), \(usage.promptTokens)+\(usage.imageTokens) prompt (\(usage.cachedTokens) cached), \(usage.completionTokens) generated, queue \(Int(timings.queueMs)) ms\(timings.imageEncodeMs > 0 ? " (images: \(Int(timings.imageQueueMs)) ms waiting, \(Int(timings.imageEncodeMs)) ms encoding)" : ""), first token \(Int(timings.timeToFirstTokenMs)) ms, \(String(format: "%.1f", timings.decodeTokensPerSecond)) tokens/s")
                 forget(id)
             case .refused(let id, let why):
                 guard let wireID = wireIDs[id] else { return }

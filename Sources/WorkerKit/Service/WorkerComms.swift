@@ -104,7 +104,9 @@ final class WorkerComms: SocketThreadHandler {
         // Heartbeats go on while draining: the controller keeps relaying the requests that finish.
         let l = compute.load.withLock { $0 }
         let load = WorkerLoad(waiting: l.waiting, running: l.running, kvBlocksUsed: l.kvBlocksUsed, kvBlocksTotal: l.kvBlocksTotal,
-                              tokensPerSecond: l.tokensPerSecond, recentImages: l.recentImages, prefixCache: l.prefixCache)
+                              tokensPerSecond: l.tokensPerSecond, recentImages: l.recentImages, prefixCache: l.prefixCache,
+                              vision: VisionCounters(imagesEncoded: l.imagesEncoded, encodeSeconds: l.imageEncodeSeconds,
+                                                     queueDepth: l.imageQueueDepth))
         _ = try? socket.send(WorkerMessage.heartbeat(load).encode(), blocking: false)
     }
 

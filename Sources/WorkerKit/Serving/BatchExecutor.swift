@@ -409,7 +409,9 @@ public final class BatchExecutor {
             queueMs: admitted.timeIntervalSince(s.arrival) * 1000,
             timeToFirstTokenMs: first.timeIntervalSince(s.arrival) * 1000,
             decodeTokensPerSecond: generated > 1 ? Double(generated - 1) / max(now.timeIntervalSince(first), 1e-9) : 0,
-            totalMs: now.timeIntervalSince(s.arrival) * 1000)
+            totalMs: now.timeIntervalSince(s.arrival) * 1000,
+            imageQueueMs: s.imagesStarted.map { $0.timeIntervalSince(s.arrival) * 1000 } ?? 0,
+            imageEncodeMs: s.imagesStarted.map { start in (s.imagesEncoded ?? now).timeIntervalSince(start) * 1000 } ?? 0)
         return .finished(id, reason, usage, timings)
     }
 }
