@@ -1,30 +1,19 @@
-import CKernels
-
 extension GGUFFile {
     /// Tensor `name` as F32 values in file order, after checking its ggml shape. The vision tower keeps
-    /// F32 (and widens F16 and BF16 to F32 once, here); other types are refused.
+    /// F32: F16, BF16 and quantized tensors (as llama.cpp's CLIP quantizer writes them: Q8_0, Q4_0, Q4_1,
+    /// Q5_0, Q5_1 and the K-quants) are widened once, here, exactly as ggml dequantizes them.
     func floats(_ name: String, shape: [Int]) throws(GGUFError) -> [Float] {
         let info = try tensor(name)
         guard info.shape == shape else {
             throw GGUFError(path, "tensor \(name) has shape \(info.shape), expected \(shape)")
         }
         let n = info.elementCount
-        let source = data(info)
-        var values = [Float](repeating: 0, count: n)
-        switch info.type {
-        case .f32:
-            values.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: source, count: n * 4)) }
-        case .f16:
-            values.withUnsafeMutableBufferPointer {
-                ck_halfs_to_floats(source.assumingMemoryBound(to: UInt16.self), $0.baseAddress!, n)
-            }
-        case .bf16:
-            for i in 0..<n {
-                values[i] = Float(bitPattern: UInt32(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16)
-            }
-        default:
-            throw GGUFError(path, "tensor \(name) is \(info.type): the vision tower takes F32, F16 or BF16 weights")
+        guard n % info.type.blockSize == 0 else {
+            throw GGUFError(path, "tensor \(name) is \(info.type) but holds \(n) values, not whole blocks of \(info.type.blockSize)")
         }
+        var values = [Float](repeating: 0, count: n)
+        let source = data(info)
+        values.withUnsafeMutableBufferPointer { Dequantize.values(info.type, from: source, count: n, into: $0.baseAddress!) }
         return values
     }
 }
