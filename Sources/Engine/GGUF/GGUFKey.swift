@@ -38,7 +38,17 @@ public enum GGUFKey {
     public static let clipHasVisionEncoder = "clip.has_vision_encoder"
     public static let clipHasLLaVAProjector = "clip.has_llava_projector"
     public static let clipProjectorType = "clip.projector_type"
+    /// Where files with several modalities keep the vision projector's type (read when clip.projector_type is absent).
+    public static let visionProjectorType = "clip.vision.projector_type"
     public static let clipUseGELU = "clip.use_gelu"
+    public static let clipUseSiLU = "clip.use_silu"
+    public static let visionHeadCountKV = "clip.vision.attention.head_count_kv"
+    public static let visionHeadDim = "clip.vision.attention.head_dim"
+    /// Which encoder layers' outputs the projector takes (0 is the encoder's input); unset: all but the last.
+    public static let visionFeatureLayer = "clip.vision.feature_layer"
+    /// LLaVA-1.6's tiling ("anyres") and patch merging.
+    public static let visionImageGridPinpoints = "clip.vision.image_grid_pinpoints"
+    public static let visionPatchMergeType = "clip.vision.mm_patch_merge_type"
     public static let visionImageSize = "clip.vision.image_size"
     public static let visionPatchSize = "clip.vision.patch_size"
     public static let visionEmbeddingLength = "clip.vision.embedding_length"

@@ -9,6 +9,8 @@ enum ClipTensor {
     static let positionEmbedding = "v.position_embd.weight"
     static let preNormWeight = "v.pre_ln.weight"
     static let preNormBias = "v.pre_ln.bias"
+    /// A layer norm after the last block run: llama.cpp applies it when present; LLaVA's files have none.
+    static let postNormWeight = "v.post_ln.weight"
 
     /// Tensors of encoder block `index`.
     struct Block {

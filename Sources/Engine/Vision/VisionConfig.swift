@@ -10,6 +10,9 @@ public struct VisionConfig: Sendable, Equatable {
     public var ffnDim: Int
     /// Encoder blocks in the file; LLaVA uses the output of the second-to-last (`layersRun`).
     public var blockCount: Int
+    /// Blocks run: `blockCount − 1` (LLaVA takes the second-to-last block's output), or the one
+    /// layer `clip.vision.feature_layer` names.
+    public var layersRun: Int
     public var layerNormEpsilon: Float
     /// Per-channel normalisation of the input pixels (x / 255 − mean) / std, RGB.
     public var imageMean: [Float]
@@ -32,9 +35,6 @@ public struct VisionConfig: Sendable, Equatable {
     public var patchValues: Int { 3 * patchSize * patchSize }
     /// Floats of one input image: planar RGB, (3, imageSize, imageSize).
     public var pixelCount: Int { 3 * imageSize * imageSize }
-    /// LLaVA takes the features of the second-to-last block.
-    public var layersRun: Int { blockCount - 1 }
-
     public static let architecture = "clip"
     public static let supportedProjectors: Set<String> = ["mlp"]
 
@@ -46,13 +46,22 @@ public struct VisionConfig: Sendable, Equatable {
         guard gguf.metadata[GGUFKey.clipHasVisionEncoder]?.bool == true else {
             throw GGUFError(gguf.path, "no vision encoder (\(GGUFKey.clipHasVisionEncoder) is not true)")
         }
-        guard gguf.metadata[GGUFKey.clipHasLLaVAProjector]?.bool == true else {
-            throw GGUFError(gguf.path, "no LLaVA projector (\(GGUFKey.clipHasLLaVAProjector) is not true): Loom runs LLaVA mmproj files")
+        // Older converters say so; llama.cpp today goes by the projector type alone.
+        guard gguf.metadata[GGUFKey.clipHasLLaVAProjector]?.bool != false else {
+            throw GGUFError(gguf.path, "no LLaVA projector (\(GGUFKey.clipHasLLaVAProjector) is false): Loom runs LLaVA mmproj files")
         }
-        // llama.cpp takes a file without the key to hold the MLP projector.
-        let projector = gguf.metadata[GGUFKey.clipProjectorType]?.string ?? "mlp"
+        // clip.projector_type, else (files of several modalities) clip.vision.projector_type; files of
+        // llama.cpp's first LLaVA converter have neither and hold the MLP projector.
+        let projector = (gguf.metadata[GGUFKey.clipProjectorType] ?? gguf.metadata[GGUFKey.visionProjectorType])?.string ?? "mlp"
         guard Self.supportedProjectors.contains(projector) else {
-            throw GGUFError(gguf.path, "unsupported projector type '\(projector)': Loom runs LLaVA's \(Self.supportedProjectors.sorted().joined(separator: ", ")) projector")
+            throw GGUFError(gguf.path, "unsupported projector type '\(projector)': Loom runs LLaVA's \(Self.supportedProjectors.sorted().joined(separator: ", ")) projector (not mlp_norm, ldp, ldpv2 or others)")
+        }
+        for key in [GGUFKey.visionImageGridPinpoints, GGUFKey.visionPatchMergeType] where gguf.metadata[key] != nil {
+            if key == GGUFKey.visionPatchMergeType, gguf.metadata[key]?.string == "flat" { continue }
+            throw GGUFError(gguf.path, "\(key) is set: LLaVA-1.6's image tiling (anyres) is not supported, only LLaVA-1.5's single square image")
+        }
+        if gguf.tensorsByName[ClipTensor.postNormWeight] != nil {
+            throw GGUFError(gguf.path, "tensor \(ClipTensor.postNormWeight) is present: a post-layer-norm after the encoder is not supported (LLaVA's towers have none)")
         }
         // Every value is checked where it is read, so an error names the key and the value.
         imageSize = try gguf.count(GGUFKey.visionImageSize)
@@ -61,11 +70,23 @@ public struct VisionConfig: Sendable, Equatable {
         hidden = try gguf.count(GGUFKey.visionEmbeddingLength)
         heads = try gguf.count(GGUFKey.visionHeadCount)
         try gguf.requireDivisible(GGUFKey.visionEmbeddingLength, hidden, by: GGUFKey.visionHeadCount, heads)
+        if let kv = gguf.metadata[GGUFKey.visionHeadCountKV]?.int, kv != heads {
+            throw gguf.invalid(GGUFKey.visionHeadCountKV, kv, "the tower's attention has as many key/value heads as query heads (\(heads))")
+        }
+        if let headDim = gguf.metadata[GGUFKey.visionHeadDim]?.int, headDim != hidden / heads {
+            throw gguf.invalid(GGUFKey.visionHeadDim, headDim, "a head is \(GGUFKey.visionEmbeddingLength) / \(GGUFKey.visionHeadCount) = \(hidden / heads) wide")
+        }
         ffnDim = try gguf.count(GGUFKey.visionFeedForwardLength)
         // LLaVA reads the second-to-last block, so there must be two.
         blockCount = try gguf.count(GGUFKey.visionBlockCount, minimum: 2)
+        layersRun = try Self.featureLayer(gguf, blockCount: blockCount)
         layerNormEpsilon = try gguf.positiveNumber(GGUFKey.visionLayerNormEpsilon)
         useGELU = gguf.metadata[GGUFKey.clipUseGELU]?.bool ?? false
+        if gguf.metadata[GGUFKey.clipUseSiLU]?.bool == true {
+            throw GGUFError(gguf.path, useGELU
+                ? "\(GGUFKey.clipUseGELU) and \(GGUFKey.clipUseSiLU) are both true"
+                : "\(GGUFKey.clipUseSiLU) is true: the tower's MLP runs GELU or quick-GELU, not SiLU")
+        }
         imageMean = try Self.triple(gguf, GGUFKey.visionImageMean)
         imageStd = try Self.triple(gguf, GGUFKey.visionImageStd)
         guard imageMean.allSatisfy(\.isFinite) else {
@@ -81,6 +102,25 @@ public struct VisionConfig: Sendable, Equatable {
         }
         projectorHidden = mm0.shape[1]
         projectionDim = mm2.shape[1]
+    }
+
+    /// The blocks to run from `clip.vision.feature_layer`: unset (or only negative, llama.cpp's "unset"),
+    /// all but the last; one layer k in 1…blockCount, k blocks. Several layers (stacked side by side, as
+    /// Granite Vision's towers do) are refused.
+    private static func featureLayer(_ gguf: GGUFFile, blockCount: Int) throws(GGUFError) -> Int {
+        guard let value = gguf.metadata[GGUFKey.visionFeatureLayer] else { return blockCount - 1 }
+        guard let layers = value.array?.compactMap(\.int), layers.count == value.array?.count else {
+            throw gguf.invalid(GGUFKey.visionFeatureLayer, "\(value)", "it must be an array of integers")
+        }
+        let set = Set(layers.filter { $0 >= 0 })
+        guard let layer = set.first else { return blockCount - 1 }
+        guard set.count == 1 else {
+            throw gguf.invalid(GGUFKey.visionFeatureLayer, layers, "several feature layers stacked together are not supported, only one")
+        }
+        guard (1...blockCount).contains(layer) else {
+            throw gguf.invalid(GGUFKey.visionFeatureLayer, layers, "the layer must be 1…\(GGUFKey.visionBlockCount) (\(blockCount))")
+        }
+        return layer
     }
 
     private static func triple(_ gguf: GGUFFile, _ key: String) throws(GGUFError) -> [Float] {
