@@ -84,8 +84,11 @@ class TowerShape:
         return TowerShape(image, patch, hidden, heads, ffn, blocks)
 
 
-def write_mmproj(path, shape, type_name="f32", seed=1234, name="random", description=None, log=print):
-    """Writes a random mmproj file of `shape` with matrices of `type_name`; returns the tensor types."""
+def write_mmproj(path, shape, type_name="f32", seed=1234, name="random", description=None, log=print, transform=None,
+                 tensor_types=None):
+    """Writes a random mmproj file of `shape` with matrices of `type_name`; returns the tensor types.
+    `transform(name, values)`, when given, may change each tensor's F32 values before they are stored;
+    `tensor_types` ({name: GGMLQuantizationType}) sets the type of named tensors."""
     s = shape
     if s.image_size % s.patch_size or s.hidden % s.heads:
         raise SystemExit(f"image size {s.image_size} must be a multiple of the patch {s.patch_size}, "
@@ -99,6 +102,8 @@ def write_mmproj(path, shape, type_name="f32", seed=1234, name="random", descrip
 
     def add(tensor_name, values, is_matrix):
         """Adds a tensor of numpy shape `values.shape` (ggml order reversed) in the type --type gives it."""
+        if transform is not None:
+            values = transform(tensor_name, values)
         values = np.ascontiguousarray(values, dtype=np.float32)
         qtype = GGMLQuantizationType.F32
         if is_matrix and type_name in ("f16", "bf16"):
@@ -110,6 +115,7 @@ def write_mmproj(path, shape, type_name="f32", seed=1234, name="random", descrip
                 qtype = matrix_type
             elif row > block:
                 log(f"{tensor_name}: rows of {row} are not whole {block}-value blocks: kept F32", file=sys.stderr)
+        qtype = (tensor_types or {}).get(tensor_name, qtype)
         types[tensor_name] = qtype.name
         if qtype == GGMLQuantizationType.F32:
             w.add_tensor(tensor_name, values)
