@@ -28,12 +28,20 @@ enum ClipTensor {
         var outputBias: String { name("attn_out.bias") }
         var norm2Weight: String { name("ln2.weight") }
         var norm2Bias: String { name("ln2.bias") }
-        /// The FIRST MLP matrix (hidden → FFN), despite the name: llama.cpp's converter swapped them.
+        /// The FIRST MLP matrix (hidden → FFN) in files of llama.cpp's first LLaVA converter, which swapped
+        /// the names; the second in today's. `mlp(legacy:)` picks.
         var ffnFirstWeight: String { name("ffn_down.weight") }
         var ffnFirstBias: String { name("ffn_down.bias") }
-        /// The second MLP matrix (FFN → hidden).
+        /// The second MLP matrix (FFN → hidden) in the first converter's files.
         var ffnSecondWeight: String { name("ffn_up.weight") }
         var ffnSecondBias: String { name("ffn_up.bias") }
+
+        /// (weight, bias) of the MLP's first and second matrices. llama.cpp takes the names as swapped
+        /// when ffn_down's rows are `hidden` wide (ggml ne[0]), whatever else the file says.
+        func mlp(legacy: Bool) -> (first: (String, String), second: (String, String)) {
+            legacy ? ((ffnFirstWeight, ffnFirstBias), (ffnSecondWeight, ffnSecondBias))
+                   : ((ffnSecondWeight, ffnSecondBias), (ffnFirstWeight, ffnFirstBias))
+        }
 
         var allNames: [String] {
             [norm1Weight, norm1Bias, queryWeight, queryBias, keyWeight, keyBias, valueWeight, valueBias,

@@ -62,6 +62,7 @@ struct VisionWeights {
         let queryScale = 1 / Float(c.headDim).squareRoot()
         for index in 0..<c.layersRun {
             let b = ClipTensor.Block(index: index)
+            let mlp = b.mlp(legacy: try gguf.tensor(b.ffnFirstWeight).shape.first == h)
             var qkv = try gguf.floats(b.queryWeight, shape: [h, h]).map { $0 * queryScale }
             qkv += try gguf.floats(b.keyWeight, shape: [h, h])
             qkv += try gguf.floats(b.valueWeight, shape: [h, h])
@@ -75,8 +76,8 @@ struct VisionWeights {
                 output: try linear(b.outputWeight, b.outputBias, inputs: h, outputs: h),
                 norm2Weight: try vector(b.norm2Weight, h),
                 norm2Bias: try vector(b.norm2Bias, h),
-                ffn1: try linear(b.ffnFirstWeight, b.ffnFirstBias, inputs: h, outputs: c.ffnDim),
-                ffn2: try linear(b.ffnSecondWeight, b.ffnSecondBias, inputs: c.ffnDim, outputs: h)))
+                ffn1: try linear(mlp.first.0, mlp.first.1, inputs: h, outputs: c.ffnDim),
+                ffn2: try linear(mlp.second.0, mlp.second.1, inputs: c.ffnDim, outputs: h)))
         }
         self.layers = layers
         projector0 = try linear(ClipTensor.projector0Weight, ClipTensor.projector0Bias, inputs: h, outputs: c.projectorHidden)
