@@ -99,7 +99,7 @@ CASES = [
     dict(name="w96h3-112p14-f16", tower=dict(image_size=112, patch_size=14, hidden=96, heads=3, ffn=192, blocks=2,
          projector_hidden=96, projection=64, epsilon=1e-6), type="f16", decoder=(4, 2, 128, 2, "f16"), seed=5),
     dict(name="w24h3-84p12-eps1e-4", tower=dict(image_size=84, patch_size=12, hidden=24, heads=3, ffn=48, blocks=2,
-         projector_hidden=48, projection=48, epsilon=1e-4, embed_scale=0.01), type="f32", decoder=(3, 1, 96, 2, "f32"), seed=6),
+         projector_hidden=48, projection=48, epsilon=1e-4, embed_scale=0.01), type="f32", decoder=(3, 1, 96, 2, "f32"), seed=6, todays_names=True),
 ]
 
 VOCAB = 320
@@ -432,6 +432,33 @@ def relative_l2(a, b):
     return float(np.linalg.norm(a.astype(np.float64) - b) / np.linalg.norm(b.astype(np.float64)))
 
 
+def write_with_todays_names(source, path):
+    """A copy of `source` with each block's ffn_down and ffn_up names exchanged, as today's converters
+    name them (ffn_up hidden → FFN); data and ggml shapes unchanged."""
+    from gguf import GGUFReader, GGUFWriter, GGUFValueType
+    r = GGUFReader(source)
+    w = GGUFWriter(path, "clip")
+    for key, field in r.fields.items():
+        if key.startswith("GGUF.") or key == "general.architecture":
+            continue
+        kind = field.types[0]
+        if kind == GGUFValueType.ARRAY:
+            w.add_array(key, list(field.contents()))
+        else:
+            w.add_key_value(key, field.contents(), kind)
+    for t in r.tensors:
+        name = t.name
+        if ".ffn_down." in name:
+            name = name.replace(".ffn_down.", ".ffn_up.")
+        elif ".ffn_up." in name:
+            name = name.replace(".ffn_up.", ".ffn_down.")
+        w.add_tensor(name, np.array(t.data), raw_shape=list(reversed([int(x) for x in t.shape])), raw_dtype=t.tensor_type)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 def class_order(cpp):
     """Which order the library puts the class embedding in, from the shared tiny-llava reference."""
     ref = json.load(open(os.path.join(SHARED, "tiny-llava", "reference.json")))
@@ -495,6 +522,16 @@ def main():
             other_epsilon = 1e-5 if t.epsilon != 1e-5 else 1e-6
             other = encode_llava(cpp, model, case, pixels, tmp, order == "last", epsilon=other_epsilon)
             cpp.l.llama_model_free(model)
+            if case.get("todays_names"):
+                # The same tower with today's MLP names: llama.cpp must read it as the same tower.
+                renamed = case["name"] + "-mmproj-todays-names.gguf"
+                write_with_todays_names(os.path.join(args.out, mmproj), os.path.join(args.out, renamed))
+                model = cpp.load_decoder(decoder_path)
+                same = encode_stock(cpp, model, case, pixels, tmp)
+                renamed_stock = cpp.encode(model, os.path.join(args.out, renamed), pixels)
+                cpp.l.llama_model_free(model)
+                if not np.array_equal(same, renamed_stock):
+                    raise SystemExit(f"{renamed}: llama.cpp reads it differently from {mmproj}")
             entry = {
                 "name": case["name"], "mmproj": mmproj, "decoder": decoder, "image": case["name"] + ".png",
                 "embd_file": case["name"] + "-embd.f32", "patches": int(embd.shape[0]), "width": int(embd.shape[1]),
@@ -508,6 +545,8 @@ def main():
                 "epsilon_check": {"epsilon": other_epsilon, "relative_l2": relative_l2(other, embd)},
                 "stock_llama_cpp": {"relative_l2": relative_l2(stock, embd), "generated_ids": stock_tokens},
             }
+            if case.get("todays_names"):
+                entry["mmproj_todays_names"] = renamed
             manifest["cases"].append(entry)
             print(f"{case['name']}: {embd.shape[0]}×{embd.shape[1]}, |embd| ≤ {np.abs(embd).max():.3g}, "
                   f"tokens {tokens[:8]}…, smallest gap {min(gaps):.3g}")

@@ -112,6 +112,26 @@ struct VisionParityTests {
                 "\(c.name) (\(c.type)) with \(gemm): relative L2 error \(error) (largest difference \(largest) of the largest value)")
     }
 
+    /// A tower whose MLP matrices carry today's names (ffn_up first) is the same tower: llama.cpp tells
+    /// the two namings apart by ffn_down's shape, and so must Loom.
+    @Test func todaysMLPNamesGiveTheSameTower() throws {
+        let data = try Data(contentsOf: Self.directory.appendingPathComponent("manifest.json"))
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let renamed = try #require(root["cases"] as? [[String: Any]]).compactMap { c -> (String, String)? in
+            guard let name = c["name"] as? String, let file = c["mmproj_todays_names"] as? String else { return nil }
+            return (name, file)
+        }
+        #expect(!renamed.isEmpty)
+        for (name, file) in renamed {
+            let c = try #require(try Self.cases().first { $0.name == name })
+            let original = try Self.loomEmbeddings(c).1
+            let renamedCase = Case(name: c.name, mmproj: file, decoder: c.decoder, image: c.image, embdFile: c.embdFile,
+                                   type: c.type, patches: c.patches, width: c.width, epsilonSensitivity: c.epsilonSensitivity,
+                                   prefix: c.prefix, suffix: c.suffix, generated: c.generated, gaps: c.gaps)
+            #expect(try Self.loomEmbeddings(renamedCase).1 == original, "\(file)")
+        }
+    }
+
     /// Greedy tokens after prefix tokens, the image rows and suffix tokens: from llama.cpp's own
     /// embeddings (the decoder's image-row path alone), then from Loom's (the whole image path).
     @Test(arguments: try VisionParityTests.cases())
