@@ -134,10 +134,10 @@ struct VisionParityTests {
 
     /// Greedy tokens after prefix tokens, the image rows and suffix tokens: from llama.cpp's own
     /// embeddings (the decoder's image-row path alone), then from Loom's (the whole image path).
-    @Test(arguments: try VisionParityTests.cases())
-    func greedyTokensMatchLlamaCpp(c: Case) throws {
+    @Test(arguments: try VisionParityTests.cases(), Arithmetic.allCases)
+    func greedyTokensMatchLlamaCpp(c: Case, arithmetic: Arithmetic) throws {
         let gguf = try GGUFFile(path: Self.path(c.decoder))
-        let llm = try LlamaModel(gguf: gguf, pool: ComputePool(threads: 2), arithmetic: .exact)
+        let llm = try LlamaModel(gguf: gguf, pool: ComputePool(threads: 2), arithmetic: arithmetic)
         let executor = try BatchExecutor.forOneSequence(model: llm, tokenizer: Tokenizer(gguf: gguf))
         let sure = c.gaps.firstIndex { $0 <= Self.gap } ?? c.generated.count
         let sources = [("llama.cpp's embeddings", try Self.reference(c)), ("Loom's embeddings", try Self.loomEmbeddings(c).1)]
@@ -150,7 +150,7 @@ struct VisionParityTests {
                 stop: StopConditions(maxTokens: c.generated.count, ignoreEndOfGeneration: true))
             let generated = try executor.run(request).tokens
             #expect(Array(generated.prefix(sure)) == Array(c.generated.prefix(sure)),
-                    "\(c.name), \(source): greedy tokens (the first \(sure) steps have gaps above \(Self.gap))")
+                    "\(c.name), \(source), \(arithmetic): greedy tokens (the first \(sure) steps have gaps above \(Self.gap))")
         }
     }
 }
