@@ -8,6 +8,8 @@
 // of at most MC_MAX that stay in L2 while every panel of the part streams past them. The first tile of
 // each panel fetches the next panel's slice into L2 as it goes (two lines a step), so panels arrive from
 // L3 ahead of use; each tile fetches the rows of C it will add to before it starts.
+// F16 and BF16 panels (half the bytes) are widened a slice at a time into a per-thread buffer, which the
+// micro-kernel reads as an F32 slice: one conversion per weight per block of rows, not per tile.
 #include "loom_gemm.h"
 #include "ckernels.h"
 #include <immintrin.h>
@@ -101,6 +103,36 @@ void loom_bias_activation_rows(float *c, int ldc, int rows, int n, const float *
     }
 }
 
+AVX512 static void epilogue_rows_avx512(float *c, int ldc, const float *p, int ldp, int rows, int n, const float *bias,
+                                        int accumulate, loom_activation activation) {
+    for (int r = 0; r < rows; r++) {
+        float *cr = c + (size_t)r * ldc;
+        const float *pr = p + (size_t)r * ldp;
+        for (int j = 0; j < n; j += 16) {
+            __mmask16 m = n - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - j)) - 1);
+            __m512 x = _mm512_maskz_loadu_ps(m, pr + j);
+            if (accumulate) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(m, cr + j));
+            if (bias) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(m, bias + j));
+            _mm512_mask_storeu_ps(cr + j, m, activate(x, activation));
+        }
+    }
+}
+
+void loom_gemm_epilogue_rows(float *c, int ldc, const float *p, int ldp, int rows, int n, const float *bias,
+                             int accumulate, loom_activation activation) {
+    ensure_tables(activation);
+    if (loom_gemm_available()) {
+        epilogue_rows_avx512(c, ldc, p, ldp, rows, n, bias, accumulate, activation);
+        return;
+    }
+    for (int r = 0; r < rows; r++) {
+        float *cr = c + (size_t)r * ldc;
+        const float *pr = p + (size_t)r * ldp;
+        for (int j = 0; j < n; j++) cr[j] = accumulate ? pr[j] + cr[j] : pr[j];
+    }
+    loom_bias_activation_rows(c, ldc, rows, n, bias, activation);
+}
+
 // MARK: - Packing
 
 size_t loom_gemm_packed_count(int n, int k) { return (size_t)((n + NR - 1) / NR) * NR * (size_t)k; }
@@ -126,6 +158,20 @@ void loom_gemm_pack_nn(const float *b, int ldb, int k, int n, float *packed) {
         for (int p = 0; p < k; p++) {
             memcpy(panel + (size_t)p * NR, b + (size_t)p * ldb + j0, sizeof(float) * width);
             memset(panel + (size_t)p * NR + width, 0, sizeof(float) * (NR - width));
+        }
+    }
+}
+
+void loom_gemm_pack_nt_halves(const uint16_t *b, int ldb, int n, int k, uint16_t *packed) {
+    enum { STEPS = 64 };
+    for (int j0 = 0; j0 < n; j0 += NR) {
+        uint16_t *panel = packed + (size_t)j0 * k;
+        for (int p0 = 0; p0 < k; p0 += STEPS) {
+            int p1 = k - p0 < STEPS ? k : p0 + STEPS;
+            for (int j = 0; j < NR; j++) {
+                const uint16_t *row = b + (size_t)(j0 + j) * ldb;
+                for (int p = p0; p < p1; p++) panel[(size_t)p * NR + j] = j0 + j < n ? row[p] : 0;
+            }
         }
     }
 }
@@ -214,13 +260,32 @@ static int next_tile_rows(int left) {
     return MR;
 }
 
-/// Steps pc..<pc + kc of panel `panel` in the packed B.
-static const float *slice(const loom_gemm_args *g, int panel, int pc) {
-    return g->packed_b + (size_t)panel * NR * g->k + (size_t)pc * NR;
+/// Steps pc..<pc + kc of panel `panel` in the packed B, whose elements are `size` bytes.
+static const char *slice(const loom_gemm_args *g, int panel, int pc, size_t size) {
+    return (const char *)g->packed_b + ((size_t)panel * NR * g->k + (size_t)pc * NR) * size;
+}
+
+/// The calling thread's F32 copy of the half-precision slice in use.
+static _Thread_local float widened[KC_MAX * NR] __attribute__((aligned(64)));
+
+/// Widens kc steps of a 16-bit slice into `widened`, fetching the next slice (if any) into L2 meanwhile.
+AVX512 static const float *widen(loom_gemm_type type, const char *halves, int kc, const char *next) {
+    const uint16_t *h = (const uint16_t *)halves;
+    for (int p = 0; p < kc; p++) {
+        if (next) _mm_prefetch(next + (size_t)p * NR * 2, _MM_HINT_T1);
+        for (int v = 0; v < 2; v++) {
+            __m256i x = _mm256_load_si256((const __m256i *)(h + (size_t)p * NR + 16 * v));
+            __m512 f = type == LOOM_GEMM_F16 ? _mm512_cvtph_ps(x)
+                                             : _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(x), 16));
+            _mm512_store_ps(widened + (size_t)p * NR + 16 * v, f);
+        }
+    }
+    return widened;
 }
 
 /// C rows [r0, r1) × panels [j0, j1).
-AVX512 static void gemm_block(const loom_gemm_args *g, int r0, int r1, int j0, int j1) {
+AVX512 static void gemm_block(const loom_gemm_args *g, loom_gemm_type type, int r0, int r1, int j0, int j1) {
+    size_t size = type == LOOM_GEMM_F32 ? sizeof(float) : sizeof(uint16_t);
     int k = g->k;
     int k_slices = (k + KC_MAX - 1) / KC_MAX;
     int kc_step = (k + k_slices - 1) / k_slices;
@@ -235,18 +300,22 @@ AVX512 static void gemm_block(const loom_gemm_args *g, int r0, int r1, int j0, i
             for (int jr = j0; jr < j1; jr++) {
                 int col = jr * NR;
                 int nr = g->n - col < NR ? g->n - col : NR;
-                const float *b = slice(g, jr, pc);
                 // The slice after this one: the next panel, else the first panel again for the next row
                 // block, else the first panel of the next k slice.
-                const float *next = jr + 1 < j1 ? slice(g, jr + 1, pc)
-                                  : ic + mc_step < r1 ? slice(g, j0, pc)
-                                  : pc + kc_step < k ? slice(g, j0, pc + kc_step) : NULL;
+                const char *next = jr + 1 < j1 ? slice(g, jr + 1, pc, size)
+                                 : ic + mc_step < r1 ? slice(g, j0, pc, size)
+                                 : pc + kc_step < k ? slice(g, j0, pc + kc_step, size) : NULL;
+                const float *b = (const float *)slice(g, jr, pc, size);
+                if (type != LOOM_GEMM_F32) {
+                    b = widen(type, (const char *)b, kc, next);
+                    next = NULL;
+                }
                 epilogue e = {
                     .bias = g->bias ? g->bias + col : NULL,
                     .load_c = pc > 0 || g->accumulate,
                     .finish = pc + kc >= k,
                     .activation = g->activation,
-                    .prefetch = (const char *)next,
+                    .prefetch = next,
                 };
                 for (int ir = ic; ir < ic_end;) {
                     int mr = next_tile_rows(ic_end - ir);
@@ -260,7 +329,9 @@ AVX512 static void gemm_block(const loom_gemm_args *g, int r0, int r1, int j0, i
     }
 }
 
-void loom_gemm(const loom_gemm_args *g, int part, int parts) {
+void loom_gemm(const loom_gemm_args *g, int part, int parts) { loom_gemm_typed(g, LOOM_GEMM_F32, part, parts); }
+
+void loom_gemm_typed(const loom_gemm_args *g, loom_gemm_type type, int part, int parts) {
     if (g->m <= 0 || g->n <= 0 || part < 0 || part >= parts) return;
     ensure_tables(g->activation);
     if (g->k <= 0) {  // an empty sum: C = act(bias [+ C])
@@ -272,12 +343,12 @@ void loom_gemm(const loom_gemm_args *g, int part, int parts) {
     }
     int panels = (g->n + NR - 1) / NR;
     if (panels >= parts) {
-        gemm_block(g, 0, g->m, (int)((long)panels * part / parts), (int)((long)panels * (part + 1) / parts));
+        gemm_block(g, type, 0, g->m, (int)((long)panels * part / parts), (int)((long)panels * (part + 1) / parts));
     } else {
         // Too few panels to share: split the rows, in whole tiles.
         int tiles = (g->m + MR - 1) / MR;
         int r0 = (int)((long)tiles * part / parts) * MR, r1 = (int)((long)tiles * (part + 1) / parts) * MR;
         if (r1 > g->m) r1 = g->m;
-        if (r0 < r1) gemm_block(g, r0, r1, 0, panels);
+        if (r0 < r1) gemm_block(g, type, r0, r1, 0, panels);
     }
 }

@@ -31,11 +31,22 @@ void loom_gemm_pack_nt(const float *b, int ldb, int n, int k, float *packed);
 /// Packs B for C = A·B, B being k rows of n values (row stride ldb).
 void loom_gemm_pack_nn(const float *b, int ldb, int k, int n, float *packed);
 
+/// Element types of a packed B: F32, or 16-bit values kept as the file stores them (ggml_type numbers).
+typedef enum {
+    LOOM_GEMM_F32 = 0,
+    LOOM_GEMM_F16 = 1,
+    LOOM_GEMM_BF16 = 30,
+} loom_gemm_type;
+
+/// `loom_gemm_pack_nt` for 16-bit values (F16 or BF16 bit patterns, copied as they are), into
+/// `loom_gemm_packed_count(n, k)` halves: the panels take half the memory of F32 ones.
+void loom_gemm_pack_nt_halves(const uint16_t *b, int ldb, int n, int k, uint16_t *packed);
+
 typedef struct {
     int m, n, k;
     const float *a;          // (m, k), row stride lda
     int lda;
-    const float *packed_b;   // from loom_gemm_pack_nt / _nn
+    const void *packed_b;    // from loom_gemm_pack_nt / _nn (floats), or _nt_halves (see loom_gemm_typed)
     float *c;                // (m, n), row stride ldc
     int ldc;
     const float *bias;       // n values, or NULL
@@ -46,6 +57,17 @@ typedef struct {
 /// Computes share `part` of `parts` of the product (whole panels of columns, or of rows when there are
 /// fewer panels than parts). Running every part, on any threads, computes all of C.
 void loom_gemm(const loom_gemm_args *args, int part, int parts);
+
+/// `loom_gemm` with a packed B of `type`. F16 and BF16 panels are widened to F32 a slice (at most
+/// 768 steps × 32 columns) at a time, into a buffer of the calling thread that the micro-kernel then
+/// reads as it reads F32 panels: widening is exact, so C gets the bits the F32 product of the widened
+/// B would give, and each row of C the same bits whatever rows are computed with it.
+void loom_gemm_typed(const loom_gemm_args *args, loom_gemm_type type, int part, int parts);
+
+/// C = act(P [+ C] + bias) over `rows` rows of n values, P's rows ldp apart (P may be C when not
+/// accumulating): the epilogue of `loom_gemm` for products computed elsewhere, in the same order.
+void loom_gemm_epilogue_rows(float *c, int ldc, const float *p, int ldp, int rows, int n, const float *bias,
+                             int accumulate, loom_activation activation);
 
 /// C = act(C + bias) over `rows` rows of n values: the epilogue of `loom_gemm` for other products.
 void loom_bias_activation_rows(float *c, int ldc, int rows, int n, const float *bias, loom_activation activation);
