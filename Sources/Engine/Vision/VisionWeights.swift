@@ -16,7 +16,7 @@ struct VisionLayer {
     let ffn2: LinearLayer
 }
 
-/// The tower's weights as F32, matrices held as the chosen GEMM reads them.
+/// The tower's weights: vectors as F32, each matrix in the type the file gives it (see `LinearLayer`).
 struct VisionWeights {
     /// (hidden, 3·patch·patch): the patch convolution as a matrix over unfolded patches, columns in
     /// (channel, row, column) order.
@@ -33,16 +33,25 @@ struct VisionWeights {
 
     init(gguf: GGUFFile, config c: VisionConfig, gemm: VisionGEMM) throws(GGUFError) {
         let h = c.hidden
+        let matmul = VisionMatmul()
         func vector(_ name: String, _ count: Int) throws(GGUFError) -> AlignedFloats {
             AlignedFloats(try gguf.floats(name, shape: [count]))
         }
+        /// The tensor `name` of ggml shape `shape` as a matrix of `rows` outputs.
+        func matrix(_ name: String, shape: [Int], rows: Int) throws(GGUFError) -> WeightMatrix {
+            let info = try gguf.tensor(name)
+            guard info.shape == shape else {
+                throw GGUFError(gguf.path, "tensor \(name) has shape \(info.shape), expected \(shape)")
+            }
+            return try WeightMatrix(gguf: gguf, name: name, rows: rows, cols: info.elementCount / rows)
+        }
         func linear(_ weight: String, _ bias: String, inputs: Int, outputs: Int) throws(GGUFError) -> LinearLayer {
-            LinearLayer(rowMajor: try gguf.floats(weight, shape: [inputs, outputs]), outputs: outputs, inputs: inputs,
-                        bias: try gguf.floats(bias, shape: [outputs]), gemm: gemm)
+            LinearLayer(parts: [try matrix(weight, shape: [inputs, outputs], rows: outputs)],
+                        bias: try gguf.floats(bias, shape: [outputs]), gemm: gemm, matmul: matmul)
         }
 
-        let patch = try gguf.floats(ClipTensor.patchEmbedding, shape: [c.patchSize, c.patchSize, 3, h])
-        patchEmbedding = LinearLayer(rowMajor: patch, outputs: h, inputs: c.patchValues, bias: nil, gemm: gemm)
+        let patch = try matrix(ClipTensor.patchEmbedding, shape: [c.patchSize, c.patchSize, 3, h], rows: h)
+        patchEmbedding = LinearLayer(parts: [patch], bias: nil, gemm: gemm, matmul: matmul)
         let patchBias = gguf.tensorsByName[ClipTensor.patchEmbeddingBias] == nil
             ? [Float](repeating: 0, count: h) : try gguf.floats(ClipTensor.patchEmbeddingBias, shape: [h])
         let classEmbedding = try gguf.floats(ClipTensor.classEmbedding, shape: [h])
@@ -59,20 +68,19 @@ struct VisionWeights {
             for name in ClipTensor.Block(index: index).allNames { _ = try gguf.tensor(name) }
         }
         var layers: [VisionLayer] = []
+        // llama.cpp scales Q before Q·Kᵀ: folded into F32 weights, applied to the product for the others.
         let queryScale = 1 / Float(c.headDim).squareRoot()
         for index in 0..<c.layersRun {
             let b = ClipTensor.Block(index: index)
             let mlp = b.mlp(legacy: try gguf.tensor(b.ffnFirstWeight).shape.first == h)
-            var qkv = try gguf.floats(b.queryWeight, shape: [h, h]).map { $0 * queryScale }
-            qkv += try gguf.floats(b.keyWeight, shape: [h, h])
-            qkv += try gguf.floats(b.valueWeight, shape: [h, h])
-            var qkvBias = try gguf.floats(b.queryBias, shape: [h]).map { $0 * queryScale }
-            qkvBias += try gguf.floats(b.keyBias, shape: [h])
-            qkvBias += try gguf.floats(b.valueBias, shape: [h])
+            let qkv = [try matrix(b.queryWeight, shape: [h, h], rows: h), try matrix(b.keyWeight, shape: [h, h], rows: h),
+                       try matrix(b.valueWeight, shape: [h, h], rows: h)]
+            let qkvBias = try gguf.floats(b.queryBias, shape: [h]) + gguf.floats(b.keyBias, shape: [h])
+                + gguf.floats(b.valueBias, shape: [h])
             layers.append(VisionLayer(
                 norm1Weight: try vector(b.norm1Weight, h),
                 norm1Bias: try vector(b.norm1Bias, h),
-                qkv: LinearLayer(rowMajor: qkv, outputs: 3 * h, inputs: h, bias: qkvBias, gemm: gemm),
+                qkv: LinearLayer(parts: qkv, bias: qkvBias, scaledOutputs: h, outputScale: queryScale, gemm: gemm, matmul: matmul),
                 output: try linear(b.outputWeight, b.outputBias, inputs: h, outputs: h),
                 norm2Weight: try vector(b.norm2Weight, h),
                 norm2Bias: try vector(b.norm2Bias, h),
@@ -84,4 +92,12 @@ struct VisionWeights {
         projector2 = try linear(ClipTensor.projector2Weight, ClipTensor.projector2Bias,
                                 inputs: c.projectorHidden, outputs: c.projectionDim)
     }
+
+    /// Every matrix, in forward order.
+    var linearLayers: [LinearLayer] {
+        [patchEmbedding] + layers.flatMap { [$0.qkv, $0.output, $0.ffn1, $0.ffn2] } + [projector0, projector2]
+    }
+
+    /// Bytes the matrices take in memory: about their bytes in the file, whatever the type.
+    var weightBytes: Int { linearLayers.reduce(0) { $0 + $1.weightBytes } }
 }
