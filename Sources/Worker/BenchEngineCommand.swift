@@ -49,6 +49,7 @@ struct BenchEngineCommand: ParsableCommand {
             print(String(format: "%5d   %15.1f   %18.1f", f.batch, f.tokensPerSecond, f.perSequenceTokensPerSecond))
         }
         if let vision {
+            print(String(format: "vision weights: %.1f MiB in memory (%@)", Double(vision.weightBytes) / 1_048_576, vision.weightTypes))
             print("images per batch   ms per image (median)   best")
             for f in vision.figures {
                 print(String(format: "%16d   %21.1f   %4.1f", f.batch, f.millisecondsPerImage, f.bestMillisecondsPerImage))

@@ -27,10 +27,15 @@ public struct VisionBenchmark {
         public var threads: Int
         public var figures: [Figure]
         public var peakRSSBytes: Int
+        /// Bytes the tower's matrices take in memory, and the types they are held in ("f16", "q8_0+f16").
+        public var weightBytes: Int
+        public var weightTypes: String
 
         enum CodingKeys: String, CodingKey {
             case gemm, threads, figures
             case peakRSSBytes = "peak_rss_bytes"
+            case weightBytes = "weight_bytes"
+            case weightTypes = "weight_types"
         }
     }
 
@@ -62,8 +67,10 @@ public struct VisionBenchmark {
             figures.append(Figure(batch: batch, millisecondsPerImage: times[times.count / 2], bestMillisecondsPerImage: times[0],
                                   cpuMillisecondsPerImage: cpuTimes[cpuTimes.count / 2]))
         }
+        let layers = encoder.weights.linearLayers
         return Report(gemm: encoder.gemm.rawValue, threads: encoder.pool.threadCount, figures: figures,
-                      peakRSSBytes: ProcessMemory.peakResidentBytes)
+                      peakRSSBytes: ProcessMemory.peakResidentBytes, weightBytes: encoder.weights.weightBytes,
+                      weightTypes: Set(layers.map(\.weightType)).sorted().joined(separator: "+"))
     }
 
     static func processorSeconds() -> Double {
