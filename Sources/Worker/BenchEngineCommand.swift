@@ -15,7 +15,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Batch sizes to measure.") var batch: [Int] = [1, 2, 4, 8, 16, 32]
     @Option(help: "Give every decode sequence KV room for this many tokens and write all of it first, so that peak memory includes full contexts.")
     var context: Int?
-    @Option(help: "A vision projector (mmproj) GGUF file: also measure image encoding at batch 1, 4 and 8.") var mmproj: String?
+    @Option(help: "A vision projector (mmproj) GGUF file: also measure image encoding.") var mmproj: String?
+    @Option(parsing: .upToNextOption, help: "Images per batch to measure with --mmproj.") var imageBatch: [Int] = [1, 4, 8]
+    @Option(help: "Timed encodes per image batch size with --mmproj.") var imageRepetitions = 5
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func run() throws {
@@ -34,7 +36,10 @@ struct BenchEngineCommand: ParsableCommand {
         let progress: (String) -> Void = { if !json { FileHandle.standardError.write(Data("… \($0)\n".utf8)) } }
         let report = try bench.run(progress: progress)
         let vision = try mmproj.map { path in
-            try VisionBenchmark(encoder: VisionEncoder(path: path, pool: pool)).run(progress: progress)
+            var bench = try VisionBenchmark(encoder: VisionEncoder(path: path, pool: pool))
+            bench.batchSizes = imageBatch
+            bench.repetitions = imageRepetitions
+            return try bench.run(progress: progress)
         }
         if json {
             let encoder = JSONEncoder()
@@ -50,9 +55,10 @@ struct BenchEngineCommand: ParsableCommand {
         }
         if let vision {
             print(String(format: "vision weights: %.1f MiB in memory (%@)", Double(vision.weightBytes) / 1_048_576, vision.weightTypes))
-            print("images per batch   ms per image (median)   best")
+            print("images per batch   ms per image (median)     best   processor ms per image")
             for f in vision.figures {
-                print(String(format: "%16d   %21.1f   %4.1f", f.batch, f.millisecondsPerImage, f.bestMillisecondsPerImage))
+                print(String(format: "%16d   %21.1f   %6.1f   %22.1f", f.batch, f.millisecondsPerImage, f.bestMillisecondsPerImage,
+                             f.cpuMillisecondsPerImage))
             }
         }
         print(String(format: "peak resident memory: %.1f MiB", Double(max(report.peakRSSBytes, vision?.peakRSSBytes ?? 0)) / 1_048_576))
