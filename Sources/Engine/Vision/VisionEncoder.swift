@@ -24,7 +24,8 @@ public final class VisionEncoder {
     /// The pass in flight: its images are unfolded in `state`, and it has got this far.
     private var pass: VisionPass?
 
-    /// Reads the weights into memory (as F32, packed for the GEMM): the file can be closed afterwards.
+    /// Loads the weights in their file's type (F32 and F16/BF16 packed for the GEMM, quantized matrices
+    /// used where they lie in the mapped file, which those layers keep open).
     public init(gguf: GGUFFile, pool: ComputePool, maxBatch: Int = 8, gemm: VisionGEMM = .best) throws(GGUFError) {
         config = try VisionConfig(gguf: gguf)
         self.gemm = gemm.isAvailable ? gemm : .openBLAS
