@@ -27,6 +27,24 @@ struct VisionSliceTests {
         #expect(!encoder.isEncoding)
     }
 
+    @Test func timedPassesGiveTheBitsOfAWholeOne() throws {
+        let encoder = try Self.encoder()
+        let inputs = try VisionReferenceTests.inputs(encoder, VisionReferenceTests.cases())
+        let whole = try encoder.encode(inputs)
+        for seconds in [0.0, 1e-4, .infinity] {
+            try encoder.begin(inputs)
+            var calls = 0
+            while encoder.isEncoding {
+                let step = encoder.advance(seconds: seconds)
+                #expect(step.flops > 0, "every call runs at least one slice")
+                calls += 1
+                if step.finished { #expect(encoder.takeEmbeddings() == whole, "\(seconds) s a call") }
+            }
+            if seconds == .infinity { #expect(calls == 1) }
+            if seconds == 0 { #expect(calls > 10, "no time: one smallest slice a call") }
+        }
+    }
+
     @Test func anImagesEmbeddingsDoNotDependOnItsNeighbours() throws {
         let encoder = try Self.encoder()
         let inputs = try VisionReferenceTests.inputs(encoder, VisionReferenceTests.cases())

@@ -23,6 +23,9 @@ public final class VisionEncoder {
     let state: VisionRunState
     /// The pass in flight: its images are unfolded in `state`, and it has got this far.
     private var pass: VisionPass?
+    /// Arithmetic per second each kind of stage reached in the slices timed so far (a first guess
+    /// below what two AVX-512 cores do, so that first slices undershoot).
+    private var speeds = [Double](repeating: 1e11, count: VisionPass.Stage.kinds)
 
     /// Loads the weights in their file's type (F32 and F16/BF16 packed for the GEMM, quantized matrices
     /// used where they lie in the mapped file, which those layers keep open).
@@ -112,6 +115,33 @@ public final class VisionEncoder {
             spent += Double(slice.count) * p.flopsPerUnit(p.stage)
             p.complete(slice)
         } while spent < budget && !p.isDone
+        pass = p
+        return (spent, p.isDone)
+    }
+
+    /// Runs the pass in flight for about `seconds`: each slice sized by the time left and the speed
+    /// its kind of stage has shown, timed, until the time is up (at least one slice) or the pass is
+    /// complete. A slice overshoots by at most what one misjudged slice costs, the smallest (16 rows)
+    /// if the time is nearly up. Returns the arithmetic done and whether the pass is complete.
+    public func advance(seconds: Double) -> (flops: Double, finished: Bool) {
+        guard var p = pass else { return (0, true) }
+        let start = ContinuousClock.now
+        func elapsed(since instant: ContinuousClock.Instant) -> Double {
+            let d = (ContinuousClock.now - instant).components
+            return Double(d.seconds) + Double(d.attoseconds) * 1e-18
+        }
+        var spent = 0.0
+        repeat {
+            let kind = p.stage.kind
+            let slice = p.nextSlice(flops: max(seconds - elapsed(since: start), 0) * speeds[kind])
+            let sliceStart = ContinuousClock.now
+            run(p.stage, slice, imageCount: p.imageCount)
+            let flops = Double(slice.count) * p.flopsPerUnit(p.stage)
+            let took = elapsed(since: sliceStart)
+            if flops > 1e7, took > 0 { speeds[kind] = 0.7 * speeds[kind] + 0.3 * flops / took }
+            spent += flops
+            p.complete(slice)
+        } while !p.isDone && elapsed(since: start) < seconds
         pass = p
         return (spent, p.isDone)
     }

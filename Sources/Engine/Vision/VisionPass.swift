@@ -19,6 +19,18 @@ struct VisionPass {
         /// The projector, mm.0 → GELU → mm.2.
         case project
         case done
+
+        /// Stages whose arithmetic runs at one speed: `VisionEncoder` learns each kind's.
+        var kind: Int {
+            switch self {
+            case .embed: 0
+            case .attentionInput: 1
+            case .attention: 2
+            case .mlp: 3
+            case .project, .done: 4
+            }
+        }
+        static let kinds = 5
     }
 
     let config: VisionConfig

@@ -33,7 +33,6 @@ public final class BatchExecutor {
     /// The vision tower for requests' images, and the embedding cache their rows go to.
     public var images: ImageEmbedder?
     private var visionQueue = VisionQueue()
-    private var visionSpeed = VisionSpeed()
     /// Images encoded and wall seconds spent encoding, since the executor started.
     public private(set) var imagesEncoded = 0
     public private(set) var imageEncodeSeconds = 0.0
@@ -249,10 +248,8 @@ public final class BatchExecutor {
                 }
             }
             let sliceStart = ContinuousClock.now
-            let slice = encoder.advance(flops: left.isFinite ? left * visionSpeed.flopsPerSecond : .infinity)
-            let took = (ContinuousClock.now - sliceStart).seconds
-            visionSpeed.record(flops: slice.flops, seconds: took)
-            left -= took
+            let slice = encoder.advance(seconds: left)
+            left -= (ContinuousClock.now - sliceStart).seconds
             if slice.finished { completePass(images) }
         }
         imageEncodeSeconds += (ContinuousClock.now - started).seconds

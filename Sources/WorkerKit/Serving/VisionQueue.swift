@@ -60,14 +60,3 @@ struct VisionQueue {
     mutating func dropPass() { inFlight = [] }
 }
 
-/// How fast the tower runs on this machine now, in arithmetic per second: turns a step's vision
-/// seconds into the work `VisionEncoder.advance` is given. Learnt from every slice it times.
-struct VisionSpeed {
-    /// A first guess below what two AVX-512 cores do, so that the first slices undershoot.
-    private(set) var flopsPerSecond = 1e11
-
-    mutating func record(flops: Double, seconds: Double) {
-        guard flops > 1e7, seconds > 0, seconds.isFinite else { return }
-        flopsPerSecond = 0.7 * flopsPerSecond + 0.3 * flops / seconds
-    }
-}
