@@ -77,6 +77,19 @@ import WorkerKit
         #expect(untimedPlan.visionSeconds == .infinity, "without a target, whole passes")
     }
 
+    @Test func aRequestWhoseImagesAreDoneIsPrefilledBeforeTheOthersImages() throws {
+        var executor = try Self.executor()
+        // The first request's image takes one step; the second's ten.
+        _ = executor.submit(1, promptLength: 60, maxTokens: 2, imageSeconds: 0.05)
+        _ = executor.submit(2, promptLength: 60, maxTokens: 2, imageSeconds: 1.0)
+        let first = executor.step()
+        #expect(first.visionSeconds > 0 && executor.imagesDoneAt[1] != nil && executor.imagesDoneAt[2] == nil)
+        let second = executor.step()
+        #expect(second.entries.contains { $0.id == 1 && $0.items == 0..<60 }, "its whole prompt at once")
+        let prefill = Self.cost.of(count: 60, after: 0, logits: true)
+        #expect(abs(second.visionSeconds - (Self.target - prefill)) < 1e-9, "the images get what the prefill leaves")
+    }
+
     @Test func aCancelledRequestStopsTheVisionWork() throws {
         var executor = try Self.executor()
         _ = executor.submit(1, promptLength: 10, maxTokens: 2, imageSeconds: 10)

@@ -1,21 +1,23 @@
 extension Scheduler {
     /// Decides the next step, in this order:
     /// 1. Every decoding sequence gets its one token (oldest first), whatever prefill waits.
-    /// 2. While some sequence waits for its images, the vision tower gets `visionBudget` seconds, or
-    ///    what the step target leaves; at least a quarter of the target, so images advance however
-    ///    many streams decode. A sequence waiting for its images is not admitted, and passes nobody.
-    /// 3. If nothing was preempted, waiting sequences are admitted in order while a slot is free and
+    /// 2. If nothing was preempted, waiting sequences are admitted in order while a slot is free and
     ///    the free pool holds all their known items beyond what running prefills still need (admitting
     ///    on a first chunk alone let a readmitted sequence hold blocks it could not use, to be
     ///    preempted again: twice the items fed in the randomized simulation). A sequence whose items
     ///    begin with cached ones takes them (shared whole blocks, a partial block's rows copied) and
     ///    needs blocks only for the rest. One the pool cannot hold yet is passed by later ones that
     ///    fit, up to `passLimit` times; then everybody waits for it.
-    /// 4. Prefilling sequences get chunks of at most `prefillChunk` items from what the step's budget
+    /// 3. Prefilling sequences get chunks of at most `prefillChunk` items from what the step's budget
     ///    leaves (`maxBatchTokens` items, and `stepTarget` seconds as `stepCost` judges them): first
     ///    every one whose whole rest fits, oldest first, so that a short prompt beside a long one
     ///    starts now; then the others, oldest first. The oldest gets at least a quarter of the target's
     ///    time, and one item, whatever is left. A chunk shrinks to the free KV rather than stall.
+    /// 4. While some sequence waits for its images, the vision tower gets what the step target leaves
+    ///    (at most `visionBudget`), and at least a quarter of the target, so images advance however
+    ///    many streams decode and prompts prefill. A request whose images are encoded is prefilled
+    ///    before the others' images: it is the nearer to its first token. A sequence waiting for its
+    ///    images is not admitted, and passes nobody.
     ///
     /// When the pool cannot hold a decode token, or a prefill can feed nothing for want of KV, the
     /// newest running sequence is preempted and the request retried. The oldest sequence never waits
@@ -25,9 +27,9 @@ extension Scheduler {
         var plan = StepPlan()
         var budget = StepBudget(items: config.maxBatchTokens, seconds: (config.stepTarget ?? .infinity) - stepCost.perStep)
         planDecodes(into: &plan, budget: &budget)
-        planVision(into: &plan, budget: &budget)
         if plan.preempted.isEmpty { admitWaiting(into: &plan) }
         planPrefills(into: &plan, budget: &budget)
+        planVision(into: &plan, budget: &budget)
         return plan
     }
 
