@@ -5,6 +5,7 @@
 #include <time.h>
 #if defined(__linux__)
 #include <linux/futex.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <limits.h>
@@ -100,4 +101,14 @@ void ck_wait_until_equal(uint32_t *word, uint32_t value) {
         if (spins < 4096) CK_RELAX();
         else sched_yield();
     }
+}
+
+int ck_set_thread_nice(int nice) {
+#if defined(__linux__)
+    // On Linux a thread's nice value is its own: setpriority with its thread id.
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
+#else
+    (void)nice;
+    return -1;
+#endif
 }

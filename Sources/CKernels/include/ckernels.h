@@ -93,6 +93,10 @@ void ck_wait_until_equal(uint32_t *word, uint32_t value);
 /// counted in *sleepers while asleep.
 uint32_t ck_wait_change(uint32_t *signal, uint32_t seen, uint32_t *sleepers, uint64_t spin_ns);
 
+/// Gives the calling thread (not its process) the nice value `nice`: background work such as image
+/// decoding that should wait for the compute threads. Returns 0, or -1 where it cannot.
+int ck_set_thread_nice(int nice);
+
 /// Increments *signal and wakes every thread sleeping in ck_wait_change on it.
 void ck_bump_and_wake(uint32_t *signal, uint32_t *sleepers);
 

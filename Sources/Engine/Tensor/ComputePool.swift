@@ -165,3 +165,11 @@ private final class PoolState: @unchecked Sendable {
         ck_bump_and_wake(signal, sleepers)
     }
 }
+
+extension ComputePool {
+    /// Lowers the calling thread's scheduling priority (a nice value, 0 to 19) so that the pool's
+    /// threads win the cores from it: for work beside the pool, such as decoding images.
+    public static func lowerCurrentThreadPriority(nice: Int32) {
+        _ = ck_set_thread_nice(nice)
+    }
+}

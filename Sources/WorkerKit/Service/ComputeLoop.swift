@@ -24,6 +24,8 @@ final class ComputeLoop: Sendable {
 
     /// Requests being prepared at once; each decodes its images one after another.
     static let concurrentPreparations = 2
+    /// The preparation threads' nice value (the compute threads keep the process's).
+    static let preparationNice: Int32 = 10
 
     /// What the heartbeat reports, published after each step.
     struct Load: Sendable {
@@ -73,6 +75,9 @@ final class ComputeLoop: Sendable {
             let preparer = built.1
             var state = State(executor: built.0, preparer: preparer, logger: logger, send: send) { request, id, received in
                 preparations.addOperation {
+                    // Below the compute threads: on a machine with no core to spare, decoding a large
+                    // image waits for them rather than lengthening their step.
+                    ComputePool.lowerCurrentThreadPriority(nice: Self.preparationNice)
                     let result = Result { () throws(RequestPreparer.Failure) in try preparer.prepare(request, id: id) }
                     self.submit(.prepared(wireID: request.id, id, result, received: received))
                 }
