@@ -88,6 +88,10 @@ struct LLaVAReferenceTests {
         for bad in [[], Array(png.prefix(40)), [UInt8](repeating: 7, count: 100)] {
             #expect(throws: PromptBuilder.Failure.self) { try builder.build("<image>", parseSpecial: false, images: [bad]) }
         }
+        // Too long is known from the layout: refused before the image is decoded (these bytes are none).
+        #expect(throws: PromptBuilder.Failure.tooLong(positions: embedder.positionsPerImage, limit: 4)) {
+            try builder.build("<image>", parseSpecial: false, images: [[UInt8](repeating: 7, count: 100)], positionLimit: 4)
+        }
         var ok = try builder.build("see <image> here", parseSpecial: false, images: [png])
         #expect(ok.imagePositions == embedder.positionsPerImage && ok.pending.count == 1)
         try embedder.encodePending(&ok)

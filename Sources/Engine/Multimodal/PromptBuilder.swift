@@ -20,6 +20,7 @@ public struct PromptBuilder: Sendable {
         case markerMismatch(markers: Int, images: Int)
         case noVisionModel
         case badImage(String)
+        case tooLong(positions: Int, limit: Int)
 
         public var description: String {
             switch self {
@@ -27,6 +28,7 @@ public struct PromptBuilder: Sendable {
                 "the prompt has \(markers) image marker\(markers == 1 ? "" : "s") (\(ChatTemplate.imageMarker)) but \(images) image\(images == 1 ? "" : "s") came with it"
             case .noVisionModel: "this model reads no images (no vision projector is loaded)"
             case .badImage(let message): message
+            case .tooLong(let positions, let limit): "the prompt takes \(positions) positions (text and images); at most \(limit) fit"
             }
         }
     }
@@ -44,32 +46,38 @@ public struct PromptBuilder: Sendable {
     }
 
     /// - Parameter parseSpecial: whether control tokens written in the text (a chat template's) are parsed.
-    public func build(_ text: String, parseSpecial: Bool, images imageBytes: [[UInt8]]) throws(Failure) -> Prompt {
+    /// - Parameter positionLimit: the most positions the prompt may take: a longer one is refused
+    ///   (`tooLong`) from its layout, before any image is decoded.
+    public func build(_ text: String, parseSpecial: Bool, images imageBytes: [[UInt8]], positionLimit: Int? = nil) throws(Failure) -> Prompt {
         let segments = PromptSegment.split(text)
         let markers = segments.filter { $0 == .image }.count
         guard markers == imageBytes.count else { throw .markerMismatch(markers: markers, images: imageBytes.count) }
         guard imageBytes.isEmpty || images != nil else { throw .noVisionModel }
+        // The layout first, with empty rows where images go: their keys are known before their rows.
         var prompt = Prompt(items: [], images: [])
-        var nextImage = 0
         for (i, segment) in segments.enumerated() {
             switch segment {
             case .text(let piece):
                 prompt.items += tokenizer.encode(piece, parseSpecial: parseSpecial, addSpecial: i == 0).map(PromptItem.token)
             case .image:
                 guard let images else { throw .noVisionModel }
-                let bytes = imageBytes[nextImage]
-                let span = ImageSpan(positions: prompt.items.count..<(prompt.items.count + images.positionsPerImage), key: ImageKey(bytes))
+                let start = prompt.items.count
+                prompt.images.append(ImageSpan(positions: start..<(start + images.positionsPerImage), key: ImageKey(imageBytes[prompt.images.count])))
                 prompt.items += repeatElement(.embedding([]), count: images.positionsPerImage)
-                prompt.images.append(span)
-                do {
-                    switch try images.prepare(bytes, key: span.key) {
-                    case .rows(let rows): prompt.items.place(rows, at: span, width: images.width)
-                    case .pixels(let pixels): prompt.pending.append(PendingImage(span: span, pixels: pixels))
-                    }
-                } catch {
-                    throw .badImage(ImageEmbedder.Failure(index: nextImage, message: error.description).description)
+            }
+        }
+        if let positionLimit, prompt.items.count > positionLimit {
+            throw .tooLong(positions: prompt.items.count, limit: positionLimit)
+        }
+        guard let images else { return prompt }
+        for (index, span) in prompt.images.enumerated() {
+            do {
+                switch try images.prepare(imageBytes[index], key: span.key) {
+                case .rows(let rows): prompt.items.place(rows, at: span, width: images.width)
+                case .pixels(let pixels): prompt.pending.append(PendingImage(span: span, pixels: pixels))
                 }
-                nextImage += 1
+            } catch {
+                throw .badImage(ImageEmbedder.Failure(index: index, message: error.description).description)
             }
         }
         return prompt

@@ -13,6 +13,8 @@ struct RequestPreparer: Sendable {
     /// Prompt positions (text tokens and image embeddings) one request may have; `nil`: only the
     /// model's context bounds it.
     let maxPromptTokens: Int?
+    /// The model's context: a prompt must leave room for one generated token.
+    let contextLength: Int
 
     struct Failure: Error {
         let code: ErrorCode
@@ -32,15 +34,19 @@ struct RequestPreparer: Sendable {
         }
         let prompt: PromptBuilder.Prompt
         do {
-            prompt = try builder.build(text, parseSpecial: parseSpecial, images: request.images)
+            // Checked from the layout, before any image is decoded.
+            prompt = try builder.build(text, parseSpecial: parseSpecial, images: request.images,
+                                       positionLimit: min(maxPromptTokens ?? .max, contextLength - 1))
         } catch {
             switch error {
             case .markerMismatch: throw Failure(code: .badRequest, message: error.description)
             case .noVisionModel, .badImage: throw Failure(code: .badImage, message: error.description)
+            case .tooLong(let positions, _):
+                if let maxPromptTokens, positions > maxPromptTokens {
+                    throw Failure(code: .promptTooLong, message: "the prompt has \(positions) positions; this worker takes at most \(maxPromptTokens)")
+                }
+                throw Failure(code: .promptTooLong, message: "the prompt has \(positions) positions (text and images); the model's context holds \(contextLength), one of them for the answer")
             }
-        }
-        if let maxPromptTokens, prompt.items.count > maxPromptTokens {
-            throw Failure(code: .promptTooLong, message: "the prompt has \(prompt.items.count) positions; this worker takes at most \(maxPromptTokens)")
         }
         let deadline = request.deadlineUnixMs > 0 ? Date(timeIntervalSince1970: Double(request.deadlineUnixMs) / 1000) : nil
         return BatchExecutor.Request(id: id, prompt: prompt.items, images: prompt.images, pending: prompt.pending,

@@ -55,7 +55,8 @@ public final class WorkerService: Sendable {
             executor.images = images
             let builder = PromptBuilder(tokenizer: tokenizer, images: images)
             return (executor, RequestPreparer(
-                modelName: name, template: selection.template, builder: builder, maxPromptTokens: options.maxPromptTokens))
+                modelName: name, template: selection.template, builder: builder, maxPromptTokens: options.maxPromptTokens,
+                contextLength: model.config.contextLength))
         }
         let registration = registration, compute = compute
         comms = try SocketThread.start(name: "loom-comms", tickInterval: options.heartbeat) { context in
