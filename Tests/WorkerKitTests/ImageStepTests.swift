@@ -84,6 +84,20 @@ struct ImageStepTests {
         #expect(executor.imagesEncoded == 1)
     }
 
+    @Test func imagesOfDifferentRequestsShareOnePass() throws {
+        let parts = try DeferredImageTests.parts()
+        let executor = try Self.executor(parts)
+        #expect(executor.submit(try Self.imageRequest(parts, id: 1)) == nil)
+        #expect(executor.submit(try Self.imageRequest(parts, id: 2, image: LLaVAFixture.path("tiny_56.jpg"))) == nil)
+        _ = executor.step()
+        #expect(parts.2.encoder.passImageCount == 2, "one pass, both requests' images")
+        var finished = 0
+        while finished < 2 {
+            for event in executor.step() { if case .finished = event { finished += 1 } }
+        }
+        #expect(executor.imagesEncoded == 2)
+    }
+
     @Test func aRequestCancelledMidEncodeLeavesNothingBehind() throws {
         let parts = try DeferredImageTests.parts()
         let executor = try Self.executor(parts)
