@@ -9,7 +9,8 @@ import Prometheus
 /// The OpenAI-compatible HTTP API over a running `SocketRelay`.
 ///
 /// `POST /v1/chat/completions`, `POST /v1/completions` (streamed as SSE with `stream: true`),
-/// `GET /v1/models`, `GET /v1/workers`, `GET /health` (never behind an API key), `GET /metrics`.
+/// `GET /v1/models`, `GET /v1/workers`, `GET /health` (never behind an API key), `GET /metrics`, and
+/// the chat page (`ChatPage`: `/`, `/chat.js`, `/chat.css`, never behind an API key either).
 public struct FrontDoor: Sendable {
     public let relay: SocketRelay
     private var configuration: ControllerConfiguration { relay.configuration }
@@ -35,19 +36,22 @@ public struct FrontDoor: Sendable {
     static let routes: [String: [HTTPRequest.Method]] = [
         "/v1/chat/completions": [.post], "/v1/completions": [.post], "/v1/models": [.get], "/v1/workers": [.get],
         "/health": [.get], "/metrics": [.get],
-    ]
+    ].merging(ChatPage.paths.map { ($0, [.get]) }) { old, _ in old }
 
     public func router() -> Router<FrontDoorContext> {
         let router = Router(context: FrontDoorContext.self)
         router.add(middleware: RouteFallbackMiddleware(routes: Self.routes))
         if !configuration.apiKeys.isEmpty {
-            router.add(middleware: APIKeyMiddleware(keys: Set(configuration.apiKeys), openPaths: ["/health"]))
+            router.add(middleware: APIKeyMiddleware(keys: Set(configuration.apiKeys), openPaths: Set(["/health"] + ChatPage.paths)))
         }
         router.post("/v1/chat/completions") { request, context in
             await generate(request, on: context.connection, kind: .chat, ChatCompletionBody.self)
         }
         router.post("/v1/completions") { request, context in
             await generate(request, on: context.connection, kind: .text, CompletionBody.self)
+        }
+        for asset in ChatPage.assets {
+            router.get(RouterPath(asset.path)) { _, _ in asset.response }
         }
         router.get("/v1/models") { _, _ in JSONBody.response(ModelList(relay.snapshot.models)) }
         router.get("/v1/workers") { _, _ in JSONBody.response(WorkerListDocument(relay.snapshot.status.workers)) }
