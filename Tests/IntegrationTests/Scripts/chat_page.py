@@ -5,7 +5,8 @@ Usage: chat_page.py BASE_URL MODEL IMAGE API_KEY
 
 BASE_URL is the controller's (http://127.0.0.1:PORT), started with --api-key API_KEY and a worker
 serving MODEL. The page is loaded without the key (it must load, and say the models need one), the
-key entered in its settings, then three turns: a question with IMAGE attached through the file input,
+key entered in its settings, the Markdown renderer fed hostile HTML, an image dropped and
+one pasted as thumbnails, then three turns: a question with IMAGE attached through the file input,
 a long answer stopped with the Stop button, and a follow-up whose prompt carries the history.
 Exits non-zero with a sentence on the first thing that is wrong; on success prints one JSON object
 with what it saw. `chat_page.py --check` only checks that Selenium, Chromium and chromedriver are here.
@@ -154,6 +155,24 @@ def main():
         expect(not rendered["handlers"], f"the renderer wrote attributes {rendered['handlers']}")
         expect("<img src=x onerror=alert(1)>" in rendered["text"] and "<i>raw</i>" in rendered["text"],
                "escaped HTML shows as text")
+
+        # An image dropped on the page and one pasted into the message box become thumbnails; their
+        # remove buttons take them away again.
+        driver.execute_script("""
+            const canvas = document.createElement('canvas');
+            canvas.width = 4; canvas.height = 3;
+            canvas.getContext('2d').fillRect(0, 0, 2, 2);
+            canvas.toBlob(blob => {
+              const files = name => { const d = new DataTransfer(); d.items.add(new File([blob], name, {type: 'image/png'})); return d; };
+              window.dispatchEvent(new DragEvent('drop', {dataTransfer: files('dropped.png'), bubbles: true, cancelable: true}));
+              document.querySelector('textarea').dispatchEvent(
+                new ClipboardEvent('paste', {clipboardData: files('pasted.png'), bubbles: true, cancelable: true}));
+            }, 'image/png');""")
+        wait(lambda: sorted(i.get_attribute("alt") for i in driver.find_elements(By.CSS_SELECTOR, "#attachments img"))
+             == ["dropped.png", "pasted.png"], "the dropped and the pasted image's thumbnails")
+        for _ in range(2):
+            css("#attachments .thumb button").click()
+        wait(lambda: not driver.find_elements(By.CSS_SELECTOR, "#attachments img"), "the thumbnails to go")
 
         # Turn 1: a question with an image attached through the file input.
         css('input[type="file"]').send_keys(os.path.abspath(image))
