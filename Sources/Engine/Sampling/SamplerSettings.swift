@@ -22,6 +22,9 @@ public struct SamplerSettings: Sendable, Equatable {
     public var presencePenalty: Float = 0
     /// Same seed, same settings, same prompt: same tokens. nil: a seed drawn at random.
     public var seed: UInt64?
+    /// nil: no log-probabilities. Otherwise each token's, with this many (0 to `TokenLogprobs.maxTop`)
+    /// of the most likely tokens' beside it (`TokenLogprobs`).
+    public var logprobs: Int?
 
     public init() {}
 
