@@ -7,12 +7,40 @@ public struct Partial: Sendable, Equatable {
     public var tokens: [Int32]
     /// The text those tokens add; may lag the tokens (incomplete characters, possible stop strings).
     public var text: String
+    /// Empty unless the request asked for log-probabilities; then one per token of `tokens`, in order.
+    public var logprobs: [TokenLogprob]
 
-    public init(requestId: String, completionTokens: Int, tokens: [Int32], text: String) {
+    public init(requestId: String, completionTokens: Int, tokens: [Int32], text: String, logprobs: [TokenLogprob] = []) {
         self.requestId = requestId
         self.completionTokens = completionTokens
         self.tokens = tokens
         self.text = text
+        self.logprobs = logprobs
+    }
+}
+
+/// One generated token's log-probability, with those of the most likely tokens at its step.
+public struct TokenLogprob: Sendable, Equatable {
+    /// The token's bytes as the tokenizer gives them: possibly part of a UTF-8 character.
+    public var bytes: [UInt8]
+    public var logprob: Float
+    /// Most likely first; as many as the request asked (`SamplingParameters.logprobs`).
+    public var top: [TopLogprob]
+
+    public init(bytes: [UInt8], logprob: Float, top: [TopLogprob] = []) {
+        self.bytes = bytes
+        self.logprob = logprob
+        self.top = top
+    }
+
+    public struct TopLogprob: Sendable, Equatable {
+        public var bytes: [UInt8]
+        public var logprob: Float
+
+        public init(bytes: [UInt8], logprob: Float) {
+            self.bytes = bytes
+            self.logprob = logprob
+        }
     }
 }
 
@@ -22,6 +50,14 @@ extension Partial {
         writer.writeInt(completionTokens)
         writer.writeList(tokens) { $0.writeInt32($1) }
         writer.writeString(text)
+        writer.writeList(logprobs) { writer, entry in
+            writer.writeBytes(entry.bytes)
+            writer.writeFloat(entry.logprob)
+            writer.writeList(entry.top) { writer, top in
+                writer.writeBytes(top.bytes)
+                writer.writeFloat(top.logprob)
+            }
+        }
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -31,5 +67,20 @@ extension Partial {
             (reader: inout WireReader) throws(WireError) in try reader.readInt32("tokens")
         }
         text = try reader.readText("text")
+        logprobs = try reader.readList("logprobs", limit: reader.limits.maxTokenIds) {
+            (reader: inout WireReader) throws(WireError) in
+            let bytes = try reader.readBytes("logprobs.bytes", limit: reader.limits.maxTokenBytes)
+            let logprob = try reader.readFloat("logprobs.logprob")
+            let top = try reader.readList("logprobs.top", limit: reader.limits.maxTopLogprobs) {
+                (reader: inout WireReader) throws(WireError) in
+                TokenLogprob.TopLogprob(
+                    bytes: try reader.readBytes("logprobs.top.bytes", limit: reader.limits.maxTokenBytes),
+                    logprob: try reader.readFloat("logprobs.top.logprob"))
+            }
+            return TokenLogprob(bytes: bytes, logprob: logprob, top: top)
+        }
+        guard logprobs.isEmpty || logprobs.count == tokens.count else {
+            throw .overLimit(field: "logprobs", value: UInt64(logprobs.count), limit: tokens.count)
+        }
     }
 }

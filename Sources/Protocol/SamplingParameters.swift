@@ -21,11 +21,14 @@ public struct SamplingParameters: Sendable, Equatable {
     public var stop: [String]
     /// Go on past the end-of-sequence token (benchmarks).
     public var ignoreEOS: Bool
+    /// nil = no log-probabilities; otherwise every token's, with this many (0 to
+    /// `WireLimits.maxTopLogprobs`) of the most likely tokens' beside it, in the PARTIALs.
+    public var logprobs: Int?
 
     public init(
         maxTokens: Int = 256, temperature: Float = 1, topK: Int = 0, topP: Float = 1, minP: Float = 0,
         repetitionPenalty: Float = 1, frequencyPenalty: Float = 0, presencePenalty: Float = 0,
-        seed: UInt64? = nil, stop: [String] = [], ignoreEOS: Bool = false
+        seed: UInt64? = nil, stop: [String] = [], ignoreEOS: Bool = false, logprobs: Int? = nil
     ) {
         self.maxTokens = maxTokens
         self.temperature = temperature
@@ -38,6 +41,7 @@ public struct SamplingParameters: Sendable, Equatable {
         self.seed = seed
         self.stop = stop
         self.ignoreEOS = ignoreEOS
+        self.logprobs = logprobs
     }
 }
 
@@ -54,6 +58,7 @@ extension SamplingParameters {
         writer.writeOptional(seed) { $0.writeFixed64($1) }
         writer.writeList(stop) { $0.writeString($1) }
         writer.writeBool(ignoreEOS)
+        writer.writeOptional(logprobs) { $0.writeInt($1) }
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -72,5 +77,12 @@ extension SamplingParameters {
             (reader: inout WireReader) throws(WireError) in try reader.readName("stop")
         }
         ignoreEOS = try reader.readBool("ignore_eos")
+        logprobs = try reader.readOptional("logprobs") { (reader: inout WireReader) throws(WireError) in
+            let count = try reader.readInt("logprobs")
+            guard count <= reader.limits.maxTopLogprobs else {
+                throw .overLimit(field: "logprobs", value: UInt64(count), limit: reader.limits.maxTopLogprobs)
+            }
+            return count
+        }
     }
 }

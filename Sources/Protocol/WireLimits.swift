@@ -25,6 +25,10 @@ public struct WireLimits: Sendable, Equatable {
     public var maxImageKeys = 64
     /// Token ids in one PARTIAL.
     public var maxTokenIds = 4096
+    /// Most likely tokens reported beside each generated one (`logprobs`), as OpenAI allows.
+    public var maxTopLogprobs = 20
+    /// One token's bytes in a PARTIAL's log-probabilities.
+    public var maxTokenBytes = 256
 
     public init() {}
 

@@ -110,6 +110,13 @@ public struct WireReader: Sendable {
         return string
     }
 
+    /// A `bytes` of at most `limit` bytes, UTF-8 or not.
+    public mutating func readBytes(_ field: String, limit: Int) throws(WireError) -> [UInt8] {
+        let length = try readLength(field, limit: limit, start: offset)
+        defer { offset += length }
+        return Array(bytes[offset..<offset + length])
+    }
+
     // MARK: Compounds
 
     /// A `list<T>(limit)`.

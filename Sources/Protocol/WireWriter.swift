@@ -59,6 +59,12 @@ public struct WireWriter: Sendable {
         bytes.append(contentsOf: value.utf8)
     }
 
+    /// A `bytes`: raw bytes, not necessarily UTF-8 (a token's piece of a character).
+    public mutating func writeBytes(_ value: [UInt8]) {
+        writeUInt(UInt64(value.count))
+        bytes.append(contentsOf: value)
+    }
+
     public mutating func writeList<T>(_ values: [T], _ element: (inout WireWriter, T) -> Void) {
         writeUInt(UInt64(values.count))
         for value in values { element(&self, value) }

@@ -125,8 +125,11 @@ import Testing
     }
 
     @Test func invalidUTF8InsideAMessage() {
-        var frames = partialFrames
-        let textStart = frames[2].count - "héllo 🌍".utf8.count
+        var withoutLogprobs = Samples.partial
+        withoutLogprobs.logprobs = []
+        var frames = WorkerMessage.partial(withoutLogprobs).encode()
+        // The text, then the empty list of log-probabilities.
+        let textStart = frames[2].count - 1 - "héllo 🌍".utf8.count
         frames[2][textStart + 1] = 0xFF
         #expect(throws: WireError.invalidUTF8(field: "text", offset: textStart - 1)) { try WorkerMessage.decode(frames) }
     }

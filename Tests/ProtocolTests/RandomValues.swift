@@ -35,9 +35,14 @@ extension SplitMix64 {
     }
 
     mutating func partial() -> Partial {
-        Partial(
-            requestId: string(), completionTokens: int(),
-            tokens: list(max: 6) { Int32(truncatingIfNeeded: $0.next()) }, text: string(maxCharacters: 40))
+        let tokens = list(max: 6) { Int32(truncatingIfNeeded: $0.next()) }
+        let logprobs = next() % 2 == 0 ? [] : tokens.map { _ in
+            TokenLogprob(bytes: bytes(Int(next() % 8)), logprob: -float(), top: list(max: 4) { rng in
+                TokenLogprob.TopLogprob(bytes: rng.bytes(Int(rng.next() % 8)), logprob: -rng.float())
+            })
+        }
+        return Partial(
+            requestId: string(), completionTokens: int(), tokens: tokens, text: string(maxCharacters: 40), logprobs: logprobs)
     }
 
     mutating func final() -> Final {
@@ -71,7 +76,8 @@ extension SplitMix64 {
         let sampling = SamplingParameters(
             maxTokens: int(), temperature: float(), topK: int(), topP: float(), minP: float(),
             repetitionPenalty: float(), frequencyPenalty: float(), presencePenalty: float(),
-            seed: next() % 2 == 0 ? nil : next(), stop: list(max: 3) { $0.string() }, ignoreEOS: next() % 2 == 0)
+            seed: next() % 2 == 0 ? nil : next(), stop: list(max: 3) { $0.string() }, ignoreEOS: next() % 2 == 0,
+            logprobs: next() % 2 == 0 ? nil : Int(next() % 21))
         return GenerationRequest(
             id: string(), model: string(), deadlineUnixMs: int(), prompt: prompt, sampling: sampling, images: images)
     }

@@ -52,8 +52,37 @@ import Testing
             0xAC, 0x02,  // completion_tokens 300
             2, 5, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F,  // tokens: 5, then -1 as the uint 2^32 - 1
             2, 0xC3, 0xA9,  // text
+            0,  // logprobs: none asked
         ]
         #expect(header == expected)
+    }
+
+    /// PARTIAL's log-probabilities (section 4.4), byte by byte: the entries after the text.
+    @Test func partialLogprobsMatchTheSpec() throws {
+        let partial = Partial(
+            requestId: "ab", completionTokens: 1, tokens: [7], text: "",
+            logprobs: [TokenLogprob(bytes: [0xC3], logprob: -0.5, top: [.init(bytes: [0x61], logprob: -2)])])
+        let header = WorkerMessage.partial(partial).encode()[2]
+        let expected: [UInt8] = [
+            2, 0x61, 0x62, 1, 1, 7, 0,  // request_id, completion_tokens, tokens, text
+            1,  // one entry
+            1, 0xC3,  // bytes: a lone lead byte
+            0x00, 0x00, 0x00, 0xBF,  // logprob -0.5
+            1, 1, 0x61, 0x00, 0x00, 0x00, 0xC0,  // top: "a", -2
+        ]
+        #expect(header == expected)
+        #expect(try WorkerMessage.decode(WorkerMessage.partial(partial).encode()) == .partial(partial))
+    }
+
+    /// Log-probabilities for some of a PARTIAL's tokens, or a top list over the limit, are refused.
+    @Test func partialLogprobsMustMatchTheTokens() {
+        var partial = Partial(
+            requestId: "ab", completionTokens: 2, tokens: [7, 8], text: "",
+            logprobs: [TokenLogprob(bytes: [0x61], logprob: -0.5)])
+        #expect(throws: WireError.self) { try WorkerMessage.decode(WorkerMessage.partial(partial).encode()) }
+        partial.tokens = [7]
+        partial.logprobs[0].top = Array(repeating: .init(bytes: [0x61], logprob: -1), count: 21)
+        #expect(throws: WireError.self) { try WorkerMessage.decode(WorkerMessage.partial(partial).encode()) }
     }
 
     @Test func errorCodesKeepTheirWireValuesAndNames() {

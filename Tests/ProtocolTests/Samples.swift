@@ -29,7 +29,7 @@ enum Samples {
     static let sampling = SamplingParameters(
         maxTokens: 512, temperature: 0.7, topK: 40, topP: 0.95, minP: 0.05, repetitionPenalty: 1.1,
         frequencyPenalty: 0.25, presencePenalty: -0.5, seed: 0xFFFF_0000_1234_5678, stop: ["</s>", "\n\nUser:", "終"],
-        ignoreEOS: true)
+        ignoreEOS: true, logprobs: 5)
 
     /// A chat request whose parts use both images, the first twice.
     static func chatRequest(id: String = "req-7", imageBytes: Int) -> GenerationRequest {
@@ -49,7 +49,13 @@ enum Samples {
         prompt: .text("<|im_start|>user\nWrite a haiku.<|im_end|>\n"), sampling: sampling, images: [image(100, salt: 1)])
 
     static let partial = Partial(
-        requestId: "req-7", completionTokens: 17, tokens: [1, 49151, Int32.max, -2], text: "héllo 🌍")
+        requestId: "req-7", completionTokens: 17, tokens: [1, 49151, Int32.max, -2], text: "héllo 🌍",
+        logprobs: [
+            TokenLogprob(bytes: Array("h".utf8), logprob: -0.25, top: [.init(bytes: Array("h".utf8), logprob: -0.25)]),
+            TokenLogprob(bytes: [0xC3], logprob: -1.5, top: [.init(bytes: [0xF0, 0x9F], logprob: -0.5), .init(bytes: [], logprob: -3)]),
+            TokenLogprob(bytes: Array("llo".utf8), logprob: 0, top: []),
+            TokenLogprob(bytes: Array(" 🌍".utf8), logprob: -.greatestFiniteMagnitude, top: []),
+        ])
 
     static let final = Final(
         requestId: "req-7", finishReason: .deadline,

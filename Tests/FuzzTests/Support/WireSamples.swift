@@ -12,7 +12,7 @@ enum WireSamples {
         prefixCache: PrefixCacheCounters(queriedTokens: 900, hitTokens: 810, cachedBlocks: 70, evictions: 2))
     static let sampling = SamplingParameters(
         maxTokens: 64, temperature: 0.7, topK: 40, topP: 0.95, minP: 0.05, repetitionPenalty: 1.1, frequencyPenalty: 0.25,
-        presencePenalty: -0.5, seed: 42, stop: ["</s>", "終"], ignoreEOS: true)
+        presencePenalty: -0.5, seed: 42, stop: ["</s>", "終"], ignoreEOS: true, logprobs: 3)
     static let request = GenerationRequest(
         id: "req-7", model: "tiny-llava", deadlineUnixMs: 1_767_225_600_123,
         prompt: .chat([
@@ -20,7 +20,13 @@ enum WireSamples {
             ChatMessage(role: .user, parts: [.image(0), .text("And this one? 🔍"), .image(1)]),
         ]),
         sampling: sampling, images: [[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3], [0x89, 0x50, 0x4E, 0x47, 9]])
-    static let partial = Partial(requestId: "req-7", completionTokens: 17, tokens: [1, 49151, -2], text: "héllo")
+    static let partial = Partial(
+        requestId: "req-7", completionTokens: 17, tokens: [1, 49151, -2], text: "héllo",
+        logprobs: [
+            TokenLogprob(bytes: [0x68], logprob: -0.5, top: [.init(bytes: [0x68], logprob: -0.5)]),
+            TokenLogprob(bytes: [0xC3], logprob: -1, top: []),
+            TokenLogprob(bytes: Array("llo".utf8), logprob: -2, top: [.init(bytes: [], logprob: -3)]),
+        ])
     static let final = Final(
         requestId: "req-7", finishReason: .length,
         usage: Usage(promptTokens: 123, imageTokens: 576, completionTokens: 17, cachedTokens: 64),
