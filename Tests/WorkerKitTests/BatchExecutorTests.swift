@@ -54,7 +54,7 @@ struct BatchExecutorTests {
         while finished.count < requests.count && steps < 10_000 {
             for event in executor.step() {
                 switch event {
-                case .delta(let id, _, let t, _): tokens[id, default: []] += t
+                case .delta(let id, _, let t, _, _): tokens[id, default: []] += t
                 case .finished(let id, _, _, _): finished.insert(id)
                 case .refused(let id, let why): Issue.record("\(id) refused: \(why)")
                 case .failed(let id, let why): Issue.record("\(id) failed: \(why)")
@@ -114,7 +114,7 @@ struct BatchExecutorTests {
         #expect(executor.kvBlocksUsed < before)
         for _ in 0..<5 {
             for e in executor.step() {
-                if case .delta(let id, _, _, _) = e { #expect(id != requests.first!.id) }
+                if case .delta(let id, _, _, _, _) = e { #expect(id != requests.first!.id) }
             }
         }
     }

@@ -39,9 +39,9 @@ struct ImageStepTests {
         var tokens: [Int32] = [], streamed: [Bool] = []
         for _ in 0..<10_000 {
             let events = executor.step()
-            streamed.append(events.contains { if case .delta(stream, _, let t, _) = $0 { !t.isEmpty } else { false } })
+            streamed.append(events.contains { if case .delta(stream, _, let t, _, _) = $0 { !t.isEmpty } else { false } })
             for event in events {
-                if case .delta(id, _, let t, _) = event { tokens += t }
+                if case .delta(id, _, let t, _, _) = event { tokens += t }
                 if case .finished(id, _, _, _) = event { return (tokens, streamed) }
             }
         }
@@ -76,7 +76,7 @@ struct ImageStepTests {
         var finished = 0
         while finished < 2 {
             for event in executor.step() {
-                if case .delta(let id, _, let t, _) = event { answers[id, default: []] += t }
+                if case .delta(let id, _, let t, _, _) = event { answers[id, default: []] += t }
                 if case .finished = event { finished += 1 }
             }
         }

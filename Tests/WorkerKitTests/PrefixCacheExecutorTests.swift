@@ -34,7 +34,7 @@ struct PrefixCacheExecutorTests {
         for _ in 0..<10_000 where finished < requests.count {
             for event in executor.step() {
                 switch event {
-                case .delta(let id, _, let tokens, _): outcomes[id, default: Outcome()].tokens += tokens
+                case .delta(let id, _, let tokens, _, _): outcomes[id, default: Outcome()].tokens += tokens
                 case .finished(let id, _, let usage, _):
                     outcomes[id, default: Outcome()].cached = usage.cachedTokens
                     finished += 1

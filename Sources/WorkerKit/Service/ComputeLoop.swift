@@ -207,9 +207,11 @@ final class ComputeLoop: Sendable {
 
         mutating func handle(_ event: BatchExecutor.Event) {
             switch event {
-            case .delta(let id, let text, let tokens, let count):
+            case .delta(let id, let text, let tokens, let count, let logprobs):
                 guard let wireID = wireIDs[id] else { return }
-                send(WorkerMessage.partial(Partial(requestId: wireID, completionTokens: count, tokens: tokens, text: text)).encode())
+                let wireLogprobs = logprobs.map { TokenLogprob($0, tokenizer: executor.tokenizer) }
+                send(WorkerMessage.partial(Partial(
+                    requestId: wireID, completionTokens: count, tokens: tokens, text: text, logprobs: wireLogprobs)).encode())
             case .finished(let id, let reason, let usage, let timings):
                 guard let wireID = wireIDs[id] else { return }
                 send(WorkerMessage.final(Final(requestId: wireID, finishReason: reason, usage: usage, timings: timings)).encode())

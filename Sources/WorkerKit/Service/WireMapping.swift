@@ -15,6 +15,7 @@ extension SamplerSettings {
         frequencyPenalty = wire.frequencyPenalty
         presencePenalty = wire.presencePenalty
         seed = wire.seed
+        logprobs = wire.logprobs
     }
 }
 
@@ -46,6 +47,19 @@ extension FinishReason {
         case .endOfGeneration, .stopString: self = .stop
         case .maxTokens: self = .length
         }
+    }
+}
+
+extension TokenLogprob {
+    /// The wire's entry: tokens as their bytes, since the controller has no tokenizer.
+    /// Special tokens render as their text (`<|im_end|>`), as vLLM reports them.
+    init(_ engine: TokenLogprobs, tokenizer: Tokenizer) {
+        func bytes(_ token: Int32) -> [UInt8] {
+            Array(tokenizer.tokenBytes(token, renderSpecial: true).prefix(WireLimits.default.maxTokenBytes))
+        }
+        self.init(
+            bytes: bytes(engine.token), logprob: engine.logprob,
+            top: engine.top.map { TopLogprob(bytes: bytes($0.token), logprob: $0.logprob) })
     }
 }
 

@@ -45,7 +45,7 @@ extension BatchExecutor {
         while true {
             for event in step() {
                 switch event {
-                case .delta(let id, let text, let tokens, _) where id == request.id:
+                case .delta(let id, let text, let tokens, _, _) where id == request.id:
                     completion.tokens += tokens
                     completion.text += text
                     if !text.isEmpty { onText(text) }

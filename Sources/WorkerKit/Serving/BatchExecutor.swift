@@ -72,7 +72,8 @@ public final class BatchExecutor {
     }
 
     public enum Event: Sendable, Equatable {
-        case delta(RequestID, text: String, tokens: [Int32], completionTokens: Int)
+        /// `logprobs`: empty unless the request asked; then one per token of `tokens`.
+        case delta(RequestID, text: String, tokens: [Int32], completionTokens: Int, logprobs: [TokenLogprobs])
         case finished(RequestID, FinishReason, Usage, Timings)
         case refused(RequestID, SubmitRefusal)
         /// The worker could not go on with this sequence (its KV could not be placed); it is gone.
@@ -94,6 +95,8 @@ public final class BatchExecutor {
         let arrival: Date
         var admitted: Date?
         var firstToken: Date?
+        /// The log-probabilities of the token sampled this step, when the request asked for them.
+        var sampledLogprobs: TokenLogprobs?
     }
 
     /// Builds the KV pool from `config.kv`. Throws when the model was built for smaller steps than
@@ -345,6 +348,8 @@ public final class BatchExecutor {
             return update(id) { s in
                 let token = s.sampler.sample(rowLogits, scratch: scratch)
                 s.sampler.accept(token)
+                // Only a request that asks pays: one pass for the normaliser, one for its top tokens.
+                s.sampledLogprobs = s.request.sampling.logprobs.map { TokenLogprobs(token: token, logits: rowLogits, top: $0) }
                 return (id, token)
             }
         }
@@ -361,7 +366,8 @@ public final class BatchExecutor {
                     if s.firstToken == nil { s.firstToken = time }
                 }
                 if delta.token != nil || !delta.text.isEmpty {
-                    events.append(.delta(id, text: delta.text, tokens: delta.token.map { [$0] } ?? [], completionTokens: s.output.tokenCount))
+                    let logprobs = delta.token != nil ? s.sampledLogprobs.map { [$0] } ?? [] : []
+                    events.append(.delta(id, text: delta.text, tokens: delta.token.map { [$0] } ?? [], completionTokens: s.output.tokenCount, logprobs: logprobs))
                 }
                 if let ending = delta.ending { endings.append((id, FinishReason(ending))) }
             }
