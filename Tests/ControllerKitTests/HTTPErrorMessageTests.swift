@@ -55,6 +55,12 @@ struct HTTPErrorMessageTests {
         Case(name: "audio modality", body: chat(extra: #","modalities":["audio"]"#), says: #"modalities may only list "text""#, param: "modalities"),
         Case(name: "predicted output", body: chat(extra: #","prediction":{"type":"content","content":"x"}"#), says: "prediction is not supported", param: "prediction"),
         Case(name: "web search", body: chat(extra: #","web_search_options":{}"#), says: "web_search_options is not supported", param: "web_search_options"),
+        Case(name: "top_logprobs 21", body: chat(extra: #","logprobs":true,"top_logprobs":21"#), says: "top_logprobs must be an integer between 0 and 20", param: "top_logprobs"),
+        Case(name: "top_logprobs -1", body: chat(extra: #","logprobs":true,"top_logprobs":-1"#), says: "top_logprobs must be an integer between 0 and 20", param: "top_logprobs"),
+        Case(name: "top_logprobs without logprobs", body: chat(extra: #","top_logprobs":2"#), says: "top_logprobs requires logprobs to be true", param: "top_logprobs"),
+        Case(name: "top_logprobs with logprobs false", body: chat(extra: #","logprobs":false,"top_logprobs":2"#), says: "top_logprobs requires logprobs to be true", param: "top_logprobs"),
+        Case(name: "chat logprobs as number", body: chat(extra: #","logprobs":3"#), says: "logprobs", param: "logprobs"),
+        Case(name: "completions logprobs 21", path: "/v1/completions", body: Array(#"{"model":"test-model","prompt":"a","logprobs":21}"#.utf8), says: "logprobs must be an integer between 0 and 20", param: "logprobs"),
         Case(name: "prompt as number", path: "/v1/completions", body: Array(#"{"model":"test-model","prompt":3}"#.utf8), says: "prompt must be a string or a list of one string", param: "prompt"),
         Case(name: "two prompts", path: "/v1/completions", body: Array(#"{"model":"test-model","prompt":["a","b"]}"#.utf8), says: "prompt must be a string or a list of one string", param: "prompt"),
     ]

@@ -7,10 +7,13 @@ struct ChatCompletionBody: CompletionRequestBody {
     var stream: Bool?
     var streamOptions: StreamOptions?
     var sampling: SamplingFields
+    /// `logprobs: true`: nil, or how many of the most likely tokens (`top_logprobs`) each token's
+    /// log-probability comes with.
+    var logprobs: Int?
 
     enum CodingKeys: String, CodingKey {
-        case model, messages, stream
-        case streamOptions = "stream_options"
+        case model, messages, stream, logprobs
+        case streamOptions = "stream_options", topLogprobs = "top_logprobs"
     }
 
     init(from decoder: any Decoder) throws {
@@ -21,6 +24,12 @@ struct ChatCompletionBody: CompletionRequestBody {
         streamOptions = try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)
         sampling = try SamplingFields(from: decoder)
         _ = try UnsupportedOutputFields(from: decoder)
+        let asked = try container.decodeIfPresent(Bool.self, forKey: .logprobs) ?? false
+        let top = try container.decodeInteger(Int.self, forKey: .topLogprobs, in: 0...WireLimits.default.maxTopLogprobs)
+        if top != nil, !asked {
+            throw InvalidField(container.codingPath + [CodingKeys.topLogprobs], "requires logprobs to be true")
+        }
+        logprobs = asked ? top ?? 0 : nil
     }
 
     struct Message: Decodable {
@@ -102,10 +111,9 @@ struct ChatCompletionBody: CompletionRequestBody {
         guard images.reduce(0, { $0 + $1.count }) <= limits.maxTotalBodyBytes else {
             throw APIError(.badImage, "the images add up to more than \(limits.maxTotalBodyBytes) bytes")
         }
-        return GenerationRequest(
-            id: "", model: model, prompt: .chat(chat),
-            sampling: try sampling.parameters(defaultMaxTokens: configuration.defaultMaxTokens, limits: limits),
-            images: images)
+        var parameters = try sampling.parameters(defaultMaxTokens: configuration.defaultMaxTokens, limits: limits)
+        parameters.logprobs = logprobs
+        return GenerationRequest(id: "", model: model, prompt: .chat(chat), sampling: parameters, images: images)
     }
 
     private func contentPart(

@@ -12,6 +12,8 @@ struct ChunkEncoder {
     let usage: UsageReporting
     /// The first chat chunk carries the assistant role.
     private var roleSent = false
+    /// Unicode scalars of the tokens reported so far: where the next token's `text_offset` is.
+    private var textOffset = 0
 
     init(kind: CompletionKind, id: String, created: Int, model: String, usage: UsageReporting) {
         self.kind = kind
@@ -24,9 +26,10 @@ struct ChunkEncoder {
     mutating func events(for event: GenerationStream.Event) -> [ByteBuffer] {
         switch event {
         case .partial(let partial):
-            // Text can lag tokens (docs/protocol.md, 4.4): an empty delta says nothing.
-            guard !partial.text.isEmpty || (kind == .chat && !roleSent) else { return [] }
-            return [JSONBody.event(chunk(content: partial.text, finishReason: nil))]
+            // Text can lag tokens (docs/protocol.md, 4.4): an empty delta says nothing, unless it
+            // has the log-probabilities of its tokens.
+            guard !partial.text.isEmpty || !partial.logprobs.isEmpty || (kind == .chat && !roleSent) else { return [] }
+            return [JSONBody.event(chunk(content: partial.text, finishReason: nil, logprobs: logprobs(partial.logprobs)))]
         case .final(let final) where final.finishReason == .deadline:
             return [JSONBody.event(APIError.Body(error: APIError(.timeout, "the request's deadline passed at the worker")))]
         case .final(let final):
@@ -41,7 +44,18 @@ struct ChunkEncoder {
         }
     }
 
-    private mutating func chunk(content: String?, finishReason: String?) -> CompletionDocument {
+    private mutating func logprobs(_ entries: [TokenLogprob]) -> LogprobsDocument? {
+        guard !entries.isEmpty else { return nil }
+        switch kind {
+        case .chat:
+            return .chat(entries)
+        case .text:
+            defer { textOffset += LogprobsDocument.scalarCount(entries) }
+            return .text(entries, textOffset: textOffset)
+        }
+    }
+
+    private mutating func chunk(content: String?, finishReason: String?, logprobs: LogprobsDocument? = nil) -> CompletionDocument {
         let body: CompletionDocument.Choice.Body
         switch kind {
         case .chat:
@@ -52,6 +66,6 @@ struct ChunkEncoder {
         }
         return CompletionDocument(
             id: id, object: kind.chunkObject, created: created, model: model,
-            choices: [CompletionDocument.Choice(body: body, finishReason: finishReason)], usage: nil)
+            choices: [CompletionDocument.Choice(body: body, finishReason: finishReason, logprobs: logprobs)], usage: nil)
     }
 }

@@ -7,9 +7,12 @@ struct CompletionBody: CompletionRequestBody {
     var stream: Bool?
     var streamOptions: StreamOptions?
     var sampling: SamplingFields
+    /// `logprobs`: how many of the most likely tokens each token's log-probability comes with
+    /// (OpenAI takes 0 to 5; up to 20 here).
+    var logprobs: Int?
 
     enum CodingKeys: String, CodingKey {
-        case model, prompt, stream
+        case model, prompt, stream, logprobs
         case streamOptions = "stream_options"
     }
 
@@ -29,11 +32,12 @@ struct CompletionBody: CompletionRequestBody {
         stream = try container.decodeIfPresent(Bool.self, forKey: .stream)
         streamOptions = try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)
         sampling = try SamplingFields(from: decoder)
+        logprobs = try container.decodeInteger(Int.self, forKey: .logprobs, in: 0...WireLimits.default.maxTopLogprobs)
     }
 
     func generationRequest(_ configuration: ControllerConfiguration) throws(APIError) -> GenerationRequest {
-        GenerationRequest(
-            id: "", model: model, prompt: .text(prompt),
-            sampling: try sampling.parameters(defaultMaxTokens: configuration.defaultMaxTokens, limits: configuration.limits))
+        var parameters = try sampling.parameters(defaultMaxTokens: configuration.defaultMaxTokens, limits: configuration.limits)
+        parameters.logprobs = logprobs
+        return GenerationRequest(id: "", model: model, prompt: .text(prompt), sampling: parameters)
     }
 }

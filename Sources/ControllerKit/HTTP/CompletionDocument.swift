@@ -33,6 +33,8 @@ struct CompletionDocument: Encodable {
         let body: Body
         /// `nil` is encoded as `null`, as OpenAI does on every chunk but the last.
         let finishReason: String?
+        /// `nil` (not asked, or a chunk without tokens) is encoded as `null`.
+        var logprobs: LogprobsDocument? = nil
 
         enum CodingKeys: String, CodingKey {
             case index, delta, message, text, logprobs
@@ -50,7 +52,7 @@ struct CompletionDocument: Encodable {
             case .text(let text):
                 try container.encode(text, forKey: .text)
             }
-            try container.encodeNil(forKey: .logprobs)
+            try container.encode(logprobs, forKey: .logprobs)
             try container.encode(finishReason, forKey: .finishReason)
         }
     }

@@ -20,7 +20,8 @@ struct CompletionResponder: Sendable {
         let id = kind.idPrefix + Self.randomHex() + Self.randomHex()
         let created = Int(Date().timeIntervalSince1970)
         guard streaming else {
-            return await whole(first, then: &iterator, id: id, created: created, model: request.model)
+            return await whole(
+                first, then: &iterator, id: id, created: created, model: request.model, asked: request.sampling.logprobs != nil)
         }
         let encoder = ChunkEncoder(kind: kind, id: id, created: created, model: request.model, usage: usage)
         return Response(
@@ -44,21 +45,24 @@ struct CompletionResponder: Sendable {
     /// Collects the deltas into one completion; a failure after some text reports that text.
     private func whole(
         _ first: GenerationStream.Event, then iterator: inout GenerationStream.Iterator, id: String, created: Int,
-        model: String
+        model: String, asked: Bool
     ) async -> Response {
         var text = ""
+        var logprobs: [TokenLogprob] = []
         var event = first
         while true {
             switch event {
             case .partial(let partial):
                 text += partial.text
+                logprobs += partial.logprobs
             case .final(let final) where final.finishReason == .deadline:
                 return APIError(.timeout, "the request's deadline passed at the worker", partialOutput: text).response
             case .final(let final):
                 let body: CompletionDocument.Choice.Body = kind == .chat ? .message(text) : .text(text)
+                let document: LogprobsDocument? = asked ? (kind == .chat ? .chat(logprobs) : .text(logprobs, textOffset: 0)) : nil
                 return JSONBody.response(CompletionDocument(
                     id: id, object: kind.object, created: created, model: model,
-                    choices: [CompletionDocument.Choice(body: body, finishReason: final.finishReason.openAIName)],
+                    choices: [CompletionDocument.Choice(body: body, finishReason: final.finishReason.openAIName, logprobs: document)],
                     usage: UsageBody(final.usage)))
             case .error(let error):
                 return APIError(error, partialOutput: text.isEmpty ? nil : text).response

@@ -75,6 +75,8 @@ final class SyntheticWorker: Sendable {
         struct Active {
             let id: String
             let tokens: Int
+            /// The request's `logprobs`: each PARTIAL then carries made-up ones (`syntheticLogprob`).
+            var logprobs: Int? = nil
             var sent = 0
             /// When its next token is due; `nil` while it waits for a running slot.
             var due: ContinuousClock.Instant?
@@ -106,7 +108,7 @@ final class SyntheticWorker: Sendable {
             case .request(let request):
                 events.put(.request(request))
                 guard now.answers else { return }
-                active.append(Active(id: request.id, tokens: request.sampling.maxTokens))
+                active.append(Active(id: request.id, tokens: request.sampling.maxTokens, logprobs: request.sampling.logprobs))
                 if settings.tokenInterval == .zero { stream(upTo: .now) }
             case .cancel(let id):
                 events.put(.cancel(id))
@@ -150,7 +152,8 @@ final class SyntheticWorker: Sendable {
                     let token = active[index].sent
                     send(.partial(Partial(
                         requestId: active[index].id, completionTokens: token + 1, tokens: [Int32(token)],
-                        text: settings.text(token))))
+                        text: settings.text(token),
+                        logprobs: active[index].logprobs.map { [syntheticLogprob(token, text: settings.text(token), top: $0)] } ?? [])))
                     active[index].sent += 1
                     next = next + settings.tokenInterval
                 }
@@ -181,4 +184,12 @@ final class SyntheticWorker: Sendable {
             _ = try? sockets[0].send(message.encode(), blocking: false)
         }
     }
+}
+
+/// Token `token`'s made-up log-probability: its text's bytes at -0.5 - token / 8, and `top` others:
+/// `alt0`, `alt1`… at -1, -2…
+func syntheticLogprob(_ token: Int, text: String, top: Int) -> TokenLogprob {
+    TokenLogprob(
+        bytes: Array(text.utf8), logprob: -0.5 - Float(token) / 8,
+        top: (0..<top).map { .init(bytes: Array("alt\($0)".utf8), logprob: -Float($0 + 1)) })
 }
