@@ -29,6 +29,21 @@ extension Integration {
             // The tiny projector gives 16 image positions: they count as prompt tokens.
             #expect((usage["prompt_tokens"] as? Int ?? 0) > 16)
             #expect((1...16).contains(usage["completion_tokens"] as? Int ?? 0))
+            // logprobs=True, top_logprobs=3: one entry per generated token, streamed and not, the
+            // greedy token first among the three; both runs are greedy, so the same.
+            let streamed = answer["logprobs"] as? [[String: Any]] ?? []
+            let whole = answer["whole_logprobs"] as? [[String: Any]] ?? []
+            #expect(streamed.count == usage["completion_tokens"] as? Int)
+            #expect(whole.count == (answer["whole_usage"] as? [String: Any])?["completion_tokens"] as? Int)
+            #expect(whole.count == streamed.count)
+            #expect(answer["whole_text"] as? String == answer["text"] as? String)
+            for entry in streamed + whole {
+                let top = entry["top"] as? [[Any]] ?? []
+                #expect(top.count == 3)
+                let logprob = entry["logprob"] as? Double ?? 1
+                #expect(logprob <= 0 && abs(logprob - (top.first?.first as? Double ?? 1)) < 1e-6, "greedy: the top token's")
+                #expect(top.first?.last as? [Int] == entry["bytes"] as? [Int])
+            }
         }
     }
 }
