@@ -126,10 +126,7 @@ public final class VisionEncoder {
     public func advance(seconds: Double) -> (flops: Double, finished: Bool) {
         guard var p = pass else { return (0, true) }
         let start = ContinuousClock.now
-        func elapsed(since instant: ContinuousClock.Instant) -> Double {
-            let d = (ContinuousClock.now - instant).components
-            return Double(d.seconds) + Double(d.attoseconds) * 1e-18
-        }
+        func elapsed(since instant: ContinuousClock.Instant) -> Double { (ContinuousClock.now - instant).seconds }
         var spent = 0.0
         repeat {
             let kind = p.stage.kind
