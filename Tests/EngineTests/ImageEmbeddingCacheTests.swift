@@ -114,14 +114,24 @@ struct ImageEmbeddingCacheTests {
         let images = try ["tiny_56.png", "tiny_56.jpg", "wide_72x40.png"].map { try ImageTestFiles.fixture($0) }
         let (png, jpg, wide) = (images[0], images[1], images[2])
         func hash(_ bytes: [UInt8]) -> UInt64 { ImageKey(bytes).hash }
+        // A prompt of one image, built (the cache asked first) and encoded: its rows.
+        let builder = PromptBuilder(tokenizer: try Tokenizer(gguf: GGUFFile(path: Fixtures.path("tiny-llava/tiny-llama-f32.gguf"))),
+                                    images: embedder)
+        func embed(_ bytes: [UInt8]) throws -> [Float] {
+            var prompt = try builder.build("<image>", parseSpecial: false, images: [bytes])
+            try embedder.encodePending(&prompt)
+            return prompt.images[0].positions.flatMap { position -> [Float] in
+                if case .embedding(let row) = prompt.items[position] { Array(row) } else { [] }
+            }
+        }
 
-        let first = try embedder.embed([png])
-        _ = try embedder.embed([jpg])
+        let first = try embed(png)
+        _ = try embed(jpg)
         #expect(embedder.recentImages() == [hash(jpg), hash(png)])
-        #expect(try embedder.embed([png]) == first)
+        #expect(try embed(png) == first)
         #expect(embedder.input.cacheHits == 1)
         #expect(embedder.recentImages() == [hash(png), hash(jpg)])
-        _ = try embedder.embed([wide])  // no room for three: the jpg, used longest ago, goes
+        _ = try embed(wide)  // no room for three: the jpg, used longest ago, goes
         #expect(embedder.recentImages() == [hash(wide), hash(png)])
         #expect(embedder.recentImages(1) == [hash(wide)])
         #expect(embedder.input.cacheMisses == 3)

@@ -50,7 +50,6 @@ public final class ImageInput: Sendable {
 
     public var cacheHits: Int { cache.withLock(\.hits) }
     public var cacheMisses: Int { cache.withLock(\.misses) }
-    public var cachedImages: Int { cache.withLock(\.count) }
 
     /// Content hashes of the most recently used images, for the heartbeat.
     public func recentImages(_ n: Int = 16) -> [UInt64] { cache.withLock { $0.recentKeys(n) }.map(\.hash) }
