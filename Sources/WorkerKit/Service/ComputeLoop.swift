@@ -167,11 +167,9 @@ final class ComputeLoop: Sendable {
                 prepareOffThread(request, id, received)
             case .prepared(let wireID, let id, let result, let received):
                 preparing[id] = nil
-                guard wireIDs[id] == wireID else { return }  // cancelled while it was prepared
-                guard drainDeadline == nil else {
-                    fail(wireID, .cancelled, "this worker is shutting down")
-                    return forget(id)
-                }
+                // Cancelled while it was prepared. One received before a drain began runs like the
+                // others already submitted, until the drain's deadline.
+                guard wireIDs[id] == wireID else { return }
                 switch result {
                 case .success(let prepared):
                     if let refusal = executor.submit(prepared, now: received) { handle(refusal) }
