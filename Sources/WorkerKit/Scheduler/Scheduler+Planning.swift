@@ -51,7 +51,7 @@ extension Scheduler {
     }
 
     private func planVision(into plan: inout StepPlan, budget: inout StepBudget) {
-        guard awaitingImageCount > 0 else { return }
+        guard waiting.contains(where: { sequences[$0]?.awaitingImages == true }) else { return }
         let floor = (config.stepTarget ?? 0) / 4
         let left = max(budget.seconds, floor)
         plan.visionSeconds = min(config.visionBudget ?? left, left)

@@ -38,8 +38,8 @@ public struct Scheduler: Sendable {
     /// Prompt positions looked up in the prefix cache at admissions, and of those, positions found.
     public internal(set) var queriedPositions = 0
     public internal(set) var hitPositions = 0
-    /// Sequences whose images are not encoded yet.
-    public internal(set) var awaitingImageCount = 0
+    /// Sequences whose images are not encoded yet: all of them wait, never admitted before.
+    public var awaitingImageCount: Int { waiting.count { sequences[$0]?.awaitingImages == true } }
     /// What steps cost on this machine, for sizing them under `config.stepTarget`: the executor
     /// refines it from the steps it times. Zero: every step fits.
     public var stepCost = StepCost(perItem: 0, perLogitRow: 0, perAttendedPosition: 0)
@@ -76,15 +76,12 @@ public struct Scheduler: Sendable {
         state.awaitingImages = awaitingImages
         sequences[id] = state
         waiting.append(id)
-        if awaitingImages { awaitingImageCount += 1 }
         return .queued
     }
 
     /// The sequence's images are encoded: it may be admitted (in its place in the queue).
     public mutating func imagesEncoded(_ id: RequestID) {
-        guard sequences[id]?.awaitingImages == true else { return }
         sequences[id]?.awaitingImages = false
-        awaitingImageCount -= 1
     }
 
     /// The client is gone: the sequence leaves now. Returns the KV actions to apply at once (its slot's
@@ -193,7 +190,6 @@ public struct Scheduler: Sendable {
 
     private mutating func retire(_ id: RequestID) -> [KVAction] {
         guard var state = sequences.removeValue(forKey: id) else { return [] }
-        if state.awaitingImages { awaitingImageCount -= 1 }
         keepPartialBlock(of: state)
         guard let slot = vacate(&state) else {
             waiting.removeAll { $0 == id }
