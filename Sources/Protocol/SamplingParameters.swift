@@ -24,6 +24,9 @@ public struct SamplingParameters: Sendable, Equatable {
     /// nil = no log-probabilities; otherwise every token's, with this many (0 to
     /// `WireLimits.maxTopLogprobs`) of the most likely tokens' beside it, in the PARTIALs.
     public var logprobs: Int?
+    /// Added to the named tokens' logits before penalties and sampling; at most
+    /// `WireLimits.maxLogitBiases` entries. A token id past the model's vocabulary fails the request.
+    public var logitBias: [LogitBias] = []
 
     public init(
         maxTokens: Int = 256, temperature: Float = 1, topK: Int = 0, topP: Float = 1, minP: Float = 0,
@@ -59,6 +62,10 @@ extension SamplingParameters {
         writer.writeList(stop) { $0.writeString($1) }
         writer.writeBool(ignoreEOS)
         writer.writeOptional(logprobs) { $0.writeInt($1) }
+        writer.writeList(logitBias) { writer, entry in
+            writer.writeInt32(entry.token)
+            writer.writeFloat(entry.bias)
+        }
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -83,6 +90,10 @@ extension SamplingParameters {
                 throw .overLimit(field: "logprobs", value: UInt64(count), limit: reader.limits.maxTopLogprobs)
             }
             return count
+        }
+        logitBias = try reader.readList("logit_bias", limit: reader.limits.maxLogitBiases) {
+            (reader: inout WireReader) throws(WireError) in
+            LogitBias(token: try reader.readInt32("logit_bias.token"), bias: try reader.readFloat("logit_bias.bias"))
         }
     }
 }

@@ -29,6 +29,8 @@ public struct WireLimits: Sendable, Equatable {
     public var maxTopLogprobs = 20
     /// One token's bytes in a PARTIAL's log-probabilities.
     public var maxTokenBytes = 256
+    /// Entries of a request's `logit_bias`.
+    public var maxLogitBiases = 1024
 
     public init() {}
 
