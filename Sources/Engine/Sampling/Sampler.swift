@@ -34,11 +34,14 @@ public struct Sampler: Sendable {
 
     /// Picks the next token from one row of logits.
     public mutating func sample(_ logits: UnsafeBufferPointer<Float>, scratch: SamplerScratch) -> Int32 {
-        guard settings.hasPenalties else { return pick(logits, scratch) }
+        guard settings.adjustsLogits else { return pick(logits, scratch) }
         precondition(logits.count <= scratch.logits.count, "the scratch was made for a smaller vocabulary")
         let penalised = UnsafeMutableBufferPointer(rebasing: scratch.logits[..<logits.count])
         _ = penalised.update(fromContentsOf: logits)
-        applyPenalties(penalised, scratch)
+        for entry in settings.logitBias where entry.token >= 0 && Int(entry.token) < logits.count {
+            penalised[Int(entry.token)] += entry.bias
+        }
+        if settings.hasPenalties { applyPenalties(penalised, scratch) }
         return pick(UnsafeBufferPointer(penalised), scratch)
     }
 

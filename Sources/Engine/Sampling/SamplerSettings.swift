@@ -25,6 +25,10 @@ public struct SamplerSettings: Sendable, Equatable {
     /// nil: no log-probabilities. Otherwise each token's, with this many (0 to `TokenLogprobs.maxTop`)
     /// of the most likely tokens' beside it (`TokenLogprobs`).
     public var logprobs: Int?
+    /// OpenAI's `logit_bias`: each entry's bias added to its token's logit before the penalties, the
+    /// greedy pick and the distribution (−100 in effect bans a token, +100 in effect forces it).
+    /// Tokens past the vocabulary are ignored here; the worker refuses them before.
+    public var logitBias: [TokenBias] = []
 
     public init() {}
 
@@ -38,4 +42,17 @@ public struct SamplerSettings: Sendable, Equatable {
     var hasRepetitionPenalty: Bool { repetitionPenalty != 1 && repetitionWindow > 0 }
     var hasOccurrencePenalties: Bool { frequencyPenalty != 0 || presencePenalty != 0 }
     var hasPenalties: Bool { hasRepetitionPenalty || hasOccurrencePenalties }
+    /// Whether the logits are changed before the pick: penalties or biases.
+    var adjustsLogits: Bool { hasPenalties || !logitBias.isEmpty }
+}
+
+/// One entry of `SamplerSettings.logitBias`.
+public struct TokenBias: Sendable, Equatable {
+    public var token: Int32
+    public var bias: Float
+
+    public init(token: Int32, bias: Float) {
+        self.token = token
+        self.bias = bias
+    }
 }

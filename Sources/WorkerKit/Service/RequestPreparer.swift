@@ -15,6 +15,8 @@ struct RequestPreparer: Sendable {
     let maxPromptTokens: Int?
     /// The model's context: a prompt must leave room for one generated token.
     let contextLength: Int
+    /// Rows of the model's logits: a `logit_bias` token must be below it.
+    var vocabularySize = Int(Int32.max)
 
     struct Failure: Error {
         let code: ErrorCode
@@ -24,6 +26,9 @@ struct RequestPreparer: Sendable {
     func prepare(_ request: GenerationRequest, id: RequestID) throws(Failure) -> BatchExecutor.Request {
         guard request.model == modelName || request.model.isEmpty else {
             throw Failure(code: .noModel, message: "this worker serves \(modelName), not \(request.model)")
+        }
+        if let bad = request.sampling.logitBias.first(where: { $0.token < 0 || Int($0.token) >= vocabularySize }) {
+            throw Failure(code: .badRequest, message: "logit_bias: token \(bad.token) is not in the model's vocabulary of \(vocabularySize) tokens")
         }
         let text: String, parseSpecial: Bool
         switch request.prompt {

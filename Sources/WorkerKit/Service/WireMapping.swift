@@ -16,6 +16,7 @@ extension SamplerSettings {
         presencePenalty = wire.presencePenalty
         seed = wire.seed
         logprobs = wire.logprobs
+        logitBias = wire.logitBias.map { TokenBias(token: $0.token, bias: $0.bias) }
     }
 }
 
