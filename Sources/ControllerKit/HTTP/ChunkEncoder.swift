@@ -14,13 +14,19 @@ struct ChunkEncoder {
     private var roleSent = false
     /// Unicode scalars of the tokens reported so far: where the next token's `text_offset` is.
     private var textOffset = 0
+    /// The choice's index (`n` > 1).
+    let index: Int
+    /// `echo`: the prompt, sent before the first generated text and then cleared.
+    private var echo: String?
 
-    init(kind: CompletionKind, id: String, created: Int, model: String, usage: UsageReporting) {
+    init(kind: CompletionKind, id: String, created: Int, model: String, usage: UsageReporting, index: Int = 0, echo: String? = nil) {
         self.kind = kind
         self.id = id
         self.created = created
         self.model = model
         self.usage = usage
+        self.index = index
+        self.echo = echo
     }
 
     mutating func events(for event: GenerationStream.Event) -> [ByteBuffer] {
@@ -28,12 +34,18 @@ struct ChunkEncoder {
         case .partial(let partial):
             // Text can lag tokens (docs/protocol.md, 4.4): an empty delta says nothing, unless it
             // has the log-probabilities of its tokens.
-            guard !partial.text.isEmpty || !partial.logprobs.isEmpty || (kind == .chat && !roleSent) else { return [] }
-            return [JSONBody.event(chunk(content: partial.text, finishReason: nil, logprobs: logprobs(partial.logprobs)))]
+            guard !partial.text.isEmpty || !partial.logprobs.isEmpty || (kind == .chat && !roleSent) || echo != nil else { return [] }
+            defer { echo = nil }
+            return [JSONBody.event(chunk(content: (echo ?? "") + partial.text, finishReason: nil, logprobs: logprobs(partial.logprobs)))]
         case .final(let final) where final.finishReason == .deadline:
             return [JSONBody.event(APIError.Body(error: APIError(.timeout, "the request's deadline passed at the worker")))]
         case .final(let final):
-            var events = [JSONBody.event(chunk(content: nil, finishReason: final.finishReason.openAIName))]
+            var events: [ByteBuffer] = []
+            if let echo {
+                events.append(JSONBody.event(chunk(content: echo, finishReason: nil)))
+                self.echo = nil
+            }
+            events.append(JSONBody.event(chunk(content: nil, finishReason: final.finishReason.openAIName)))
             if usage == .separateChunk {
                 events.append(JSONBody.event(CompletionDocument(
                     id: id, object: kind.chunkObject, created: created, model: model, choices: [], usage: UsageBody(final.usage))))
@@ -66,6 +78,6 @@ struct ChunkEncoder {
         }
         return CompletionDocument(
             id: id, object: kind.chunkObject, created: created, model: model,
-            choices: [CompletionDocument.Choice(body: body, finishReason: finishReason, logprobs: logprobs)], usage: nil)
+            choices: [CompletionDocument.Choice(body: body, finishReason: finishReason, logprobs: logprobs, index: index)], usage: nil)
     }
 }

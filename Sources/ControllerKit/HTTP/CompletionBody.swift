@@ -10,9 +10,13 @@ struct CompletionBody: CompletionRequestBody {
     /// `logprobs`: how many of the most likely tokens each token's log-probability comes with
     /// (OpenAI takes 0 to 5; up to 20 here).
     var logprobs: Int?
+    /// `echo`: the prompt comes first in each choice's text.
+    var echo: Bool
+
+    var echoText: String? { echo ? prompt : nil }
 
     enum CodingKeys: String, CodingKey {
-        case model, prompt, stream, logprobs
+        case model, prompt, stream, logprobs, echo
         case streamOptions = "stream_options"
     }
 
@@ -33,6 +37,13 @@ struct CompletionBody: CompletionRequestBody {
         streamOptions = try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)
         sampling = try SamplingFields(from: decoder)
         logprobs = try container.decodeInteger(Int.self, forKey: .logprobs, in: 0...WireLimits.default.maxTopLogprobs)
+        echo = try container.decodeIfPresent(Bool.self, forKey: .echo) ?? false
+        // The prompt's own log-probabilities would need the model's logits at every prompt position.
+        if echo, logprobs != nil {
+            throw InvalidField(
+                container.codingPath + [CodingKeys.echo],
+                "together with logprobs is not supported: the prompt tokens' log-probabilities are not computed (use echo or logprobs)")
+        }
     }
 
     func generationRequest(_ configuration: ControllerConfiguration) throws(APIError) -> GenerationRequest {

@@ -21,7 +21,7 @@ struct CompletionDocument: Encodable {
         try container.encodeIfPresent(usage, forKey: .usage)
     }
 
-    /// The one choice (n = 1): its text as a chat delta, a chat message, or plain text.
+    /// One choice: its text as a chat delta, a chat message, or plain text.
     struct Choice: Encodable {
         enum Body {
             /// Streamed chat: the role on the first chunk, then content deltas.
@@ -35,6 +35,8 @@ struct CompletionDocument: Encodable {
         let finishReason: String?
         /// `nil` (not asked, or a chunk without tokens) is encoded as `null`.
         var logprobs: LogprobsDocument? = nil
+        /// 0 to n − 1.
+        var index = 0
 
         enum CodingKeys: String, CodingKey {
             case index, delta, message, text, logprobs
@@ -43,7 +45,7 @@ struct CompletionDocument: Encodable {
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(0, forKey: .index)
+            try container.encode(index, forKey: .index)
             switch body {
             case .delta(let role, let content):
                 try container.encode(Delta(role: role, content: content), forKey: .delta)

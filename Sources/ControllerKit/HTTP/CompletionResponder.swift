@@ -10,7 +10,11 @@ struct CompletionResponder: Sendable {
     let relay: SocketRelay
     let kind: CompletionKind
 
-    func respond(to request: GenerationRequest, streaming: Bool, usage: UsageReporting) async -> Response {
+    /// `n` choices, each its own wire request; with `echo`, each choice's text begins with it.
+    func respond(
+        to request: GenerationRequest, choices n: Int = 1, echo: String? = nil, streaming: Bool, usage: UsageReporting
+    ) async -> Response {
+        guard n == 1 else { return await respondWithChoices(to: request, choices: n, echo: echo, streaming: streaming, usage: usage) }
         let replies = relay.submit(request)
         var iterator = replies.makeAsyncIterator()
         guard let first = await iterator.next() else {
@@ -21,9 +25,10 @@ struct CompletionResponder: Sendable {
         let created = Int(Date().timeIntervalSince1970)
         guard streaming else {
             return await whole(
-                first, then: &iterator, id: id, created: created, model: request.model, asked: request.sampling.logprobs != nil)
+                first, then: &iterator, id: id, created: created, model: request.model, asked: request.sampling.logprobs != nil,
+                echo: echo)
         }
-        let encoder = ChunkEncoder(kind: kind, id: id, created: created, model: request.model, usage: usage)
+        let encoder = ChunkEncoder(kind: kind, id: id, created: created, model: request.model, usage: usage, echo: echo)
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
@@ -45,9 +50,9 @@ struct CompletionResponder: Sendable {
     /// Collects the deltas into one completion; a failure after some text reports that text.
     private func whole(
         _ first: GenerationStream.Event, then iterator: inout GenerationStream.Iterator, id: String, created: Int,
-        model: String, asked: Bool
+        model: String, asked: Bool, echo: String?
     ) async -> Response {
-        var text = ""
+        var text = echo ?? ""
         var logprobs: [TokenLogprob] = []
         var event = first
         while true {
@@ -71,7 +76,7 @@ struct CompletionResponder: Sendable {
         }
     }
 
-    private static func randomHex() -> String {
+    static func randomHex() -> String {
         let hex = String(UInt64.random(in: .min ... .max), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }

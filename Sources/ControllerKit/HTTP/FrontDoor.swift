@@ -85,7 +85,8 @@ public struct FrontDoor: Sendable {
                 try checkWireLimits(generation)
                 let responder = CompletionResponder(relay: relay, kind: kind)
                 return await responder.respond(
-                    to: generation, streaming: body.stream ?? false, usage: UsageReporting(body.streamOptions))
+                    to: generation, choices: body.sampling.n, echo: body.echoText, streaming: body.stream ?? false,
+                    usage: UsageReporting(body.streamOptions))
             } catch {
                 if let code = error.code {
                     Counter(label: MetricName.requests, dimensions: [("outcome", RequestOutcome(code).label)], factory: relay.metrics.factory)

@@ -15,6 +15,12 @@ struct SamplingFields: Decodable {
     var seed: UInt64?
     var stop: StopField?
     var ignoreEos: Bool?
+    /// `n`: how many choices (1…`maxChoices`), each generated on its own.
+    var n: Int
+    var logitBias: LogitBiasField?
+
+    /// The most choices one request may ask for (`n`).
+    static let maxChoices = 8
 
     /// The largest `max_tokens` and `top_k` taken: far past any context, small enough for any count.
     static let largestCount = Int(Int32.max)
@@ -24,6 +30,7 @@ struct SamplingFields: Decodable {
         case topP = "top_p", topK = "top_k", minP = "min_p", frequencyPenalty = "frequency_penalty"
         case presencePenalty = "presence_penalty", repetitionPenalty = "repetition_penalty", seed, stop, n
         case ignoreEos = "ignore_eos"
+        case bestOf = "best_of", logitBias = "logit_bias"
     }
 
     init(from decoder: any Decoder) throws {
@@ -47,7 +54,14 @@ struct SamplingFields: Decodable {
                 UInt64.self, forKey: .seed, in: 0...UInt64.max,
                 "must be an integer between 0 and \(UInt64.max), or -1 for none")
         }
-        _ = try container.decodeInteger(Int.self, forKey: .n, in: 1...1, "must be 1: one choice per request is supported")
+        n = try container.decodeInteger(Int.self, forKey: .n, in: 1...Self.maxChoices) ?? 1
+        // best_of generates several and returns the likeliest: not done here, so refused rather than ignored.
+        if container.contains(.bestOf), !(try container.decodeNil(forKey: .bestOf)),
+            (try? container.decode(Int.self, forKey: .bestOf)) != 1
+        {
+            throw InvalidField(container.codingPath + [CodingKeys.bestOf], "is not supported (only 1): use n for several choices")
+        }
+        logitBias = try container.decodeIfPresent(LogitBiasField.self, forKey: .logitBias)
         stop = try container.decodeIfPresent(StopField.self, forKey: .stop)
         ignoreEos = try container.decodeIfPresent(Bool.self, forKey: .ignoreEos)
     }
@@ -77,7 +91,7 @@ struct SamplingFields: Decodable {
         guard stop.allSatisfy({ !$0.isEmpty && $0.utf8.count <= limits.maxNameBytes }) else {
             throw APIError(.badRequest, "stop: each stop string must be 1 to \(limits.maxNameBytes) bytes", param: "stop")
         }
-        return SamplingParameters(
+        var parameters = SamplingParameters(
             maxTokens: maxCompletionTokens ?? maxTokens ?? defaultMaxTokens,
             temperature: Float(temperature ?? 1),
             topK: topK ?? 0,
@@ -90,5 +104,11 @@ struct SamplingFields: Decodable {
             seed: seed,
             stop: stop,
             ignoreEOS: ignoreEos ?? false)
+        let biases = logitBias?.entries ?? []
+        guard biases.count <= limits.maxLogitBiases else {
+            throw APIError(.badRequest, "logit_bias may hold at most \(limits.maxLogitBiases) tokens", param: "logit_bias")
+        }
+        parameters.logitBias = biases
+        return parameters
     }
 }
