@@ -9,7 +9,7 @@ import Prometheus
 /// The OpenAI-compatible HTTP API over a running `SocketRelay`.
 ///
 /// `POST /v1/chat/completions`, `POST /v1/completions` (streamed as SSE with `stream: true`),
-/// `GET /v1/models`, `GET /v1/workers`, `GET /health` (never behind an API key), `GET /metrics`, and
+/// `GET /v1/models`, `GET /v1/models/{id}`, `GET /v1/workers`, `GET /health` (never behind an API key), `GET /metrics`, and
 /// the chat page (`ChatPage`: `/`, `/chat.js`, `/chat.css`, never behind an API key either).
 public struct FrontDoor: Sendable {
     public let relay: SocketRelay
@@ -17,6 +17,8 @@ public struct FrontDoor: Sendable {
 
     /// Open connections per client address, when capped.
     private let connections: ConnectionsPerAddress?
+    /// Unix seconds when this front door was made: the models' `created`.
+    private let started = Int(Date().timeIntervalSince1970)
 
     public init(relay: SocketRelay) {
         self.relay = relay
@@ -53,7 +55,15 @@ public struct FrontDoor: Sendable {
         for asset in ChatPage.assets {
             router.get(RouterPath(asset.path)) { _, _ in asset.response }
         }
-        router.get("/v1/models") { _, _ in JSONBody.response(ModelList(relay.snapshot.models)) }
+        router.get("/v1/models") { _, _ in JSONBody.response(ModelList(relay.snapshot.models, created: started)) }
+        // Model names may hold slashes (`org/name`): the rest of the path is the id.
+        router.get("/v1/models/**") { _, context in
+            let id = context.parameters.getCatchAll().joined(separator: "/")
+            guard let model = relay.snapshot.models.first(where: { $0.name == id }) else {
+                return APIError(.noModel, "the model '\(id)' does not exist: no live worker serves it", param: "model").response
+            }
+            return JSONBody.response(ModelList.Model(model, created: started))
+        }
         router.get("/v1/workers") { _, _ in JSONBody.response(WorkerListDocument(relay.snapshot.status.workers)) }
         router.get("/health") { _, _ in
             let live = relay.snapshot.liveWorkers.count
