@@ -84,6 +84,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
 
+        .target(name: "Grammar", path: "Sources/Grammar"),
+
         // MARK: Executables: argument parsing and wiring only.
         .executableTarget(
             name: "Worker",
@@ -110,6 +112,7 @@ let package = Package(
         .target(name: "GGUFTestSupport", dependencies: ["Engine"], path: "Tests/GGUFTestSupport"),
         .testTarget(name: "ProtocolTests", dependencies: ["LoomProtocol", "TestSupport"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
+        .testTarget(name: "GrammarTests", dependencies: ["Grammar"], path: "Tests/GrammarTests"),
         .testTarget(
             name: "ControllerKitTests",
             dependencies: [
