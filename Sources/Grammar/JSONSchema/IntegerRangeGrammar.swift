@@ -68,5 +68,10 @@ enum IntegerRangeGrammar {
         }
     }
 
-    private static func join(_ head: String, _ tail: String) -> String { tail.isEmpty ? head : head + " " + tail }
+    /// Digit literals run together: `"9" "2" [0-1]` reads better as `"92" [0-1]`.
+    private static func join(_ head: String, _ tail: String) -> String {
+        if tail.isEmpty { return head }
+        if head.hasSuffix("\""), tail.hasPrefix("\"") { return String(head.dropLast()) + tail.dropFirst() }
+        return head + " " + tail
+    }
 }

@@ -105,6 +105,9 @@ struct SchemaCompiler {
         let constraining = members.map(\.key).filter {
             !SchemaKeywords.annotations.contains($0) && !SchemaKeywords.definitions.contains($0)
         }
+        // No constraint at all (`{}`, or annotations only) is the schema `true`. Only here does an object take any
+        // members: with `type: object`, an absent additionalProperties counts as false.
+        if constraining.isEmpty { return use(.value) }
         if let keyword = SchemaKeywords.composition.first(where: constraining.contains) {
             if let other = constraining.first(where: { $0 != keyword }) {
                 throw JSONSchemaError(at: path, "'\(keyword)' combined with '\(other)' is not supported")
@@ -137,9 +140,8 @@ struct SchemaCompiler {
         }
         var types: [String] = []
         for name in names {
-            guard case .string(let type) = name, SchemaKeywords.types.contains(type) else {
-                throw JSONSchemaError(at: path, "'type' has an unknown type \(name)")
-            }
+            guard case .string(let type) = name else { throw JSONSchemaError(at: path, "'type' must name types with strings") }
+            guard SchemaKeywords.types.contains(type) else { throw JSONSchemaError(at: path, "'type' has an unknown type '\(type)'") }
             if !types.contains(type) { types.append(type) }
         }
         return types
