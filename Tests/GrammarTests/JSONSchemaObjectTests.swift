@@ -50,6 +50,21 @@ import Testing
             rejects: [#"{"id": "one"}"#, #"{"id": 1, "x": }"#])
     }
 
+    /// Other keys cannot be named ones: every short key over a small alphabet is accepted as an additional
+    /// property (whose value must be null) exactly when it is not one of the named properties (integers).
+    @Test func additionalKeysExcludeTheNamedOnes() throws {
+        let named = ["a", "ab", "b\\\"c", ""]
+        let schema = #"{"type": "object", "properties": {"a": {"type": "integer"}, "ab": {"type": "integer"}, "b\"c": {"type": "integer"}, "": {"type": "integer"}}, "additionalProperties": {"type": "null"}}"#
+        let grammar = try SchemaGrammar(schema: schema)
+        var keys = [""]
+        for _ in 0..<3 { keys += keys.flatMap { key in ["a", "b", "c", "\\\"", "é"].map { key + $0 } } }
+        for key in Set(keys) {
+            #expect(grammar.accepts("{\"\(key)\": null}") == !named.contains(key), "\(key)")
+        }
+        #expect(grammar.accepts(#"{"ab": 1, "abc": null}"#))
+        #expect(!grammar.accepts(#"{"ab": 1, "ab": null}"#))
+    }
+
     @Test func additionalPropertiesSchemaConstrainsTheOtherValues() throws {
         try expectSchema(
             #"{"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}"#,

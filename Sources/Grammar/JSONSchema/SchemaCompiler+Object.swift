@@ -1,7 +1,8 @@
 /// Objects: `properties` in schema order, `required`, `additionalProperties`.
 ///
 /// An absent `additionalProperties` counts as false, as in OpenAI's strict schemas and XGrammar's strict mode:
-/// a model should produce the keys the schema names. Other keys, when allowed, come after the named ones.
+/// a model should produce the keys the schema names. Other keys, when allowed, come after the named ones and
+/// cannot be one of them.
 extension SchemaCompiler {
     private struct Property {
         var keyValue: String  // `"key" ws ":" ws value`
@@ -14,7 +15,7 @@ extension SchemaCompiler {
         func keyValue(_ key: String, _ value: String) -> String {
             GBNF.literal(JSONValue.encode(string: key)) + " \(ws) \":\" \(ws) " + value
         }
-        let (properties, additional) = try afterInput { (compiler: inout SchemaCompiler) throws(JSONSchemaError) in
+        let (properties, additional, declared) = try afterInput { (compiler: inout SchemaCompiler) throws(JSONSchemaError) in
             var properties: [Property] = []
             var declared: Set<String> = []
             switch schema["properties"] {
@@ -44,9 +45,14 @@ extension SchemaCompiler {
                 }
                 properties.append(Property(keyValue: keyValue(name, additional), required: true))
             }
-            return (properties, additional)
+            return (properties, additional, declared.union(required))
         }
-        let extra = additional.map { "\(use(.string)) \(ws) \":\" \(ws) \($0) \(ws)" }
+        var extra: String?
+        if let additional {
+            let key = declared.isEmpty
+                ? use(.string) : named(OtherKeyGrammar.expression(excluding: declared.sorted(), char: use(.char)), for: path, suffix: "-other-key")
+            extra = "\(key) \(ws) \":\" \(ws) \(additional) \(ws)"
+        }
         return #""{" "# + ws + " " + members(properties, extra: extra, at: path) + #""}""#
     }
 
