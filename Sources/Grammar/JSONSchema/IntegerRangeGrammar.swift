@@ -27,7 +27,7 @@ enum IntegerRangeGrammar {
             let to = length == highDigits?.count ? highDigits! : Array(repeating: "9", count: length)
             alternatives += sameLength(from: from, to: to)
         }
-        if high == nil { alternatives.append("[1-9] [0-9]{\(lowDigits.count),}") }
+        if high == nil { alternatives.append("[1-9] [0-9]" + (lowDigits.count == 1 ? "+" : "{\(lowDigits.count),}")) }
         return alternatives
     }
 

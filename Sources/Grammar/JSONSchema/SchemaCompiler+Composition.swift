@@ -1,4 +1,4 @@
-/// `$ref`, `anyOf`/`oneOf`, a single-element `allOf`, and `enum`/`const`.
+/// `anyOf`/`oneOf`, a single-element `allOf`, `$ref` (see +References), and `enum`/`const`.
 extension SchemaCompiler {
     mutating func composition(_ keyword: String, _ argument: JSONValue, at path: SchemaPath) throws(JSONSchemaError) -> String {
         switch keyword {
@@ -22,18 +22,6 @@ extension SchemaCompiler {
             }
             return branches.count == 1 ? branches[0] : "( " + branches.joined(separator: " | ") + " )"
         }
-    }
-
-    private mutating func reference(_ argument: JSONValue, at path: SchemaPath) throws(JSONSchemaError) -> String {
-        guard case .string(let reference) = argument else { throw JSONSchemaError(at: path, "'$ref' must be a string") }
-        guard let target = SchemaPath(reference: reference) else {
-            throw JSONSchemaError(at: path, "'$ref' \(reference) is not a local reference ('#' or '#/…')")
-        }
-        guard target.resolve(in: document) != nil else {
-            throw JSONSchemaError(at: path, "'$ref' \(reference) points to nothing")
-        }
-        noteReference(to: target)
-        return referenceRule(target)
     }
 
     // MARK: enum and const

@@ -10,16 +10,16 @@ struct SchemaCompiler {
 
     let document: JSONValue
     let prefix: String
-    private var rules: [(name: String, body: String)] = []
+    var rules: [(name: String, body: String)] = []
     private var takenNames: Set<String>
     private var primitives: Set<GBNFPrimitive> = []
-    private var referenceRules: [SchemaPath: String] = [:]
-    private var pending: [(target: SchemaPath, rule: Int)] = []
+    var referenceRules: [SchemaPath: String] = [:]
+    var pending: [(target: SchemaPath, rule: Int)] = []
     /// The `$ref` target whose rule is being compiled, and whether anything has been consumed since its start:
     /// a reference reached before any input (`A: {anyOf: [{$ref: A}, …]}`) is left recursion, which never ends.
-    private var current = SchemaPath()
-    private var consumed = false
-    private var leftReferences: [SchemaPath: Set<SchemaPath>] = [:]
+    var current = SchemaPath()
+    var consumed = false
+    var leftReferences: [SchemaPath: Set<SchemaPath>] = [:]
 
     static func compile(_ schema: String, prefix: String) throws(JSONSchemaError) -> (gbnf: String, root: String) {
         guard GBNF.isRuleName(prefix[...]) else {
@@ -69,7 +69,7 @@ struct SchemaCompiler {
     }
 
     /// Reserves a rule named after `path` (its body comes later) and returns its index.
-    private mutating func reserveRule(for path: SchemaPath, suffix: String = "") -> Int {
+    mutating func reserveRule(for path: SchemaPath, suffix: String = "") -> Int {
         let words = path.tokens.filter { !["properties", "$defs", "definitions"].contains($0) }
         let hint = (words.isEmpty ? "root" : words.joined(separator: "-")) + suffix
         let base = prefix + String(hint.unicodeScalars.map { GBNF.isRuleName(Substring(String($0))) ? Character($0) : "-" })
@@ -163,43 +163,6 @@ struct SchemaCompiler {
         }
     }
 
-    private mutating func stringExpression(_ schema: JSONValue, at path: SchemaPath) throws(JSONSchemaError) -> String {
-        let minLength = try count("minLength", in: schema, at: path) ?? 0
-        let maxLength = try count("maxLength", in: schema, at: path)
-        if minLength == 0 && maxLength == nil { return use(.string) }
-        if let maxLength, minLength > maxLength {
-            throw JSONSchemaError(at: path, "'minLength' is greater than 'maxLength'")
-        }
-        return #""\"" "# + repeated(use(.char), min: minLength, max: maxLength) + #" "\"""#
-    }
-
-    private mutating func integerExpression(_ schema: JSONValue, at path: SchemaPath) throws(JSONSchemaError) -> String {
-        var low: Int64?, high: Int64?
-        // Draft 4 spells exclusive bounds as booleans beside `minimum`/`maximum`; later drafts as numbers.
-        for (keyword, exclusive) in [("minimum", false), ("maximum", false), ("exclusiveMinimum", true), ("exclusiveMaximum", true)] {
-            guard let value = schema[keyword], value != .bool(false) else { continue }
-            let isMinimum = keyword.contains("inimum")
-            var lexeme: String, isExclusive = exclusive
-            switch value {
-            case .number(let number): lexeme = number
-            case .bool(true) where exclusive:
-                guard case .number(let number)? = schema[isMinimum ? "minimum" : "maximum"] else {
-                    throw JSONSchemaError(at: path, "'\(keyword)': true needs '\(isMinimum ? "minimum" : "maximum")'")
-                }
-                (lexeme, isExclusive) = (number, true)
-            default: throw JSONSchemaError(at: path, "'\(keyword)' must be a number")
-            }
-            guard let bound = IntegerBound(lexeme: lexeme),
-                  let integer = isMinimum ? bound.lowest(exclusive: isExclusive) : bound.highest(exclusive: isExclusive)
-            else { throw JSONSchemaError(at: path, "'\(keyword)' is outside the 64-bit integers") }
-            // Several keywords may bound the same side (`minimum` and `exclusiveMinimum`): the tightest wins.
-            if isMinimum { low = max(low ?? integer, integer) } else { high = min(high ?? integer, integer) }
-        }
-        if low == nil && high == nil { return use(.integer) }
-        if let low, let high, low > high { throw JSONSchemaError(at: path, "no integer lies between the bounds") }
-        return IntegerRangeGrammar.expression(min: low, max: high)
-    }
-
     // MARK: Helpers for the type files
 
     /// A non-negative integer keyword no larger than `maxRepetition`.
@@ -236,38 +199,5 @@ struct SchemaCompiler {
         return try body(&self)
     }
 
-    // MARK: References
 
-    /// Records a reference for the left-recursion check.
-    mutating func noteReference(to target: SchemaPath) {
-        if !consumed { leftReferences[current, default: []].insert(target) }
-    }
-
-    mutating func referenceRule(_ target: SchemaPath) -> String {
-        if let name = referenceRules[target] { return name }
-        let rule = reserveRule(for: target)
-        referenceRules[target] = rules[rule].name
-        pending.append((target, rule))
-        return rules[rule].name
-    }
-
-    /// Left recursion is a cycle among the references reached before any input: peel off rules that reach
-    /// none still standing; what remains holds a cycle.
-    private func checkLeftRecursion() throws(JSONSchemaError) {
-        var outgoing = leftReferences.mapValues(\.count)
-        var incoming: [SchemaPath: [SchemaPath]] = [:]
-        for (from, targets) in leftReferences { for target in targets { incoming[target, default: []].append(from) } }
-        var ready = referenceRules.keys.filter { outgoing[$0, default: 0] == 0 }
-        while let done = ready.popLast() {
-            for from in incoming[done] ?? [] {
-                outgoing[from]! -= 1
-                if outgoing[from] == 0 { ready.append(from) }
-            }
-        }
-        guard var node = outgoing.filter({ $0.value > 0 }).keys.min(by: { $0.description < $1.description }) else { return }
-        // Walk the remaining edges until a rule repeats: that rule is on the cycle.
-        var seen: Set<SchemaPath> = []
-        while seen.insert(node).inserted { node = leftReferences[node]!.first { outgoing[$0, default: 0] > 0 }! }
-        throw JSONSchemaError(at: node, "'$ref' recursion that reaches itself before any object or array never ends")
-    }
 }
