@@ -198,6 +198,4 @@ struct SchemaCompiler {
         defer { consumed = saved }
         return try body(&self)
     }
-
-
 }
