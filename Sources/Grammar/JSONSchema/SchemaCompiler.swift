@@ -12,6 +12,8 @@ struct SchemaCompiler {
     let prefix: String
     var rules: [(name: String, body: String)] = []
     private var takenNames: Set<String>
+    /// The next number to try after a base name is taken, so picking names stays linear.
+    private var nextSuffix: [String: Int] = [:]
     private var primitives: Set<GBNFPrimitive> = []
     var referenceRules: [SchemaPath: String] = [:]
     var pending: [(target: SchemaPath, rule: Int)] = []
@@ -68,16 +70,15 @@ struct SchemaCompiler {
         return GBNFPrimitive.allCases.filter(needed.contains).map { (prefix + $0.rawValue, $0.body(prefix: prefix)) }
     }
 
-    /// Reserves a rule named after `path` (its body comes later) and returns its index.
+    /// Reserves a rule named after the end of `path` (its body comes later) and returns its index.
     mutating func reserveRule(for path: SchemaPath, suffix: String = "") -> Int {
-        let words = path.tokens.filter { !["properties", "$defs", "definitions"].contains($0) }
+        let words = path.tokens.filter { !["properties", "$defs", "definitions"].contains($0) }.suffix(3)
         let hint = (words.isEmpty ? "root" : words.joined(separator: "-")) + suffix
         let base = prefix + String(hint.unicodeScalars.map { GBNF.isRuleName(Substring(String($0))) ? Character($0) : "-" })
         var name = base
-        var counter = 2
         while !takenNames.insert(name).inserted {
-            name = "\(base)-\(counter)"
-            counter += 1
+            nextSuffix[base, default: 2] += 1
+            name = "\(base)-\(nextSuffix[base]! - 1)"
         }
         rules.append((name, ""))
         return rules.count - 1
