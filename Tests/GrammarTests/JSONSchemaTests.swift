@@ -8,9 +8,8 @@ struct SchemaGrammar {
 
     init(gbnf: String, root: String = "root") throws {
         self.gbnf = gbnf
-        // Every byte is a token: texts are fed whole, so the vocabulary only has to cover them.
-        let vocabulary = TokenVocabulary(tokens: (0..<256).map { [UInt8($0)] }, endTokens: [])
-        compiled = CompiledGrammar(try Grammar(gbnf: gbnf, root: root), vocabulary: vocabulary)
+        // Texts are fed as bytes, so no tokens are needed.
+        compiled = CompiledGrammar(try Grammar(gbnf: gbnf, root: root), vocabulary: TokenVocabulary(tokens: [], endTokens: []))
     }
 
     init(schema: String) throws {
