@@ -62,6 +62,8 @@ import Testing
             let inRange = (low.map { value >= $0 } ?? true) && (high.map { value <= $0 } ?? true)
             #expect(grammar.accepts(String(value)) == inRange, "\(value) in \(schema)", sourceLocation: sourceLocation)
         }
+        let zeroInRange = (low.map { 0 >= $0 } ?? true) && (high.map { 0 <= $0 } ?? true)
+        #expect(grammar.accepts("-0") == zeroInRange, "-0 in \(schema)", sourceLocation: sourceLocation)
         for text in ["", "-", "01", "-01", "00", "1.0", "1e1", "+1"] {
             #expect(!grammar.accepts(text), "\(text) in \(schema)", sourceLocation: sourceLocation)
         }
