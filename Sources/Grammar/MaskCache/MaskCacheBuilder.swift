@@ -1,0 +1,53 @@
+/// Computes a `PositionMask` for a terminal position by walking the vocabulary trie with the parse
+/// stacks of that position's rule alone: one walk decides every token sharing a prefix.
+struct MaskCacheBuilder {
+    let machine: StackMachine
+    let vocabulary: TokenVocabulary
+
+    func mask(at position: Int32) -> PositionMask {
+        let trie = vocabulary.trie
+        // After the first `d` bytes of the current trie path: the live stacks of the rule, and whether
+        // some stack finished the rule right after byte `d` (leaving the rest to the rules below).
+        var states: [[ParseStack]] = [[[position]]]
+        var finished: [Bool] = [false]
+        var accepted: [Int32] = []
+        var leftovers: [(ArraySlice<UInt8>, Int32)] = []
+
+        func addLeftovers(_ token: Int32, finishedUpTo last: Int) {
+            let bytes = vocabulary.bytes(of: token)
+            for k in 1...max(1, last) where k <= last && finished[k] {
+                leftovers.append((bytes.dropFirst(k), token))
+            }
+        }
+
+        var node = 0
+        while node < trie.count {
+            let d = Int(trie.depth[node])
+            states.removeSubrange(d...)
+            finished.removeSubrange(d...)
+            var next = machine.advance(states[d - 1], byte: trie.byte[node])
+            let finishedHere = next.contains { $0.isEmpty }
+            if finishedHere { next.removeAll { $0.isEmpty } }
+            finished.append(finishedHere)
+            if !next.isEmpty || finishedHere {
+                accepted += trie.tokens(at: node)
+            } else {
+                for t in trie.tokens(at: node) { addLeftovers(t, finishedUpTo: d - 1) }
+            }
+            if next.isEmpty {
+                // No stack of the rule survives this byte: longer tokens are decided below the rule or rejected.
+                if finished[1...d].contains(true) {
+                    for inner in node + 1..<Int(trie.end[node]) {
+                        for t in trie.tokens(at: inner) { addLeftovers(t, finishedUpTo: d) }
+                    }
+                }
+                node = Int(trie.end[node])
+            } else {
+                states.append(next)
+                node += 1
+            }
+        }
+        leftovers.sort { $0.0.lexicographicallyPrecedes($1.0) }
+        return PositionMask(accepted: accepted, suffixes: ByteTrie(sorted: leftovers), maskWords: vocabulary.maskWords)
+    }
+}

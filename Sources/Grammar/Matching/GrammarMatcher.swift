@@ -1,0 +1,85 @@
+/// Where generation stands in a grammar: which tokens may come next, and accepting them.
+///
+/// A value: a copy is an independent matcher (forked sequences each keep their own).
+public struct GrammarMatcher: Sendable {
+    public let grammar: CompiledGrammar
+    /// Every parse of the text so far (never empty once the matcher exists).
+    private(set) var stacks: [ParseStack]
+
+    public init(_ grammar: CompiledGrammar) {
+        self.grammar = grammar
+        stacks = grammar.initialStacks
+    }
+
+    /// The text so far is a complete sentence of the grammar.
+    public var canEnd: Bool { stacks.contains { $0.isEmpty } }
+
+    /// Nothing but the end can follow: the caller may stop at once.
+    public var isExhausted: Bool { stacks.allSatisfy { $0.isEmpty } }
+
+    /// Accepts a token's bytes; an end token is accepted iff `canEnd` and leaves the state as it is.
+    /// False, with the state unchanged, if the token is not allowed.
+    public mutating func accept(_ token: Int32) -> Bool {
+        let vocabulary = grammar.vocabulary
+        guard token >= 0 && Int(token) < vocabulary.count else { return false }
+        if vocabulary.isEnd(token) { return canEnd }
+        let bytes = vocabulary.bytes(of: token)
+        return !bytes.isEmpty && accept(bytes: bytes)
+    }
+
+    /// Accepts text forced by the caller; false, with the state unchanged, if the grammar does not allow it.
+    public mutating func accept(bytes: some Collection<UInt8>) -> Bool {
+        var next = stacks
+        for byte in bytes {
+            next = grammar.machine.advance(next, byte: byte)
+            if next.isEmpty { return false }
+        }
+        stacks = next
+        return true
+    }
+
+    /// Writes the tokens that may come next: `(vocabulary.count + 31) / 32` words, bit `i % 32` of word
+    /// `i / 32` set iff token `i` keeps the text a prefix of a sentence (end tokens iff `canEnd`).
+    ///
+    /// The hot spot: the cached accepted tokens of each stack's top position are ORed in, and only the
+    /// leftover suffixes of context-dependent tokens are run against the stack below.
+    public func fillMask(_ mask: UnsafeMutableBufferPointer<UInt32>) {
+        let vocabulary = grammar.vocabulary
+        precondition(mask.count >= vocabulary.maskWords, "the mask needs \(vocabulary.maskWords) words")
+        mask.update(repeating: 0)
+        var done: [Int32] = []
+        for stack in stacks {
+            guard let top = stack.last else {
+                for t in vocabulary.endTokens where Int(t) < vocabulary.count { mask[Int(t) >> 5] |= 1 << UInt32(t & 31) }
+                continue
+            }
+            let cached = grammar.masks[Int(top)]!
+            if !done.contains(top) {
+                cached.addAccepted(to: mask)
+                done.append(top)
+            }
+            if !cached.suffixes.isEmpty { addSuffixes(cached.suffixes, below: stack.dropLast(), to: mask) }
+        }
+    }
+
+    /// Sets the tokens whose leftover suffix the stack below the top rule accepts.
+    private func addSuffixes(_ trie: ByteTrie, below: ArraySlice<Int32>, to mask: UnsafeMutableBufferPointer<UInt32>) {
+        let machine = grammar.machine
+        var start: [ParseStack] = []
+        machine.expand(Array(below), into: &start)
+        var states = [start]
+        var node = 0
+        while node < trie.count {
+            let d = Int(trie.depth[node])
+            states.removeSubrange(d...)
+            let next = machine.advance(states[d - 1], byte: trie.byte[node])
+            if next.isEmpty {
+                node = Int(trie.end[node])
+                continue
+            }
+            for t in trie.tokens(at: node) { mask[Int(t) >> 5] |= 1 << UInt32(t & 31) }
+            states.append(next)
+            node += 1
+        }
+    }
+}
