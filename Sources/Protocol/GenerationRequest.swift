@@ -9,10 +9,14 @@ public struct GenerationRequest: Sendable, Equatable {
     public var sampling: SamplingParameters
     /// Image files as they are (JPEG, PNG), one body frame each; `ContentPart.image` indexes them.
     public var images: [[UInt8]]
+    /// Functions the model may call (chat prompts only), and whether it must.
+    public var tools: [ToolDefinition]
+    public var toolChoice: ToolChoice
 
     public init(
         id: String, model: String, deadlineUnixMs: Int = 0, prompt: Prompt,
-        sampling: SamplingParameters = SamplingParameters(), images: [[UInt8]] = []
+        sampling: SamplingParameters = SamplingParameters(), images: [[UInt8]] = [],
+        tools: [ToolDefinition] = [], toolChoice: ToolChoice = .auto
     ) {
         self.id = id
         self.model = model
@@ -20,6 +24,8 @@ public struct GenerationRequest: Sendable, Equatable {
         self.prompt = prompt
         self.sampling = sampling
         self.images = images
+        self.tools = tools
+        self.toolChoice = toolChoice
     }
 }
 
@@ -31,6 +37,8 @@ extension GenerationRequest {
         writer.writeInt(images.count)
         prompt.encode(to: &writer)
         sampling.encode(to: &writer)
+        writer.writeList(tools) { $1.encode(to: &$0) }
+        toolChoice.encode(to: &writer)
     }
 
     /// The header's image_count must equal the body frames, and every image part must index one.
@@ -44,6 +52,10 @@ extension GenerationRequest {
         }
         prompt = try Prompt(from: &reader, imageCount: imageCount)
         sampling = try SamplingParameters(from: &reader)
+        tools = try reader.readList("tools", limit: reader.limits.maxTools) {
+            (reader: inout WireReader) throws(WireError) in try ToolDefinition(from: &reader)
+        }
+        toolChoice = try ToolChoice(from: &reader)
         images = Array(bodies)
     }
 }

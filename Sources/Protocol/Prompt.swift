@@ -8,10 +8,16 @@ public enum Prompt: Sendable, Equatable {
 public struct ChatMessage: Sendable, Equatable {
     public var role: Role
     public var parts: [ContentPart]
+    /// An assistant turn's calls of the request's tools.
+    public var toolCalls: [ToolCall]
+    /// A `tool` turn: the id of the call it answers.
+    public var toolCallID: String?
 
-    public init(role: Role, parts: [ContentPart]) {
+    public init(role: Role, parts: [ContentPart], toolCalls: [ToolCall] = [], toolCallID: String? = nil) {
         self.role = role
         self.parts = parts
+        self.toolCalls = toolCalls
+        self.toolCallID = toolCallID
     }
 }
 
@@ -19,6 +25,8 @@ public enum Role: UInt8, Sendable, CaseIterable {
     case system = 0
     case user = 1
     case assistant = 2
+    /// A tool's result, answering one of the assistant's calls.
+    case tool = 3
 }
 
 public enum ContentPart: Sendable, Equatable {
@@ -65,12 +73,20 @@ extension ChatMessage {
     func encode(to writer: inout WireWriter) {
         writer.writeEnum(role)
         writer.writeList(parts) { $1.encode(to: &$0) }
+        writer.writeList(toolCalls) { $1.encode(to: &$0) }
+        writer.writeOptional(toolCallID) { $0.writeString($1) }
     }
 
     init(from reader: inout WireReader, imageCount: Int) throws(WireError) {
         role = try reader.readEnum(Role.self, "message.role")
         parts = try reader.readList("message.parts", limit: reader.limits.maxContentParts) {
             (reader: inout WireReader) throws(WireError) in try ContentPart(from: &reader, imageCount: imageCount)
+        }
+        toolCalls = try reader.readList("message.tool_calls", limit: reader.limits.maxTools) {
+            (reader: inout WireReader) throws(WireError) in try ToolCall(from: &reader)
+        }
+        toolCallID = try reader.readOptional("message.tool_call_id") { (reader: inout WireReader) throws(WireError) in
+            try reader.readName("message.tool_call_id")
         }
     }
 }

@@ -27,11 +27,15 @@ public struct SamplingParameters: Sendable, Equatable {
     /// Added to the named tokens' logits before penalties and sampling; at most
     /// `WireLimits.maxLogitBiases` entries. A token id past the model's vocabulary fails the request.
     public var logitBias: [LogitBias] = []
+    /// nil = free; otherwise a GBNF grammar (llama.cpp's syntax, rule `root`) the generated text
+    /// must follow: structured output, constrained tool calls.
+    public var grammar: String?
 
     public init(
         maxTokens: Int = 256, temperature: Float = 1, topK: Int = 0, topP: Float = 1, minP: Float = 0,
         repetitionPenalty: Float = 1, frequencyPenalty: Float = 0, presencePenalty: Float = 0,
-        seed: UInt64? = nil, stop: [String] = [], ignoreEOS: Bool = false, logprobs: Int? = nil
+        seed: UInt64? = nil, stop: [String] = [], ignoreEOS: Bool = false, logprobs: Int? = nil,
+        grammar: String? = nil
     ) {
         self.maxTokens = maxTokens
         self.temperature = temperature
@@ -45,6 +49,7 @@ public struct SamplingParameters: Sendable, Equatable {
         self.stop = stop
         self.ignoreEOS = ignoreEOS
         self.logprobs = logprobs
+        self.grammar = grammar
     }
 }
 
@@ -66,6 +71,7 @@ extension SamplingParameters {
             writer.writeInt32(entry.token)
             writer.writeFloat(entry.bias)
         }
+        writer.writeOptional(grammar) { $0.writeString($1) }
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -94,6 +100,9 @@ extension SamplingParameters {
         logitBias = try reader.readList("logit_bias", limit: reader.limits.maxLogitBiases) {
             (reader: inout WireReader) throws(WireError) in
             LogitBias(token: try reader.readInt32("logit_bias.token"), bias: try reader.readFloat("logit_bias.bias"))
+        }
+        grammar = try reader.readOptional("grammar") { (reader: inout WireReader) throws(WireError) in
+            try reader.readString("grammar", limit: reader.limits.maxGrammarBytes)
         }
     }
 }

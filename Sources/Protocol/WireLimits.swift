@@ -32,6 +32,11 @@ public struct WireLimits: Sendable, Equatable {
     /// Entries of a request's `logit_bias`.
     public var maxLogitBiases = 1024
 
+    /// Tools offered in one request, and calls in one assistant message.
+    public var maxTools = 128
+    /// A constraining grammar (GBNF), and one tool's parameter schema (JSON).
+    public var maxGrammarBytes = 256 << 10
+
     public init() {}
 
     public static let `default` = WireLimits()

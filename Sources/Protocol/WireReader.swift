@@ -98,7 +98,7 @@ public struct WireReader: Sendable {
         try readString(field, limit: limits.maxTextBytes)
     }
 
-    private mutating func readString(_ field: String, limit: Int) throws(WireError) -> String {
+    mutating func readString(_ field: String, limit: Int) throws(WireError) -> String {
         let start = offset
         let length = try readLength(field, limit: limit, start: start)
         let end = offset + length

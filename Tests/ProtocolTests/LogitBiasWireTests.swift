@@ -1,7 +1,7 @@
 import LoomProtocol
 import Testing
 
-/// REQUEST's `logit_bias` (docs/protocol.md, section 4.3): the last field of the sampling parameters.
+/// REQUEST's `logit_bias` (docs/protocol.md, section 4.3): after `logprobs`, before `grammar`.
 @Suite struct LogitBiasWireTests {
     private func request(_ biases: [LogitBias]) -> GenerationRequest {
         var sampling = SamplingParameters(maxTokens: 4)
@@ -15,13 +15,14 @@ import Testing
         #expect(try ClientMessage.decode(ClientMessage.request(message).encode()) == .request(message))
     }
 
-    /// The entries come last, after `logprobs`: a count, then token and bias for each.
-    @Test func entriesEndTheHeader() {
+    /// The entries follow `logprobs`: a count, then token and bias for each. After them come the
+    /// grammar (absent: 0), the tools (none: 0) and the tool choice (auto: 0).
+    @Test func entriesFollowLogprobs() {
         let plain = WorkerMessage.request(request([])).encode()[2]
         let biased = WorkerMessage.request(request([LogitBias(token: 300, bias: -2)])).encode()[2]
-        #expect(plain.last == 0)
-        #expect(Array(biased.prefix(plain.count - 1)) == Array(plain.dropLast()))
-        #expect(Array(biased.suffix(biased.count - plain.count + 1)) == [1, 0xAC, 0x02, 0x00, 0x00, 0x00, 0xC0])
+        #expect(plain.suffix(4) == [0, 0, 0, 0])
+        #expect(Array(biased.prefix(plain.count - 4)) == Array(plain.dropLast(4)))
+        #expect(Array(biased.suffix(biased.count - plain.count + 4)) == [1, 0xAC, 0x02, 0x00, 0x00, 0x00, 0xC0, 0, 0, 0])
     }
 
     @Test func moreEntriesThanTheLimitAreRefused() throws {

@@ -68,18 +68,25 @@ extension SplitMix64 {
             next() % 2 == 0
             ? .text(string(maxCharacters: 60))
             : .chat(list(max: 4) { rng in
-                ChatMessage(role: rng.pick(Role.self), parts: rng.list(max: 4) { rng in
-                    images.isEmpty || rng.next() % 2 == 0
-                        ? .text(rng.string()) : .image(Int(rng.next() % UInt64(images.count)))
-                })
+                ChatMessage(
+                    role: rng.pick(Role.self),
+                    parts: rng.list(max: 4) { rng in
+                        images.isEmpty || rng.next() % 2 == 0
+                            ? .text(rng.string()) : .image(Int(rng.next() % UInt64(images.count)))
+                    },
+                    toolCalls: rng.list(max: 2) { ToolCall(id: $0.string(), name: $0.string(), arguments: $0.string()) },
+                    toolCallID: rng.next() % 2 == 0 ? nil : rng.string())
             })
         let sampling = SamplingParameters(
             maxTokens: int(), temperature: float(), topK: int(), topP: float(), minP: float(),
             repetitionPenalty: float(), frequencyPenalty: float(), presencePenalty: float(),
             seed: next() % 2 == 0 ? nil : next(), stop: list(max: 3) { $0.string() }, ignoreEOS: next() % 2 == 0,
-            logprobs: next() % 2 == 0 ? nil : Int(next() % 21))
+            logprobs: next() % 2 == 0 ? nil : Int(next() % 21), grammar: next() % 2 == 0 ? nil : string(maxCharacters: 60))
+        let tools = list(max: 3) { ToolDefinition(name: $0.string(), description: $0.string(), parameters: $0.string()) }
+        let choices: [ToolChoice] = [.auto, .none, .required, .function(string())]
         return GenerationRequest(
-            id: string(), model: string(), deadlineUnixMs: int(), prompt: prompt, sampling: sampling, images: images)
+            id: string(), model: string(), deadlineUnixMs: int(), prompt: prompt, sampling: sampling, images: images,
+            tools: tools, toolChoice: choices[Int(next() % 4)])
     }
 
     mutating func workerMessage() -> WorkerMessage {
