@@ -102,3 +102,50 @@ import TestSupport
         #expect(PromptSegment.split("<image>\u{301}") == [.image, .text("\u{301}")])
     }
 }
+
+struct ChatTemplateToolTests {
+    static let weather = ChatTool(
+        name: "get_weather", description: "Current weather",
+        parameters: "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}")
+
+    @Test func chatmlPutsToolsInTheSystemPromptAndCallsAndResultsTheHermesWay() {
+        let turns = [
+            ChatTurn(role: .system, text: "Be brief."),
+            ChatTurn(role: .user, text: "Weather in Paris?"),
+            ChatTurn(role: .assistant, content: [], toolCalls: [ChatToolCall(name: "get_weather", arguments: "{\"city\": \"Paris\"}")]),
+            ChatTurn(role: .tool, text: "18 C"),
+            ChatTurn(role: .tool, text: "sunny"),
+        ]
+        let prompt = ChatTemplate(style: .chatml).render(turns, tools: [Self.weather])
+        #expect(prompt.hasPrefix("<|im_start|>system\nBe brief.\n\n# Tools\n"))
+        #expect(prompt.contains("<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"Current weather\", \"parameters\": {\"type\": \"object\""))
+        #expect(prompt.contains(
+            "<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call><|im_end|>\n"))
+        #expect(prompt.hasSuffix(
+            "<|im_start|>user\n<tool_response>\n18 C\n</tool_response>\n<tool_response>\nsunny\n</tool_response><|im_end|>\n<|im_start|>assistant\n"))
+        #expect(ChatTemplate(style: .chatml).toolCallSyntax == .hermes)
+    }
+
+    @Test func withoutToolsTheHermesRewriteChangesNothing() {
+        let turns = [ChatTurn(role: .system, text: "S"), ChatTurn(role: .user, text: "Q")]
+        #expect(ChatTemplate(style: .chatml).render(turns, tools: []) == "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n")
+    }
+
+    @Test func llama3RendersHeadersToolsInTheFirstUserTurnAndResultsAsIPython() {
+        let turns = [
+            ChatTurn(role: .user, text: "Weather in Paris?"),
+            ChatTurn(role: .assistant, content: [], toolCalls: [ChatToolCall(name: "get_weather", arguments: "{\"city\": \"Paris\"}")]),
+            ChatTurn(role: .tool, text: "18 C"),
+        ]
+        let template = ChatTemplate(style: .llama3)
+        let prompt = template.render(turns, tools: [Self.weather])
+        #expect(prompt.hasPrefix("<|start_header_id|>user<|end_header_id|>\n\nGiven the following functions"))
+        #expect(prompt.contains("Weather in Paris?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}<|eot_id|>"))
+        #expect(prompt.hasSuffix("<|start_header_id|>ipython<|end_header_id|>\n\n18 C<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"))
+        #expect(template.toolCallSyntax == .llama3)
+        let selected = ChatTemplate.forModel(metadata: [
+            GGUFKey.chatTemplate: .string("{{ '<|start_header_id|>' + role + '<|end_header_id|>' }}{{ '<|eot_id|>' }}"),
+        ])
+        #expect(selected.template.style == .llama3 && selected.warning == nil)
+    }
+}

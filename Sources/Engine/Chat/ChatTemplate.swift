@@ -12,6 +12,9 @@ public struct ChatTemplate: Sendable, Equatable {
         case llava
         /// llama.cpp's built-in "vicuna": `SYSTEM\n\nUSER: question\nASSISTANT: answer</s>\n`.
         case vicuna
+        /// Llama 3 / 3.1: `<|start_header_id|>role<|end_header_id|>\n\ncontent<|eot_id|>`, the BOS token
+        /// left to the tokenizer; tools the Llama 3.1 way (JSON tool calling, results as `ipython`).
+        case llama3
     }
 
     /// Where an image goes in a prompt.
@@ -30,18 +33,23 @@ public struct ChatTemplate: Sendable, Equatable {
         self.style = style
     }
 
-    /// A template by name: "chatml", "llava" or "vicuna" (any letter case).
+    /// A template by name: "chatml", "llava", "vicuna" or "llama3" (any letter case).
     public init(named name: String) throws(ChatTemplateError) {
         guard let style = Style(rawValue: name.lowercased()) else { throw .unknownName(name) }
         self.init(style: style)
     }
 
-    /// The prompt for `turns`; with `addGenerationPrompt`, it ends where the assistant's answer begins.
-    public func render(_ turns: [ChatTurn], addGenerationPrompt: Bool = true) -> String {
+    /// How this template's model writes a tool call.
+    public var toolCallSyntax: ToolCallSyntax { style == .llama3 ? .llama3 : .hermes }
+
+    /// The prompt for `turns`, offering `tools`; with `addGenerationPrompt`, it ends where the
+    /// assistant's answer begins.
+    public func render(_ turns: [ChatTurn], tools: [ChatTool] = [], addGenerationPrompt: Bool = true) -> String {
         switch style {
-        case .chatml: renderChatML(turns, addGenerationPrompt)
-        case .llava: renderLLaVA(turns, addGenerationPrompt)
-        case .vicuna: renderVicuna(turns, addGenerationPrompt)
+        case .chatml: renderChatML(hermesTurns(turns, tools: tools), addGenerationPrompt)
+        case .llava: renderLLaVA(hermesTurns(turns, tools: tools), addGenerationPrompt)
+        case .vicuna: renderVicuna(hermesTurns(turns, tools: tools), addGenerationPrompt)
+        case .llama3: renderLlama3(turns, tools: tools, addGenerationPrompt)
         }
     }
 
@@ -65,6 +73,7 @@ public struct ChatTemplate: Sendable, Equatable {
             case .system: continue
             case .user: prompt += "USER: \(turn.renderedContent) "
             case .assistant: prompt += "ASSISTANT: \(turn.renderedContent)</s>"
+            case .tool: prompt += "USER: \(turn.renderedContent) "
             }
         }
         if addGenerationPrompt { prompt += "ASSISTANT:" }
@@ -78,9 +87,38 @@ public struct ChatTemplate: Sendable, Equatable {
             case .system: prompt += "\(turn.renderedContent)\n\n"
             case .user: prompt += "USER: \(turn.renderedContent)\n"
             case .assistant: prompt += "ASSISTANT: \(turn.renderedContent)</s>\n"
+            case .tool: prompt += "USER: \(turn.renderedContent)\n"
             }
         }
         if addGenerationPrompt { prompt += "ASSISTANT:" }
         return prompt
+    }
+
+    private func renderLlama3(_ turns: [ChatTurn], tools: [ChatTool], _ addGenerationPrompt: Bool) -> String {
+        var prompt = ""
+        // Llama 3.1 puts the tools in the first user message.
+        var toolsPending = !tools.isEmpty
+        for turn in turns {
+            var content = turn.renderedContent
+            if turn.role == .user && toolsPending {
+                content = Self.llama3ToolsText(tools) + content
+                toolsPending = false
+            }
+            for call in turn.toolCalls {
+                content += "{\"name\": \(JSONText.quoted(call.name)), \"parameters\": \(call.arguments)}"
+            }
+            let role = turn.role == .tool ? "ipython" : turn.role.rawValue
+            prompt += "<|start_header_id|>\(role)<|end_header_id|>\n\n\(content)<|eot_id|>"
+        }
+        if toolsPending { prompt += "<|start_header_id|>user<|end_header_id|>\n\n\(Self.llama3ToolsText(tools))<|eot_id|>" }
+        if addGenerationPrompt { prompt += "<|start_header_id|>assistant<|end_header_id|>\n\n" }
+        return prompt
+    }
+
+    static func llama3ToolsText(_ tools: [ChatTool]) -> String {
+        "Given the following functions, please respond with a JSON for a function call with its proper arguments "
+            + "that best answers the given prompt.\n\nRespond in the format {\"name\": function name, \"parameters\": "
+            + "dictionary of argument name and its value}. Do not use variables.\n\n"
+            + tools.map(\.json).joined(separator: "\n\n") + "\n\n"
     }
 }

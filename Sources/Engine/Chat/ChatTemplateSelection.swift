@@ -7,6 +7,7 @@ public struct ChatTemplateSelection: Sendable, Equatable {
 extension ChatTemplate {
     /// The template for a model file, sniffed from `tokenizer.chat_template` (the Jinja text is not
     /// run): one containing `<|im_start|>` is ChatML (unless it is Phi-4's or SmolVLM's); one with
+    /// `<|start_header_id|>` and `<|eot_id|>` is Llama 3's; one with
     /// `USER:` and `ASSISTANT:` is LLaVA/Vicuna style, rendered as `llava`. A SentencePiece LLaMA model
     /// without a template is taken to be LLaVA-1.5's Vicuna (`llava`). Anything else falls back to
     /// ChatML, with a warning.
@@ -28,6 +29,9 @@ extension ChatTemplate {
         let chatMLLookalike = source.contains("<|im_sep|>") || source.contains("<end_of_utterance>")
         if source.contains("<|im_start|>") && !chatMLLookalike {
             return ChatTemplateSelection(template: fallback, warning: nil)
+        }
+        if source.contains("<|start_header_id|>") && source.contains("<|eot_id|>") {
+            return ChatTemplateSelection(template: ChatTemplate(style: .llama3), warning: nil)
         }
         if source.contains("USER:") && source.contains("ASSISTANT:") {
             return ChatTemplateSelection(template: ChatTemplate(style: .llava), warning: nil)

@@ -4,6 +4,8 @@
 public struct ChatTurn: Sendable, Equatable {
     public enum Role: String, Sendable, Equatable, CaseIterable {
         case system, user, assistant
+        /// A tool's result, answering one of the assistant's calls.
+        case tool
     }
 
     public enum Part: Sendable, Equatable {
@@ -13,10 +15,13 @@ public struct ChatTurn: Sendable, Equatable {
 
     public var role: Role
     public var content: [Part]
+    /// An assistant turn's tool calls, rendered in the template's tool-call syntax after its text.
+    public var toolCalls: [ChatToolCall]
 
-    public init(role: Role, content: [Part]) {
+    public init(role: Role, content: [Part], toolCalls: [ChatToolCall] = []) {
         self.role = role
         self.content = content
+        self.toolCalls = toolCalls
     }
 
     public init(role: Role, text: String) {

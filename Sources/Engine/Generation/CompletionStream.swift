@@ -10,6 +10,8 @@ public struct CompletionStream: Sendable {
         case stopString
         /// The sequence generated its `maxTokens`.
         case maxTokens
+        /// The grammar constraining the output admits nothing more (or nothing at all).
+        case grammarComplete
     }
 
     /// What one token added.
@@ -55,6 +57,12 @@ public struct CompletionStream: Sendable {
             guard tokenCount >= maxTokens else { return Delta(text: text, token: token, ending: nil) }
             return Delta(text: text + finish(.maxTokens), token: token, ending: .maxTokens)
         }
+    }
+
+    /// Ends the output because its grammar is complete: what was held back.
+    public mutating func completeGrammar() -> String {
+        guard ending == nil else { return "" }
+        return finish(.grammarComplete)
     }
 
     /// Ends the output and returns what was held back: the bytes of an unfinished character, and text
