@@ -56,11 +56,11 @@ let package = Package(
             swiftSettings: optimised),
         .target(
             name: "WorkerKit",
-            dependencies: ["Engine", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["Engine", "Grammar", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "ControllerKit",
             dependencies: [
-                "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
+                "Grammar", "LoomProtocol", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -85,8 +85,6 @@ let package = Package(
                 "ClientKit", "LoomProtocol", "ZeroMQ", .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
-
-        .target(name: "Grammar", path: "Sources/Grammar"),
 
         // MARK: Executables: argument parsing and wiring only.
         .executableTarget(
@@ -122,7 +120,7 @@ let package = Package(
                 "ControllerKit", "LoomProtocol", "ZeroMQ", "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
-        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine", "LoomProtocol", "ZeroMQ", "TestSupport"]),
+        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "Engine", "Grammar", "LoomProtocol", "ZeroMQ", "TestSupport"]),
         // CURVE end to end and the multi-host drill on network namespaces (deploy/).
         .testTarget(
             name: "DeployTests",

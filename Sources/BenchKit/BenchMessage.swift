@@ -26,6 +26,7 @@ extension Role {
         case .system: "system"
         case .user: "user"
         case .assistant: "assistant"
+        case .tool: "tool"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Grammar
 import LoomProtocol
 
 /// Turns a wire request into the engine's: the chat template, then the prompt builder's tokenization,
@@ -17,6 +18,7 @@ struct RequestPreparer: Sendable {
     let contextLength: Int
     /// Rows of the model's logits: a `logit_bias` token must be below it.
     var vocabularySize = Int(Int32.max)
+    let grammars: GrammarCache
 
     struct Failure: Error {
         let code: ErrorCode
@@ -35,7 +37,9 @@ struct RequestPreparer: Sendable {
         case .text(let raw):
             (text, parseSpecial) = (raw, false)
         case .chat(let messages):
-            (text, parseSpecial) = (template.render(messages.map(ChatTurn.init)), true)
+            // `tool_choice: none` hides the tools, so the model answers in words.
+            let tools = request.toolChoice == .none ? [] : request.tools.map(ChatTool.init)
+            (text, parseSpecial) = (template.render(messages.map(ChatTurn.init), tools: tools), true)
         }
         let prompt: PromptBuilder.Prompt
         do {
@@ -53,9 +57,38 @@ struct RequestPreparer: Sendable {
                 throw Failure(code: .promptTooLong, message: "the prompt has \(positions) positions (text and images); the model's context holds \(contextLength), one of them for the answer")
             }
         }
+        let grammar = try grammarMatcher(request)
         let deadline = request.deadlineUnixMs > 0 ? Date(timeIntervalSince1970: Double(request.deadlineUnixMs) / 1000) : nil
         return BatchExecutor.Request(id: id, prompt: prompt.items, images: prompt.images, pending: prompt.pending,
                                      sampling: SamplerSettings(request.sampling), stop: StopConditions(request.sampling),
-                                     deadline: deadline)
+                                     deadline: deadline, grammar: grammar)
+    }
+
+    /// The grammar the answer must follow: one call of the tools when the request requires one,
+    /// else the request's own (structured output), compiled or taken from the cache.
+    private func grammarMatcher(_ request: GenerationRequest) throws(Failure) -> GrammarMatcher? {
+        var gbnf = request.sampling.grammar
+        let required: [ToolDefinition]
+        switch request.toolChoice {
+        case .required: required = request.tools
+        case .function(let name): required = request.tools.filter { $0.name == name }
+        case .auto, .none: required = []
+        }
+        if request.toolChoice != .auto && request.toolChoice != .none {
+            guard !required.isEmpty else {
+                throw Failure(code: .badRequest, message: "tool_choice names a function the request's tools do not have")
+            }
+            do {
+                gbnf = try ToolCallGrammar.gbnf(calling: required.map(ChatTool.init), syntax: template.toolCallSyntax)
+            } catch {
+                throw Failure(code: .badRequest, message: "a tool's parameters: \(error.description)")
+            }
+        }
+        guard let gbnf else { return nil }
+        do {
+            return GrammarMatcher(try grammars.compiled(gbnf))
+        } catch {
+            throw Failure(code: .badRequest, message: "grammar: \(error.description)")
+        }
     }
 }

@@ -32,20 +32,30 @@ extension ChatTurn {
         case .system: .system
         case .user: .user
         case .assistant: .assistant
+        case .tool: .tool
         }
-        self.init(role: role, content: wire.parts.map { part in
-            switch part {
-            case .text(let text): .text(text)
-            case .image: .image
-            }
-        })
+        self.init(
+            role: role,
+            content: wire.parts.map { part in
+                switch part {
+                case .text(let text): .text(text)
+                case .image: .image
+                }
+            },
+            toolCalls: wire.toolCalls.map { ChatToolCall(name: $0.name, arguments: $0.arguments) })
+    }
+}
+
+extension ChatTool {
+    init(_ wire: ToolDefinition) {
+        self.init(name: wire.name, description: wire.description, parameters: wire.parameters)
     }
 }
 
 extension FinishReason {
     init(_ ending: CompletionStream.Ending) {
         switch ending {
-        case .endOfGeneration, .stopString: self = .stop
+        case .endOfGeneration, .stopString, .grammarComplete: self = .stop
         case .maxTokens: self = .length
         }
     }

@@ -56,7 +56,8 @@ public final class WorkerService: Sendable {
             let builder = PromptBuilder(tokenizer: tokenizer, images: images)
             return (executor, RequestPreparer(
                 modelName: name, template: selection.template, builder: builder, maxPromptTokens: options.maxPromptTokens,
-                contextLength: model.config.contextLength, vocabularySize: model.config.vocabSize))
+                contextLength: model.config.contextLength, vocabularySize: model.config.vocabSize,
+                grammars: GrammarCache(tokenizer: tokenizer)))
         }
         let registration = registration, compute = compute
         comms = try SocketThread.start(name: "loom-comms", tickInterval: options.heartbeat) { context in

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Grammar
 import LoomProtocol
 
 /// The executor of continuous batching: drives the `Scheduler` and runs each step it plans as one
@@ -23,6 +24,7 @@ public final class BatchExecutor {
     private var sequences: [RequestID: Sequence] = [:]
     private var batch = DecoderBatch()
     private let scratch: SamplerScratch
+    private let grammarScratch: GrammarScratch
     /// Which sequence owns each logits row of the current step.
     private var logitOwners: [RequestID] = []
     private var throughput = ThroughputWindow()
@@ -53,9 +55,12 @@ public final class BatchExecutor {
         public var sampling: SamplerSettings
         public var stop: StopConditions
         public var deadline: Date?
+        /// Where the answer must follow a grammar (structured output, a required tool call): its
+        /// matcher at the start of the answer.
+        public var grammar: GrammarMatcher?
 
         public init(id: RequestID, prompt: [PromptItem], images: [ImageSpan] = [], pending: [PendingImage] = [],
-                    sampling: SamplerSettings, stop: StopConditions, deadline: Date? = nil) {
+                    sampling: SamplerSettings, stop: StopConditions, deadline: Date? = nil, grammar: GrammarMatcher? = nil) {
             self.id = id
             self.prompt = prompt
             self.images = images
@@ -63,6 +68,7 @@ public final class BatchExecutor {
             self.sampling = sampling
             self.stop = stop
             self.deadline = deadline
+            self.grammar = grammar
         }
 
         public var imagePositions: Int { images.positionCount }
@@ -91,12 +97,16 @@ public final class BatchExecutor {
         var imagesStarted: Date?
         var imagesEncoded: Date?
         var sampler: Sampler
+        /// Where the output stands in its grammar, if it has one.
+        var grammar: GrammarMatcher?
         var output: CompletionStream
         let arrival: Date
         var admitted: Date?
         var firstToken: Date?
         /// The log-probabilities of the token sampled this step, when the request asked for them.
         var sampledLogprobs: TokenLogprobs?
+        /// The grammar allowed no token at all this step.
+        var grammarDeadEnd = false
     }
 
     /// Builds the KV pool from `config.kv`. Throws when the model was built for smaller steps than
@@ -114,6 +124,7 @@ public final class BatchExecutor {
         scheduler.stepCost = costs.current
         kv = try KVCache(layout: config.kv, config: model.config, slots: config.maxRunning)
         scratch = SamplerScratch(vocabularySize: model.config.vocabSize)
+        grammarScratch = GrammarScratch(vocabularySize: model.config.vocabSize)
     }
 
     public var hasWork: Bool { !sequences.isEmpty }
@@ -144,7 +155,8 @@ public final class BatchExecutor {
         for image in toEncode { visionQueue.add(image, for: request.id) }
         sequences[request.id] = Sequence(
             request: request, items: request.prompt, deferred: covered, imagesLeft: toEncode.count,
-            sampler: Sampler(request.sampling, prompt: request.prompt.compactMap(\.token)), output: output, arrival: now)
+            sampler: Sampler(request.sampling, prompt: request.prompt.compactMap(\.token)), grammar: request.grammar,
+            output: output, arrival: now)
         return nil
     }
 
@@ -339,15 +351,29 @@ public final class BatchExecutor {
         }
     }
 
-    /// One token for every sequence that wanted logits, each with its own sampler.
+    /// One token for every sequence that wanted logits, each with its own sampler; a sequence with a
+    /// grammar samples from its row masked to the tokens the grammar allows next, in the same step
+    /// as the free ones.
     func sample(_ logits: UnsafeBufferPointer<Float>) -> [(RequestID, Int32)] {
         let vocab = model.config.vocabSize
         return logitOwners.enumerated().compactMap { row, id in
             let rowLogits = UnsafeBufferPointer(rebasing: logits[row * vocab..<(row + 1) * vocab])
             observeLogits?(id, rowLogits)
             return update(id) { s in
-                let token = s.sampler.sample(rowLogits, scratch: scratch)
+                var candidates = rowLogits
+                if let grammar = s.grammar {
+                    grammar.fillMask(grammarScratch.mask)
+                    let masked = UnsafeMutableBufferPointer(rebasing: grammarScratch.masked[..<vocab])
+                    guard GrammarMask.apply(UnsafeBufferPointer(grammarScratch.mask), to: rowLogits, into: masked) else {
+                        // No token can go on: the output ends here (`emit` sees the dead grammar).
+                        s.grammarDeadEnd = true
+                        return (id, -1)
+                    }
+                    candidates = UnsafeBufferPointer(masked)
+                }
+                let token = s.sampler.sample(candidates, scratch: scratch)
                 s.sampler.accept(token)
+                _ = s.grammar?.accept(token)
                 // Only a request that asks pays: one pass for the normaliser, one for its top tokens.
                 s.sampledLogprobs = s.request.sampling.logprobs.map { TokenLogprobs(token: token, logits: rowLogits, top: $0) }
                 return (id, token)
@@ -360,7 +386,18 @@ public final class BatchExecutor {
         var endings: [(RequestID, FinishReason)] = []
         for (id, token) in sampled {
             update(id) { s in
-                let delta = s.output.append(token)
+                if s.grammarDeadEnd {
+                    let text = s.output.completeGrammar()
+                    if !text.isEmpty { events.append(.delta(id, text: text, tokens: [], completionTokens: s.output.tokenCount, logprobs: [])) }
+                    endings.append((id, .stop))
+                    return
+                }
+                var delta = s.output.append(token)
+                // Nothing but the end can follow: end now rather than spend a step on it.
+                if delta.ending == nil, s.grammar?.isExhausted == true {
+                    delta.text += s.output.completeGrammar()
+                    delta.ending = .grammarComplete
+                }
                 if let token = delta.token {
                     s.items.append(.token(token))
                     if s.firstToken == nil { s.firstToken = time }
@@ -373,7 +410,8 @@ public final class BatchExecutor {
             }
         }
         // A block computed twice is swapped for the cached copy: the same KV.
-        _ = apply(scheduler.completeStep(sampled: sampled.map { (id: $0.0, token: $0.1) }))
+        // A grammar's dead end sampled no token (-1): its sequence ends without one.
+        _ = apply(scheduler.completeStep(sampled: sampled.filter { $0.1 >= 0 }.map { (id: $0.0, token: $0.1) }))
         throughput.record(sampled.count, at: time)
         return endings
     }
