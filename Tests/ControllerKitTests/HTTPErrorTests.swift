@@ -32,7 +32,7 @@ struct HTTPErrorTests {
         Case(name: "missing messages", path: "/v1/chat/completions", body: #"{"model":"test-model"}"#, status: 400, code: "bad_request"),
         Case(name: "empty messages", path: "/v1/chat/completions", body: #"{"model":"test-model","messages":[]}"#, status: 400, code: "bad_request"),
         Case(name: "unknown model", path: "/v1/chat/completions", body: chatBody(model: "no-such-model"), status: 404, code: "no_model"),
-        Case(name: "unknown role", path: "/v1/chat/completions", body: #"{"model":"test-model","messages":[{"role":"tool","content":"x"}]}"#, status: 400, code: "bad_request"),
+        Case(name: "unknown role", path: "/v1/chat/completions", body: #"{"model":"test-model","messages":[{"role":"robot","content":"x"}]}"#, status: 400, code: "bad_request"),
         Case(name: "n > 8", path: "/v1/chat/completions", body: chatBody(extra: #","n":9"#), status: 400, code: "bad_request"),
         Case(name: "best_of", path: "/v1/completions", body: #"{"model":"test-model","prompt":"x","best_of":3}"#, status: 400, code: "bad_request"),
         Case(name: "echo with logprobs", path: "/v1/completions", body: #"{"model":"test-model","prompt":"x","echo":true,"logprobs":1}"#, status: 400, code: "bad_request"),

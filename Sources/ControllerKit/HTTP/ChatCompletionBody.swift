@@ -10,6 +10,9 @@ struct ChatCompletionBody: CompletionRequestBody {
     /// `logprobs: true`: nil, or how many of the most likely tokens (`top_logprobs`) each token's
     /// log-probability comes with.
     var logprobs: Int?
+    var tools: ToolFields
+    /// `response_format` or `grammar`: GBNF the answer must follow.
+    var structuredOutput: StructuredOutputFields
 
     enum CodingKeys: String, CodingKey {
         case model, messages, stream, logprobs
@@ -30,11 +33,33 @@ struct ChatCompletionBody: CompletionRequestBody {
             throw InvalidField(container.codingPath + [CodingKeys.topLogprobs], "requires logprobs to be true")
         }
         logprobs = asked ? top ?? 0 : nil
+        tools = try ToolFields(from: decoder)
+        structuredOutput = try StructuredOutputFields(from: decoder)
+        if structuredOutput.grammar != nil, tools.choice == .required || { if case .function = tools.choice { true } else { false } }() {
+            throw InvalidField(decoder.codingPath + [ToolFields.CodingKeys.toolChoice], "a required tool call cannot be combined with response_format or grammar")
+        }
     }
 
     struct Message: Decodable {
         var role: String
         var content: Content?
+        var toolCalls: [MessageToolCall]?
+        var toolCallID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case role, content
+            case toolCalls = "tool_calls", toolCallID = "tool_call_id"
+        }
+    }
+
+    /// An assistant message's `tool_calls[i]`, sent back in the history.
+    struct MessageToolCall: Decodable {
+        var id: String
+        var function: Function
+        struct Function: Decodable {
+            var name: String
+            var arguments: String
+        }
     }
 
     /// A message's `content`: a string, or a list of parts.
@@ -46,7 +71,7 @@ struct ChatCompletionBody: CompletionRequestBody {
             let container = try decoder.singleValueContainer()
             if let text = try? container.decode(String.self) {
                 self = .text(text)
-            } else if (try? container.decode([AnyValue].self)) == nil {
+            } else if (try? container.decode([AnyJSON].self)) == nil {
                 throw InvalidField(decoder.codingPath, "must be a string or a list of content parts")
             } else {
                 self = .parts(try container.decode([Part].self))
@@ -54,10 +79,6 @@ struct ChatCompletionBody: CompletionRequestBody {
         }
     }
 
-    /// Any JSON value, read and dropped: tells a list from what is not one.
-    private struct AnyValue: Decodable {
-        init(from _: any Decoder) {}
-    }
 
     struct Part: Decodable {
         var type: String
@@ -102,7 +123,9 @@ struct ChatCompletionBody: CompletionRequestBody {
             case nil:
                 break
             }
-            chat.append(ChatMessage(role: try Self.role(message.role, message: index), parts: parts))
+            let calls = (message.toolCalls ?? []).map { ToolCall(id: $0.id, name: $0.function.name, arguments: $0.function.arguments) }
+            chat.append(ChatMessage(
+                role: try Self.role(message.role, message: index), parts: parts, toolCalls: calls, toolCallID: message.toolCallID))
         }
         let limits = configuration.limits
         guard images.count <= limits.maxBodyFrames else {
@@ -113,7 +136,10 @@ struct ChatCompletionBody: CompletionRequestBody {
         }
         var parameters = try sampling.parameters(defaultMaxTokens: configuration.defaultMaxTokens, limits: limits)
         parameters.logprobs = logprobs
-        return GenerationRequest(id: "", model: model, prompt: .chat(chat), sampling: parameters, images: images)
+        parameters.grammar = structuredOutput.grammar
+        return GenerationRequest(
+            id: "", model: model, prompt: .chat(chat), sampling: parameters, images: images,
+            tools: tools.tools, toolChoice: tools.choice)
     }
 
     private func contentPart(
@@ -145,6 +171,7 @@ struct ChatCompletionBody: CompletionRequestBody {
         case "system", "developer": return .system
         case "user": return .user
         case "assistant": return .assistant
+        case "tool": return .tool
         default:
             throw APIError(.badRequest, "messages[\(message)]: role '\(name)' is not supported", param: "messages[\(message)].role")
         }

@@ -18,8 +18,15 @@ struct ChunkEncoder {
     let index: Int
     /// `echo`: the prompt, sent before the first generated text and then cleared.
     private var echo: String?
+    /// Reads tool calls out of the text, when the request offered tools.
+    private var toolCalls: ToolCallParser?
+    /// Tool calls streamed so far: the next one's `index`.
+    private var callsSent = 0
 
-    init(kind: CompletionKind, id: String, created: Int, model: String, usage: UsageReporting, index: Int = 0, echo: String? = nil) {
+    init(
+        kind: CompletionKind, id: String, created: Int, model: String, usage: UsageReporting, index: Int = 0, echo: String? = nil,
+        toolNames: Set<String> = []
+    ) {
         self.kind = kind
         self.id = id
         self.created = created
@@ -27,10 +34,24 @@ struct ChunkEncoder {
         self.usage = usage
         self.index = index
         self.echo = echo
+        if kind == .chat && !toolNames.isEmpty { toolCalls = ToolCallParser(toolNames: toolNames) }
     }
 
     mutating func events(for event: GenerationStream.Event) -> [ByteBuffer] {
         switch event {
+        case .partial(let partial) where toolCalls != nil:
+            let outputs = toolCalls!.feed(partial.text)
+            return chatEvents(outputs, logprobs: logprobs(partial.logprobs), finishReason: nil)
+        case .final(let final) where toolCalls != nil && final.finishReason != .deadline:
+            let outputs = toolCalls!.finish()
+            let reason = ToolCallParser.finishReason(final.finishReason.openAIName, calls: toolCalls!.callCount)
+            var events = chatEvents(outputs, logprobs: nil, finishReason: nil)
+            events.append(JSONBody.event(chunk(content: nil, finishReason: reason)))
+            if usage == .separateChunk {
+                events.append(JSONBody.event(CompletionDocument(
+                    id: id, object: kind.chunkObject, created: created, model: model, choices: [], usage: UsageBody(final.usage))))
+            }
+            return events
         case .partial(let partial):
             // Text can lag tokens (docs/protocol.md, 4.4): an empty delta says nothing, unless it
             // has the log-probabilities of its tokens.
@@ -67,11 +88,43 @@ struct ChunkEncoder {
         }
     }
 
-    private mutating func chunk(content: String?, finishReason: String?, logprobs: LogprobsDocument? = nil) -> CompletionDocument {
+    /// Chat chunks for what the tool-call parser gave out: content deltas, and each call as OpenAI
+    /// streams one (its id, type and name, then its arguments). The first chunk carries the role and
+    /// `logprobs`, sent even when the parser holds the text back, so entries follow their tokens.
+    private mutating func chatEvents(
+        _ outputs: [ToolCallParser.Output], logprobs: LogprobsDocument?, finishReason: String?
+    ) -> [ByteBuffer] {
+        var events: [ByteBuffer] = []
+        var logprobs = logprobs
+        if outputs.isEmpty && (logprobs != nil || !roleSent) {
+            events.append(JSONBody.event(chunk(content: nil, finishReason: nil, logprobs: logprobs)))
+            logprobs = nil
+        }
+        for output in outputs {
+            switch output {
+            case .content(let text):
+                events.append(JSONBody.event(chunk(content: text, finishReason: nil, logprobs: logprobs)))
+            case .call(let call):
+                let index = callsSent
+                callsSent += 1
+                events.append(JSONBody.event(chunk(
+                    content: nil, finishReason: nil, logprobs: logprobs,
+                    toolCalls: [.init(index: index, id: call.id, name: call.name, arguments: "")])))
+                events.append(JSONBody.event(chunk(
+                    content: nil, finishReason: nil, toolCalls: [.init(index: index, arguments: call.arguments)])))
+            }
+            logprobs = nil
+        }
+        return events
+    }
+
+    private mutating func chunk(
+        content: String?, finishReason: String?, logprobs: LogprobsDocument? = nil, toolCalls: [CompletionDocument.ToolCallDelta] = []
+    ) -> CompletionDocument {
         let body: CompletionDocument.Choice.Body
         switch kind {
         case .chat:
-            body = .delta(role: roleSent ? nil : "assistant", content: content)
+            body = .delta(role: roleSent ? nil : "assistant", content: content, toolCalls: toolCalls)
             roleSent = true
         case .text:
             body = .text(content ?? "")

@@ -24,9 +24,10 @@ struct CompletionDocument: Encodable {
     /// One choice: its text as a chat delta, a chat message, or plain text.
     struct Choice: Encodable {
         enum Body {
-            /// Streamed chat: the role on the first chunk, then content deltas.
-            case delta(role: String?, content: String?)
-            case message(String)
+            /// Streamed chat: the role on the first chunk, then content and tool-call deltas.
+            case delta(role: String?, content: String?, toolCalls: [ToolCallDelta] = [])
+            /// A whole chat answer: its text (nil when it is only tool calls) and its tool calls.
+            case message(String?, toolCalls: [ToolCallParser.Call] = [])
             case text(String)
         }
 
@@ -47,10 +48,10 @@ struct CompletionDocument: Encodable {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(index, forKey: .index)
             switch body {
-            case .delta(let role, let content):
-                try container.encode(Delta(role: role, content: content), forKey: .delta)
-            case .message(let content):
-                try container.encode(Delta(role: "assistant", content: content), forKey: .message)
+            case .delta(let role, let content, let toolCalls):
+                try container.encode(Delta(role: role, content: content, toolCalls: toolCalls), forKey: .delta)
+            case .message(let content, let toolCalls):
+                try container.encode(Message(content: content, toolCalls: toolCalls), forKey: .message)
             case .text(let text):
                 try container.encode(text, forKey: .text)
             }
@@ -59,10 +60,70 @@ struct CompletionDocument: Encodable {
         }
     }
 
-    /// A chat delta or message; absent fields are left out.
+    /// A chat delta; absent fields are left out.
     struct Delta: Encodable {
         let role: String?
         let content: String?
+        var toolCalls: [ToolCallDelta] = []
+
+        enum CodingKeys: String, CodingKey {
+            case role, content
+            case toolCalls = "tool_calls"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(role, forKey: .role)
+            try container.encodeIfPresent(content, forKey: .content)
+            if !toolCalls.isEmpty { try container.encode(toolCalls, forKey: .toolCalls) }
+        }
+    }
+
+    /// A whole chat answer: `content` is `null` when the answer is only tool calls, as OpenAI sends it.
+    struct Message: Encodable {
+        let content: String?
+        let toolCalls: [ToolCallParser.Call]
+
+        enum CodingKeys: String, CodingKey {
+            case role, content
+            case toolCalls = "tool_calls"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode("assistant", forKey: .role)
+            try container.encode(content, forKey: .content)
+            if !toolCalls.isEmpty { try container.encode(toolCalls.map(ToolCallDelta.whole), forKey: .toolCalls) }
+        }
+    }
+
+    /// One tool call, whole or as a streamed piece: the first piece of a call has its `id`, `type`
+    /// and name, the next ones pieces of its arguments.
+    struct ToolCallDelta: Encodable {
+        /// Streamed calls are told apart by index; whole ones have none.
+        var index: Int?
+        var id: String?
+        var name: String?
+        var arguments: String?
+
+        static func whole(_ call: ToolCallParser.Call) -> ToolCallDelta {
+            ToolCallDelta(index: nil, id: call.id, name: call.name, arguments: call.arguments)
+        }
+
+        enum CodingKeys: String, CodingKey { case index, id, type, function }
+        enum FunctionKeys: String, CodingKey { case name, arguments }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(index, forKey: .index)
+            if let id {
+                try container.encode(id, forKey: .id)
+                try container.encode("function", forKey: .type)
+            }
+            var function = container.nestedContainer(keyedBy: FunctionKeys.self, forKey: .function)
+            try function.encodeIfPresent(name, forKey: .name)
+            try function.encodeIfPresent(arguments, forKey: .arguments)
+        }
     }
 }
 

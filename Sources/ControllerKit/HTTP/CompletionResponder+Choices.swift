@@ -43,7 +43,9 @@ extension CompletionResponder {
         }
         let kind = kind, firstReplies = early
         let encoders = (0..<n).map {
-            ChunkEncoder(kind: kind, id: id, created: created, model: request.model, usage: .none, index: $0, echo: echo)
+            ChunkEncoder(
+                kind: kind, id: id, created: created, model: request.model, usage: .none, index: $0, echo: echo,
+                toolNames: request.callableToolNames)
         }
         return Response(
             status: .ok,
@@ -133,10 +135,10 @@ extension CompletionResponder {
         }
         let asked = request.sampling.logprobs != nil
         let choices = (0..<n).map { index in
-            let body: CompletionDocument.Choice.Body = kind == .chat ? .message(texts[index]) : .text(texts[index])
+            let (body, reason) = kind.body(texts[index], reason: reasons[index] ?? "stop", toolNames: request.callableToolNames)
             let document: LogprobsDocument? =
                 asked ? (kind == .chat ? .chat(logprobs[index]) : .text(logprobs[index], textOffset: 0)) : nil
-            return CompletionDocument.Choice(body: body, finishReason: reasons[index], logprobs: document, index: index)
+            return CompletionDocument.Choice(body: body, finishReason: reason, logprobs: document, index: index)
         }
         return JSONBody.response(CompletionDocument(
             id: id, object: kind.object, created: created, model: request.model, choices: choices, usage: total.body))

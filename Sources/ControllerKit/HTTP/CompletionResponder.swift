@@ -26,9 +26,10 @@ struct CompletionResponder: Sendable {
         guard streaming else {
             return await whole(
                 first, then: &iterator, id: id, created: created, model: request.model, asked: request.sampling.logprobs != nil,
-                echo: echo)
+                echo: echo, toolNames: request.callableToolNames)
         }
-        let encoder = ChunkEncoder(kind: kind, id: id, created: created, model: request.model, usage: usage, echo: echo)
+        let encoder = ChunkEncoder(
+            kind: kind, id: id, created: created, model: request.model, usage: usage, echo: echo, toolNames: request.callableToolNames)
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
@@ -50,7 +51,7 @@ struct CompletionResponder: Sendable {
     /// Collects the deltas into one completion; a failure after some text reports that text.
     private func whole(
         _ first: GenerationStream.Event, then iterator: inout GenerationStream.Iterator, id: String, created: Int,
-        model: String, asked: Bool, echo: String?
+        model: String, asked: Bool, echo: String?, toolNames: Set<String>
     ) async -> Response {
         var text = echo ?? ""
         var logprobs: [TokenLogprob] = []
@@ -63,11 +64,11 @@ struct CompletionResponder: Sendable {
             case .final(let final) where final.finishReason == .deadline:
                 return APIError(.timeout, "the request's deadline passed at the worker", partialOutput: text).response
             case .final(let final):
-                let body: CompletionDocument.Choice.Body = kind == .chat ? .message(text) : .text(text)
+                let (body, reason) = kind.body(text, reason: final.finishReason.openAIName, toolNames: toolNames)
                 let document: LogprobsDocument? = asked ? (kind == .chat ? .chat(logprobs) : .text(logprobs, textOffset: 0)) : nil
                 return JSONBody.response(CompletionDocument(
                     id: id, object: kind.object, created: created, model: model,
-                    choices: [CompletionDocument.Choice(body: body, finishReason: final.finishReason.openAIName, logprobs: document)],
+                    choices: [CompletionDocument.Choice(body: body, finishReason: reason, logprobs: document)],
                     usage: UsageBody(final.usage)))
             case .error(let error):
                 return APIError(error, partialOutput: text.isEmpty ? nil : text).response
@@ -79,6 +80,22 @@ struct CompletionResponder: Sendable {
     static func randomHex() -> String {
         let hex = String(UInt64.random(in: .min ... .max), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+extension GenerationRequest {
+    /// The tools whose calls the answer may hold: none with `tool_choice: none`.
+    var callableToolNames: Set<String> { toolChoice == .none ? [] : Set(tools.map(\.name)) }
+}
+
+extension CompletionKind {
+    /// A whole answer as its choice's body: for chat, with the calls of `toolNames` read out of it,
+    /// and the finish reason that says so.
+    func body(_ text: String, reason: String, toolNames: Set<String>) -> (CompletionDocument.Choice.Body, String) {
+        guard self == .chat else { return (.text(text), reason) }
+        guard !toolNames.isEmpty else { return (.message(text), reason) }
+        let (content, calls) = ToolCallParser.split(text, toolNames: toolNames)
+        return (.message(content, toolCalls: calls), ToolCallParser.finishReason(reason, calls: calls.count))
     }
 }
 

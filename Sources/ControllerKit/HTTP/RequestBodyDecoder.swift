@@ -11,7 +11,9 @@ enum RequestBodyDecoder {
             throw APIError(.badRequest, "the body is not valid UTF-8 at byte \(offset)")
         }
         do {
-            return try JSONDecoder().decode(Body.self, from: Data(bytes))
+            let decoder = JSONDecoder()
+            decoder.userInfo[RawJSONSpans.bodyKey] = bytes
+            return try decoder.decode(Body.self, from: Data(bytes))
         } catch {
             // Broken text or syntax anywhere outranks a field's complaint: a field read with a
             // fallback (a string, else a list) would otherwise blame its type for a bad escape.
