@@ -47,8 +47,9 @@ let package = Package(
         .target(name: "LoomProtocol", path: "Sources/Protocol"),
         // The one place that calls zmq_*.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
-        // Constrained decoding: GBNF grammars and the token masks they allow. No dependencies.
-        .target(name: "Grammar"),
+        // Constrained decoding: GBNF grammars and the token masks they allow. No dependencies. Optimised
+        // because building the mask cache walks the whole vocabulary once per grammar position.
+        .target(name: "Grammar", swiftSettings: optimised),
         // The model: GGUF, kernels, tokenizers, decoder, vision, sampler, KV pool.
         .target(
             name: "Engine",

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A grammar prepared for one vocabulary: the mask cache of every terminal position, computed at
 /// construction (eagerly, so that the cache is immutable and `fillMask` never waits on it).
 /// Build it off the hot path and share it: it is immutable.

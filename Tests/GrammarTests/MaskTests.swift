@@ -1,0 +1,75 @@
+import Engine
+import Foundation
+import Testing
+@testable import Grammar
+
+/// `fillMask` must equal trying every token with `accept`, in every state a generation can reach.
+@Suite struct MaskTests {
+    /// Single bytes, JSON-ish pieces that cross rule ends (`":`, `"}]`), UTF-8 pieces and halves of
+    /// characters, a control token (empty) and an end token.
+    static let syntheticTokens: [[UInt8]] = {
+        var pieces = ["{", "}", "[", "]", "\"", ":", ",", " ", "  ", "\n", "\t", "a", "b", "ab", "abc", "name", "age",
+                      "\":", "\",", "\"}", "\"]", "}]", "]}", ", \"", "{\"", "[\"", "\": \"", "\": ", "\"name\"", "ab\"",
+                      "1", "12", "0", "-", "-1", ".", ".5", "e", "E+", "true", "tr", "ue", "false", "null", "nu",
+                      "\\", "\\n", "\\\"", "\\u", "00e9", "é", "😀", "é\"", "x\"}", "\u{1}", "1,", "2]", "\n  ", "}\n"]
+            .map { Array($0.utf8) }
+        pieces += [[0xC3], [0xA9], [0xF0, 0x9F], [0x98, 0x80], [0xFF]]
+        return pieces + [[], []]
+    }()
+    static let endToken = Int32(syntheticTokens.count - 1)
+    static let synthetic = TokenVocabulary(tokens: syntheticTokens, endTokens: [endToken])
+
+    static let grammars: [(String, String)] = [
+        ("json", Grammar.jsonGBNF),
+        ("person", personGBNF),
+        ("ambiguous", #"root ::= "a" "b"+ "c" | "ab" [a-c]* | x"# + "\nx ::= (\"{\" x \"}\")? \"é\"{1,2}"),
+        ("utf8", #"root ::= ([^a-z] | "ab")* "."? "#),
+    ]
+
+    @Test(arguments: grammars.map(\.0))
+    func syntheticVocabulary(name: String) throws {
+        let gbnf = Self.grammars.first { $0.0 == name }!.1
+        let compiled = CompiledGrammar(try Grammar(gbnf: gbnf), vocabulary: Self.synthetic)
+        var allowedSomewhere = Set<Int32>()
+        let compared = compareMasksOnRandomWalk(compiled, steps: 400, seed: 7) { fast, slow, text in
+            #expect(fast == slow, "after \(String(decoding: text, as: UTF8.self).debugDescription)")
+            allowedSomewhere.formUnion(allowedTokens(fast, count: Self.synthetic.count))
+        }
+        #expect(compared == 400)
+        // The walk went places: many different tokens were allowed along it, never the control token.
+        #expect(allowedSomewhere.count > 8)
+        #expect(!allowedSomewhere.contains(Self.endToken - 1))
+    }
+
+    @Test func endTokenOnlyWhenTheGrammarCanEnd() throws {
+        var m = GrammarMatcher(CompiledGrammar(try Grammar(gbnf: #"root ::= "ab" "c"?"#), vocabulary: Self.synthetic))
+        let bit = { (m: GrammarMatcher) in mask(of: m)[Int(Self.endToken) >> 5] & (1 << UInt32(Self.endToken & 31)) != 0 }
+        #expect(!bit(m))
+        let ab = m.accept(Int32(Self.syntheticTokens.firstIndex(of: Array("ab".utf8))!))
+        #expect(ab && bit(m))
+        var ended = m
+        let end = ended.accept(Self.endToken)
+        #expect(end)
+    }
+
+    static let smolLM2: Tokenizer? = DefaultModel.path.flatMap { try? Tokenizer(gguf: GGUFFile(path: $0)) }
+
+    /// SmolLM2's 49,152 tokens: a few sampled states per grammar (each brute-force mask tries every token).
+    @Test(.enabled(if: smolLM2 != nil, "needs SmolLM2 (scripts/fetch-model)"), arguments: ["json", "person"])
+    func realVocabulary(name: String) throws {
+        let tokenizer = try #require(Self.smolLM2)
+        let vocabulary = tokenizer.grammarVocabulary()
+        #expect(vocabulary.count == tokenizer.vocabularySize)
+        let gbnf = Self.grammars.first { $0.0 == name }!.1
+        let compiled = CompiledGrammar(try Grammar(gbnf: gbnf), vocabulary: vocabulary)
+        var densities: [Int] = []
+        compareMasksOnRandomWalk(compiled, steps: 60, seed: 11, stride: 10) { fast, slow, text in
+            #expect(fast == slow, "after \(String(decoding: text, as: UTF8.self).debugDescription)")
+            densities.append(allowedTokens(fast, count: vocabulary.count).count)
+        }
+        // Some state allows many tokens (inside a string), and control tokens are never allowed.
+        #expect(densities.max()! > 1000)
+        let im_start = try #require(tokenizer.id(forSpecial: "<|im_start|>"))
+        #expect(mask(of: GrammarMatcher(compiled))[Int(im_start) >> 5] & (1 << UInt32(im_start & 31)) == 0)
+    }
+}
