@@ -5,5 +5,5 @@ struct LoomWorker: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loom-worker",
         abstract: "Loads a language model (and optionally a vision projector) and runs it.",
-        subcommands: [ServeCommand.self, GenerateCommand.self, TokenizeCommand.self, BenchEngineCommand.self, BenchServeCommand.self, KeygenCommand.self])
+        subcommands: [ServeCommand.self, GenerateCommand.self, TokenizeCommand.self, BenchEngineCommand.self, BenchServeCommand.self, BenchGrammarCommand.self, KeygenCommand.self])
 }

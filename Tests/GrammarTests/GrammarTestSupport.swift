@@ -49,24 +49,12 @@ func allowedTokens(_ words: [UInt32], count: Int) -> [Int32] {
     (0..<Int32(count)).filter { words[Int($0) >> 5] & (1 << UInt32($0 & 31)) != 0 }
 }
 
-/// SplitMix64: the same walk on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Walks the grammar by random allowed tokens, comparing `fillMask` with the brute-force mask at
 /// every step (or every `stride`-th). Returns the number of states compared.
 @discardableResult
 func compareMasksOnRandomWalk(_ grammar: CompiledGrammar, steps: Int, seed: UInt64, stride: Int = 1,
                               check: (_ fast: [UInt32], _ slow: [UInt32], _ text: [UInt8]) -> Void) -> Int {
-    var rng = SeededGenerator(state: seed)
+    var rng = SplitMix64(state: seed)
     var m = GrammarMatcher(grammar)
     var text: [UInt8] = []
     var compared = 0
