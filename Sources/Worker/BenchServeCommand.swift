@@ -15,6 +15,9 @@ struct BenchServeCommand: ParsableCommand {
     @Option(help: "Milliseconds between stream starts.") var staggerMs = 100
     @Option(help: "Compute threads.") var threads = 2
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Option(help: ArgumentHelp(
+        "Also run every stream count constrained by a grammar, and compare: 'json' (an endless JSON array) or a GBNF file.",
+        valueName: "json|file")) var grammar: String?
 
     func run() throws {
         guard let path = model ?? DefaultModel.path else {
@@ -35,15 +38,27 @@ struct BenchServeCommand: ParsableCommand {
         bench.streams = streams
         bench.maxTokens = maxTokens
         bench.stagger = .milliseconds(staggerMs)
-        let figures = try bench.run(driver) { if !json { FileHandle.standardError.write(Data("… \($0)\n".utf8)) } }
+        let progress: (String) -> Void = { if !json { FileHandle.standardError.write(Data("… \($0)\n".utf8)) } }
+        let figures = try bench.run(driver, progress: progress)
+        var constrained: [ServeBenchmark.Figure] = []
+        if let grammar {
+            bench.grammar = grammar == "json" ? ServeBenchmark.endlessJSONGrammar : try String(contentsOfFile: grammar, encoding: .utf8)
+            constrained = try bench.run(driver) { progress("constrained: \($0)") }
+        }
         if json {
-            print(String(decoding: try JSONEncoder().encode(figures), as: UTF8.self))
+            let document = constrained.isEmpty ? ["free": figures] : ["free": figures, "constrained": constrained]
+            print(String(decoding: try JSONEncoder().encode(document), as: UTF8.self))
             return
         }
         print("streams   aggregate tok/s   per-stream tok/s   mean TTFT ms   max TTFT ms")
         for f in figures {
             print(String(format: "%7d   %15.1f   %16.1f   %12.1f   %11.1f", f.streams, f.aggregateTokensPerSecond,
                          f.perStreamTokensPerSecond, f.meanTimeToFirstTokenMs, f.maxTimeToFirstTokenMs))
+        }
+        for (free, f) in zip(figures, constrained) {
+            print(String(format: "constrained, %d streams: %.1f tok/s per stream, %.2f× free; mean TTFT %.1f ms", f.streams,
+                         f.perStreamTokensPerSecond, f.perStreamTokensPerSecond / free.perStreamTokensPerSecond,
+                         f.meanTimeToFirstTokenMs))
         }
         if let one = figures.first(where: { $0.streams == 1 }) {
             for f in figures where f.streams > 1 {

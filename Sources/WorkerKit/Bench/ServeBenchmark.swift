@@ -1,4 +1,5 @@
 import Foundation
+import Grammar
 import LoomProtocol
 
 /// Drives one worker through its socket with N streams starting `stagger` apart, and measures what a
@@ -24,6 +25,8 @@ public struct ServeBenchmark {
     public var streams = [1, 4, 8, 16]
     public var maxTokens = 128
     public var stagger: Duration = .milliseconds(100)
+    /// GBNF every stream's answer must follow; nil: free text.
+    public var grammar: String?
 
     public init(model: String) { self.model = model }
 
@@ -81,9 +84,18 @@ public struct ServeBenchmark {
         sampling.temperature = 0
         sampling.maxTokens = maxTokens
         sampling.ignoreEOS = true
+        sampling.grammar = grammar
         return GenerationRequest(id: id, model: model, prompt: .chat([ChatMessage(role: .user, parts: [
             .text("Tell me a long story about a traveller, number \(index), and the places they saw."),
         ])]), sampling: sampling)
+    }
+
+    /// A JSON array of any JSON values that never closes: a constrained stream as long as a free
+    /// one (`maxTokens`), through every part of the JSON grammar.
+    public static var endlessJSONGrammar: String {
+        // Any value: the schema without constraints.
+        let value = try! JSONSchemaGrammar.rules(schema: "{}", prefix: "value-")
+        return "root ::= \"[\" \(value.root) (\",\" \" \"? \(value.root))*\n" + value.gbnf
     }
 
     public enum BenchmarkError: Error, CustomStringConvertible {
