@@ -11,6 +11,7 @@ struct BenchGrammarCommand: ParsableCommand {
     @Option(help: "GGUF file whose tokenizer gives the vocabulary (default: SmolLM2-135M-Instruct).") var model: String?
     @Option(help: "GBNF grammar file (default: the built-in JSON grammar).") var grammar: String?
     @Option(help: "Root rule of the grammar.") var root = "root"
+    @Option(help: "A JSON Schema file, compiled to the grammar instead (as response_format json_schema is).") var schema: String?
     @Option(help: "Steps of the walk: fill the mask, accept a random allowed token.") var steps = 2000
     @Option(help: "Seed of the walk.") var seed: UInt64 = 42
 
@@ -19,12 +20,13 @@ struct BenchGrammarCommand: ParsableCommand {
             throw ValidationError("no --model, and \(DefaultModel.fileName) is not in \(DefaultModel.directory)")
         }
         let vocabulary = try Tokenizer(gguf: GGUFFile(path: path)).grammarVocabulary()
-        let text = try grammar.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? Grammar.jsonGBNF
+        let text = try schema.map { try JSONSchemaGrammar.gbnf(schema: String(contentsOfFile: $0, encoding: .utf8)) }
+            ?? grammar.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? Grammar.jsonGBNF
         var bench = GrammarBenchmark(grammar: try Grammar(gbnf: text, root: root), vocabulary: vocabulary)
         bench.steps = steps
         bench.seed = seed
         let r = bench.run()
-        print("vocabulary: \(vocabulary.count) tokens; grammar: \(grammar ?? "built-in JSON")")
+        print("vocabulary: \(vocabulary.count) tokens; grammar: \(schema ?? grammar ?? "built-in JSON")")
         print(String(format: "compile: %.3f s", r.compileSeconds))
         print(String(format: "fillMask over %d steps: mean %.1f µs, p50 %.1f µs, p99 %.1f µs, max %.1f µs",
                      r.steps, r.meanMicroseconds, r.p50Microseconds, r.p99Microseconds, r.maxMicroseconds))
