@@ -37,6 +37,23 @@ struct HTTPExtrasTests {
         }
     }
 
+    /// Choice 0 goes alone; the others once it has answered, so they find its prompt in the cache.
+    @Test func theOtherChoicesFollowTheFirstsAnswer() async throws {
+        try await HTTPCluster.with { cluster in
+            let worker = try await cluster.worker("w") { $0.tokenInterval = .milliseconds(300) }
+            defer { worker.kill() }
+            let port = cluster.port
+            let answer = Task { try await HTTPConnection.exchange(port: port, "POST", "/v1/chat/completions", body: Array(chatBody(tokens: 2, extra: #","n":3"#).utf8)) }
+            #expect(await eventually { worker.events.count >= 1 })
+            // Its first token is 300 ms away: the others wait for it.
+            try await Task.sleep(for: .milliseconds(150))
+            #expect(worker.events.count == 1)
+            #expect(await eventually { worker.events.count == 3 })
+            let response = try await answer.value
+            #expect(Self.choices(response.json).count == 3)
+        }
+    }
+
     @Test func streamedChoicesInterleaveWithTheirIndex() async throws {
         try await HTTPCluster.with { cluster in
             let worker = try await cluster.worker("w")
@@ -106,6 +123,25 @@ struct HTTPExtrasTests {
             }
             connection.close()
             await Self.expectAllCancelled(worker)
+        }
+    }
+
+    /// A client that leaves while choice 0 computes the prompt cancels it, and the others never go.
+    @Test func aClientThatLeavesBeforeTheFirstAnswerCancelsTheFirstChoice() async throws {
+        try await HTTPCluster.with { cluster in
+            let worker = try await cluster.worker("w") { $0.tokenInterval = .seconds(2) }
+            defer { worker.kill() }
+            let connection = try HTTPConnection(port: cluster.port)
+            connection.send("POST", "/v1/completions", body: Array(#"{"model":"test-model","prompt":"x","n":4,"stream":true}"#.utf8))
+            guard case .request(let first)? = await worker.events.next(where: { if case .request = $0 { true } else { false } }) else {
+                Issue.record("choice 0 never reached the worker")
+                return
+            }
+            connection.close()
+            let cancel = await worker.events.next(where: { if case .cancel = $0 { true } else { false } })
+            #expect(cancel == .cancel(first.id))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(worker.requestsReceived().isEmpty, "no other choice was sent")
         }
     }
 

@@ -12,9 +12,10 @@ struct ChoiceStreams: Sendable {
     let events: AsyncStream<Event>
     private let readers: [Task<Void, Never>]
 
-    init(_ streams: [GenerationStream]) {
+    /// `streams`: each choice's by its index; a choice whose stream ended already is left out.
+    init(_ streams: [(index: Int, stream: GenerationStream)]) {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
-        let readers = streams.enumerated().map { index, stream in
+        let readers = streams.map { index, stream in
             Task {
                 // After its FINAL or ERROR a stream ends; cancelled, it ends too (with ERROR internal,
                 // which nobody reads by then).

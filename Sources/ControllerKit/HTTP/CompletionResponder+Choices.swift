@@ -3,9 +3,10 @@ import Hummingbird
 import LoomProtocol
 import NIOCore
 
-/// `n` > 1: one wire request per choice, each with its own seed (`ChoiceStreams.seeds`), sent one
-/// after the other with the same prompt, so the cache-aware router sends them to the worker the
-/// first went to and its prefix cache shares their prompt's KV blocks. Their replies are merged:
+/// `n` > 1: one wire request per choice, each with its own seed (`ChoiceStreams.seeds`). Choice 0
+/// goes first; the others follow once it has answered (its prompt computed), so the cache-aware
+/// router sends them to the same worker and its prefix cache hands them the prompt's KV blocks
+/// instead of each computing it again. Their replies are merged:
 /// interleaved chunks with each choice's `index` when streaming, one document with n choices when
 /// not. Usage counts the prompt once and sums the choices' generated tokens. A choice that fails
 /// fails the request (the others are cancelled); a client that leaves cancels them all.
@@ -14,16 +15,25 @@ extension CompletionResponder {
         to request: GenerationRequest, choices n: Int, echo: String?, streaming: Bool, usage: UsageReporting
     ) async -> Response {
         let seeds = ChoiceStreams.seeds(request.sampling.seed, count: n)
-        let merged = ChoiceStreams(seeds.map { seed in
+        func submit(_ index: Int) -> GenerationStream {
             var choice = request
-            choice.sampling.seed = seed
+            choice.sampling.seed = seeds[index]
             return relay.submit(choice)
-        })
+        }
+        let lead = submit(0)
+        var leadReplies = lead.makeAsyncIterator()
+        // Dropped (the client left), `lead` cancels choice 0 at its worker.
+        guard let leadFirst = await leadReplies.next() else {
+            return APIError(.internal, "the controller ended the request without an answer").response
+        }
+        if case .error(let error) = leadFirst { return APIError(Self.choiceError(error, index: 0)).response }
+        // The same stream, read on by the merge unless it has ended.
+        let merged = ChoiceStreams((leadFirst.isEnd ? [] : [(0, lead)]) + (1..<n).map { ($0, submit($0)) })
         var iterator = merged.events.makeAsyncIterator()
         // Every choice's first reply before any answer: a refusal before the first token (429, 404…)
         // is a plain HTTP error with its status, as for one choice.
-        var started = Set<Int>()
-        var early: [ChoiceStreams.Event] = []
+        var started: Set<Int> = [0]
+        var early = [ChoiceStreams.Event(index: 0, event: leadFirst)]
         while started.count < n {
             guard let next = await iterator.next() else {
                 merged.cancel()
