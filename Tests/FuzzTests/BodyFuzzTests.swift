@@ -42,7 +42,7 @@ import TestSupport
 
     static let numberFields = [
         "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "min_p", "frequency_penalty",
-        "presence_penalty", "repetition_penalty", "seed", "n",
+        "presence_penalty", "repetition_penalty", "seed", "n", "best_of",
     ]
 
     enum Endpoint: CaseIterable { case chat, completion }

@@ -82,10 +82,12 @@ extension SplitMix64 {
             repetitionPenalty: float(), frequencyPenalty: float(), presencePenalty: float(),
             seed: next() % 2 == 0 ? nil : next(), stop: list(max: 3) { $0.string() }, ignoreEOS: next() % 2 == 0,
             logprobs: next() % 2 == 0 ? nil : Int(next() % 21), grammar: next() % 2 == 0 ? nil : string(maxCharacters: 60))
+        var biased = sampling
+        biased.logitBias = list(max: 3) { LogitBias(token: Int32(truncatingIfNeeded: $0.next()), bias: $0.float()) }
         let tools = list(max: 3) { ToolDefinition(name: $0.string(), description: $0.string(), parameters: $0.string()) }
         let choices: [ToolChoice] = [.auto, .none, .required, .function(string())]
         return GenerationRequest(
-            id: string(), model: string(), deadlineUnixMs: int(), prompt: prompt, sampling: sampling, images: images,
+            id: string(), model: string(), deadlineUnixMs: int(), prompt: prompt, sampling: biased, images: images,
             tools: tools, toolChoice: choices[Int(next() % 4)])
     }
 
