@@ -9,13 +9,21 @@ public struct Partial: Sendable, Equatable {
     public var text: String
     /// Empty unless the request asked for log-probabilities; then one per token of `tokens`, in order.
     public var logprobs: [TokenLogprob]
+    /// Prompt tokens' log-probabilities, in prompt order, when the request asked (`promptLogprobs`):
+    /// sent before any generated token, chunk by chunk as the prompt is computed. The prompt's first
+    /// token has none: its entry has logprob 0 and no top list, and only its bytes mean anything.
+    public var promptLogprobs: [TokenLogprob]
 
-    public init(requestId: String, completionTokens: Int, tokens: [Int32], text: String, logprobs: [TokenLogprob] = []) {
+    public init(
+        requestId: String, completionTokens: Int, tokens: [Int32], text: String, logprobs: [TokenLogprob] = [],
+        promptLogprobs: [TokenLogprob] = []
+    ) {
         self.requestId = requestId
         self.completionTokens = completionTokens
         self.tokens = tokens
         self.text = text
         self.logprobs = logprobs
+        self.promptLogprobs = promptLogprobs
     }
 }
 
@@ -50,14 +58,8 @@ extension Partial {
         writer.writeInt(completionTokens)
         writer.writeList(tokens) { $0.writeInt32($1) }
         writer.writeString(text)
-        writer.writeList(logprobs) { writer, entry in
-            writer.writeBytes(entry.bytes)
-            writer.writeFloat(entry.logprob)
-            writer.writeList(entry.top) { writer, top in
-                writer.writeBytes(top.bytes)
-                writer.writeFloat(top.logprob)
-            }
-        }
+        writer.writeList(logprobs) { $1.encode(to: &$0) }
+        writer.writeList(promptLogprobs) { $1.encode(to: &$0) }
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -68,19 +70,35 @@ extension Partial {
         }
         text = try reader.readText("text")
         logprobs = try reader.readList("logprobs", limit: reader.limits.maxTokenIds) {
-            (reader: inout WireReader) throws(WireError) in
-            let bytes = try reader.readBytes("logprobs.bytes", limit: reader.limits.maxTokenBytes)
-            let logprob = try reader.readFloat("logprobs.logprob")
-            let top = try reader.readList("logprobs.top", limit: reader.limits.maxTopLogprobs) {
-                (reader: inout WireReader) throws(WireError) in
-                TokenLogprob.TopLogprob(
-                    bytes: try reader.readBytes("logprobs.top.bytes", limit: reader.limits.maxTokenBytes),
-                    logprob: try reader.readFloat("logprobs.top.logprob"))
-            }
-            return TokenLogprob(bytes: bytes, logprob: logprob, top: top)
+            (reader: inout WireReader) throws(WireError) in try TokenLogprob(from: &reader, field: "logprobs")
         }
         guard logprobs.isEmpty || logprobs.count == tokens.count else {
             throw .overLimit(field: "logprobs", value: UInt64(logprobs.count), limit: tokens.count)
+        }
+        promptLogprobs = try reader.readList("prompt_logprobs", limit: reader.limits.maxTokenIds) {
+            (reader: inout WireReader) throws(WireError) in try TokenLogprob(from: &reader, field: "prompt_logprobs")
+        }
+    }
+}
+
+extension TokenLogprob {
+    func encode(to writer: inout WireWriter) {
+        writer.writeBytes(bytes)
+        writer.writeFloat(logprob)
+        writer.writeList(top) { writer, top in
+            writer.writeBytes(top.bytes)
+            writer.writeFloat(top.logprob)
+        }
+    }
+
+    init(from reader: inout WireReader, field: String) throws(WireError) {
+        bytes = try reader.readBytes(field + ".bytes", limit: reader.limits.maxTokenBytes)
+        logprob = try reader.readFloat(field + ".logprob")
+        top = try reader.readList(field + ".top", limit: reader.limits.maxTopLogprobs) {
+            (reader: inout WireReader) throws(WireError) in
+            TokenLogprob.TopLogprob(
+                bytes: try reader.readBytes(field + ".top.bytes", limit: reader.limits.maxTokenBytes),
+                logprob: try reader.readFloat(field + ".top.logprob"))
         }
     }
 }

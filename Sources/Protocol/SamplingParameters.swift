@@ -27,6 +27,9 @@ public struct SamplingParameters: Sendable, Equatable {
     /// Added to the named tokens' logits before penalties and sampling; at most
     /// `WireLimits.maxLogitBiases` entries. A token id past the model's vocabulary fails the request.
     public var logitBias: [LogitBias] = []
+    /// With `logprobs`: the prompt tokens' log-probabilities too, in PARTIALs' `prompt_logprobs`
+    /// before any generated token (the request then bypasses the prefix cache).
+    public var promptLogprobs = false
     /// nil = free; otherwise a GBNF grammar (llama.cpp's syntax, rule `root`) the generated text
     /// must follow: structured output, constrained tool calls.
     public var grammar: String?
@@ -71,6 +74,7 @@ extension SamplingParameters {
             writer.writeInt32(entry.token)
             writer.writeFloat(entry.bias)
         }
+        writer.writeBool(promptLogprobs)
         writer.writeOptional(grammar) { $0.writeString($1) }
     }
 
@@ -101,6 +105,7 @@ extension SamplingParameters {
             (reader: inout WireReader) throws(WireError) in
             LogitBias(token: try reader.readInt32("logit_bias.token"), bias: try reader.readFloat("logit_bias.bias"))
         }
+        promptLogprobs = try reader.readBool("prompt_logprobs")
         grammar = try reader.readOptional("grammar") { (reader: inout WireReader) throws(WireError) in
             try reader.readString("grammar", limit: reader.limits.maxGrammarBytes)
         }

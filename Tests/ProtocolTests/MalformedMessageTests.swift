@@ -128,8 +128,8 @@ import Testing
         var withoutLogprobs = Samples.partial
         withoutLogprobs.logprobs = []
         var frames = WorkerMessage.partial(withoutLogprobs).encode()
-        // The text, then the empty list of log-probabilities.
-        let textStart = frames[2].count - 1 - "héllo 🌍".utf8.count
+        // The text, then the empty lists of log-probabilities and prompt log-probabilities.
+        let textStart = frames[2].count - 2 - "héllo 🌍".utf8.count
         frames[2][textStart + 1] = 0xFF
         #expect(throws: WireError.invalidUTF8(field: "text", offset: textStart - 1)) { try WorkerMessage.decode(frames) }
     }

@@ -53,6 +53,7 @@ import Testing
             2, 5, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F,  // tokens: 5, then -1 as the uint 2^32 - 1
             2, 0xC3, 0xA9,  // text
             0,  // logprobs: none asked
+            0,  // prompt_logprobs: none asked
         ]
         #expect(header == expected)
     }
@@ -69,6 +70,7 @@ import Testing
             1, 0xC3,  // bytes: a lone lead byte
             0x00, 0x00, 0x00, 0xBF,  // logprob -0.5
             1, 1, 0x61, 0x00, 0x00, 0x00, 0xC0,  // top: "a", -2
+            0,  // prompt_logprobs: none
         ]
         #expect(header == expected)
         #expect(try WorkerMessage.decode(WorkerMessage.partial(partial).encode()) == .partial(partial))
