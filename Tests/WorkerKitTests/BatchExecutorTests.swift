@@ -58,6 +58,7 @@ struct BatchExecutorTests {
                 case .finished(let id, _, _, _): finished.insert(id)
                 case .refused(let id, let why): Issue.record("\(id) refused: \(why)")
                 case .failed(let id, let why): Issue.record("\(id) failed: \(why)")
+                case .promptLogprobs: break
                 }
             }
             steps += 1

@@ -40,6 +40,7 @@ struct PrefixCacheExecutorTests {
                     finished += 1
                 case .refused(let id, let why): Issue.record("\(id) refused: \(why)")
                 case .failed(let id, let why): Issue.record("\(id) failed: \(why)")
+                case .promptLogprobs: break
                 }
             }
         }

@@ -93,6 +93,26 @@ public final class LlamaModel {
         return UnsafeBufferPointer(start: s.logits, count: rows * c.vocabSize)
     }
 
+    /// After `forward`, the logits of any of its batch's rows (a prompt's every position, for its
+    /// log-probabilities), `maxLogitRows` at a time through the same output head: each row's bits are
+    /// what `forward` gives it. `body` gets each row's index in `rows` and its logits, valid only
+    /// inside the call. Overwrites what `forward` returned: call it after sampling.
+    public func logits(ofRows rows: [Int32], _ body: (Int, UnsafeBufferPointer<Float>) -> Void) {
+        let c = config, s = state, dim = c.dim
+        var start = 0
+        while start < rows.count {
+            let count = min(maxLogitRows, rows.count - start)
+            for r in 0..<count {
+                loom_rms_norm(s.x + Int(rows[start + r]) * dim, weights.outputNorm, s.xb + r * dim, 1, Int32(dim), c.rmsEpsilon)
+            }
+            matmul.multiply(weights.output, s.xb, batch: count, into: s.logits)
+            for r in 0..<count {
+                body(start + r, UnsafeBufferPointer(start: s.logits + r * c.vocabSize, count: c.vocabSize))
+            }
+            start += count
+        }
+    }
+
     // MARK: Attention — the hot spot besides the matrix products.
 
     /// For every token and KV head: scores against every earlier position of the token's own sequence

@@ -29,6 +29,9 @@ public struct SamplerSettings: Sendable, Equatable {
     /// greedy pick and the distribution (−100 in effect bans a token, +100 in effect forces it).
     /// Tokens past the vocabulary are ignored here; the worker refuses them before.
     public var logitBias: [TokenBias] = []
+    /// With `logprobs`: also each prompt token's, from the logits of the position before it (the
+    /// serving executor computes them as the prompt's chunks are, bypassing the prefix cache).
+    public var promptLogprobs = false
 
     public init() {}
 

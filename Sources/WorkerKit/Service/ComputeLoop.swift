@@ -210,6 +210,15 @@ final class ComputeLoop: Sendable {
                 let wireLogprobs = logprobs.map { TokenLogprob($0, tokenizer: executor.tokenizer) }
                 send(WorkerMessage.partial(Partial(
                     requestId: wireID, completionTokens: count, tokens: tokens, text: text, logprobs: wireLogprobs)).encode())
+            case .promptLogprobs(let id, let logprobs):
+                guard let wireID = wireIDs[id] else { return }
+                let entries = logprobs.map { TokenLogprob($0, tokenizer: executor.tokenizer) }
+                // At most maxTokenIds entries a PARTIAL: a chunk is smaller, but the bound is the wire's.
+                for start in stride(from: 0, to: entries.count, by: WireLimits.default.maxTokenIds) {
+                    send(WorkerMessage.partial(Partial(
+                        requestId: wireID, completionTokens: 0, tokens: [], text: "",
+                        promptLogprobs: Array(entries[start..<min(start + WireLimits.default.maxTokenIds, entries.count)]))).encode())
+                }
             case .finished(let id, let reason, let usage, let timings):
                 guard let wireID = wireIDs[id] else { return }
                 send(WorkerMessage.final(Final(requestId: wireID, finishReason: reason, usage: usage, timings: timings)).encode())

@@ -32,6 +32,9 @@ struct RequestPreparer: Sendable {
         if let bad = request.sampling.logitBias.first(where: { $0.token < 0 || Int($0.token) >= vocabularySize }) {
             throw Failure(code: .badRequest, message: "logit_bias: token \(bad.token) is not in the model's vocabulary of \(vocabularySize) tokens")
         }
+        if request.sampling.promptLogprobs, !request.images.isEmpty {
+            throw Failure(code: .badRequest, message: "the prompt's log-probabilities (echo with logprobs) are for text prompts only")
+        }
         let text: String, parseSpecial: Bool
         switch request.prompt {
         case .text(let raw):

@@ -17,6 +17,7 @@ extension SamplerSettings {
         seed = wire.seed
         logprobs = wire.logprobs
         logitBias = wire.logitBias.map { TokenBias(token: $0.token, bias: $0.bias) }
+        promptLogprobs = wire.promptLogprobs && wire.logprobs != nil
     }
 }
 

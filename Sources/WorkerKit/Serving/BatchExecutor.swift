@@ -27,6 +27,9 @@ public final class BatchExecutor {
     private let grammarScratch: GrammarScratch
     /// Which sequence owns each logits row of the current step.
     private var logitOwners: [RequestID] = []
+    /// Sequences of the current step that report their prompt's log-probabilities: their items and
+    /// the batch row of the first.
+    private var promptLogprobRows: [(id: RequestID, items: Range<Int>, firstRow: Int)] = []
     private var throughput = ThroughputWindow()
     /// What steps cost, learnt from timing them: the scheduler sizes steps by it.
     private var costs: StepCostEstimator
@@ -80,6 +83,10 @@ public final class BatchExecutor {
     public enum Event: Sendable, Equatable {
         /// `logprobs`: empty unless the request asked; then one per token of `tokens`.
         case delta(RequestID, text: String, tokens: [Int32], completionTokens: Int, logprobs: [TokenLogprobs])
+        /// Prompt tokens' log-probabilities (`SamplerSettings.promptLogprobs`), in prompt order, one
+        /// step's chunk at a time, before the first token's delta. The prompt's first token has none:
+        /// its entry (first of the first such event) has logprob 0 and no top list.
+        case promptLogprobs(RequestID, [TokenLogprobs])
         case finished(RequestID, FinishReason, Usage, Timings)
         case refused(RequestID, SubmitRefusal)
         /// The worker could not go on with this sequence (its KV could not be placed); it is gone.
@@ -107,6 +114,8 @@ public final class BatchExecutor {
         var sampledLogprobs: TokenLogprobs?
         /// The grammar allowed no token at all this step.
         var grammarDeadEnd = false
+        /// Prompt tokens whose log-probabilities were reported (a recomputed prompt reports none twice).
+        var promptLogprobsSent = 0
     }
 
     /// Builds the KV pool from `config.kv`. Throws when the model was built for smaller steps than
@@ -139,7 +148,9 @@ public final class BatchExecutor {
     public func submit(_ request: Request, now: Date = Date()) -> Event? {
         let room = model.config.contextLength - request.prompt.count
         let output = CompletionStream(tokenizer: tokenizer, conditions: request.stop, maxTokens: max(room, 1))
-        let keys = request.itemKeys
+        // The prompt's log-probabilities need logits at every position: such a request computes its
+        // whole prompt, out of the prefix cache.
+        let keys = request.sampling.promptLogprobs ? nil : request.itemKeys
         let cached = request.pending.isEmpty ? 0 : keys.map(scheduler.cachedPositions) ?? 0
         let covered = request.pending.filter { $0.span.positions.upperBound <= cached }
         let toEncode = request.pending.filter { $0.span.positions.upperBound > cached }
@@ -175,6 +186,7 @@ public final class BatchExecutor {
         assemble(plan)
         let logits = model.forward(batch, kv: kv)
         let sampled = sample(logits)
+        reportPromptLogprobs(into: &events)
         learnCost(of: plan, took: ContinuousClock.now - started)
         let finishedAt = Date()
         let endings = emit(sampled, at: finishedAt, into: &events)
@@ -337,9 +349,13 @@ public final class BatchExecutor {
     func assemble(_ plan: StepPlan) {
         batch.removeAll()
         logitOwners.removeAll(keepingCapacity: true)
+        promptLogprobRows.removeAll(keepingCapacity: true)
         for entry in plan.entries {
             guard let s = sequences[entry.id] else { continue }
             let promptLength = s.request.prompt.count
+            if s.request.sampling.promptLogprobs, entry.items.lowerBound < promptLength {
+                promptLogprobRows.append((entry.id, entry.items, batch.count))
+            }
             for i in entry.items {
                 let wants = entry.wantsLogits && i == entry.items.upperBound - 1
                 switch s.items[i] {
@@ -378,6 +394,29 @@ public final class BatchExecutor {
                 s.sampledLogprobs = s.request.sampling.logprobs.map { TokenLogprobs(token: token, logits: rowLogits, top: $0) }
                 return (id, token)
             }
+        }
+    }
+
+    /// The log-probabilities of the prompt tokens this step's rows predict: row i (position i) gives
+    /// token i + 1's, so a chunk reports the tokens after each of its positions, and the first chunk
+    /// the prompt's first token too, without one. Only for the sequences that asked; the rows go
+    /// through the output head after sampling, `maxLogitRows` at a time.
+    func reportPromptLogprobs(into events: inout [Event]) {
+        for (id, items, firstRow) in promptLogprobRows {
+            guard let s = sequences[id] else { continue }
+            let prompt = s.request.prompt, top = s.request.sampling.logprobs ?? 0
+            var entries: [TokenLogprobs] = []
+            if items.lowerBound == 0, s.promptLogprobsSent == 0, let first = prompt.first?.token {
+                entries.append(TokenLogprobs(token: first, logprob: 0, top: []))
+            }
+            let positions = items.filter { $0 + 1 < prompt.count && $0 + 1 >= max(s.promptLogprobsSent, 1) }
+            let tokens = positions.map { prompt[$0 + 1].token ?? -1 }
+            model.logits(ofRows: positions.map { Int32(firstRow + $0 - items.lowerBound) }) { index, logits in
+                entries.append(TokenLogprobs(token: tokens[index], logits: logits, top: top))
+            }
+            guard !entries.isEmpty else { continue }
+            _ = update(id) { $0.promptLogprobsSent = positions.last.map { $0 + 2 } ?? 1 }
+            events.append(.promptLogprobs(id, entries))
         }
     }
 
