@@ -71,7 +71,6 @@ struct HTTPErrorMessageTests {
         Case(name: "chat logprobs as number", body: chat(extra: #","logprobs":3"#), says: "logprobs", param: "logprobs"),
         Case(name: "completions logprobs 21", path: "/v1/completions", body: Array(#"{"model":"test-model","prompt":"a","logprobs":21}"#.utf8), says: "logprobs must be an integer between 0 and 20", param: "logprobs"),
         Case(name: "prompt as number", path: "/v1/completions", body: Array(#"{"model":"test-model","prompt":3}"#.utf8), says: "prompt must be a string or a list of one string", param: "prompt"),
-        Case(name: "echo with logprobs", path: "/v1/completions", body: Array(#"{"model":"test-model","prompt":"a","echo":true,"logprobs":2}"#.utf8), says: "echo together with logprobs is not supported", param: "echo"),
         Case(name: "best_of on completions", path: "/v1/completions", body: Array(#"{"model":"test-model","prompt":"a","best_of":"x"}"#.utf8), says: "best_of is not supported", param: "best_of"),
         Case(name: "two prompts", path: "/v1/completions", body: Array(#"{"model":"test-model","prompt":["a","b"]}"#.utf8), says: "prompt must be a string or a list of one string", param: "prompt"),
     ]

@@ -35,7 +35,6 @@ struct HTTPErrorTests {
         Case(name: "unknown role", path: "/v1/chat/completions", body: #"{"model":"test-model","messages":[{"role":"robot","content":"x"}]}"#, status: 400, code: "bad_request"),
         Case(name: "n > 8", path: "/v1/chat/completions", body: chatBody(extra: #","n":9"#), status: 400, code: "bad_request"),
         Case(name: "best_of", path: "/v1/completions", body: #"{"model":"test-model","prompt":"x","best_of":3}"#, status: 400, code: "bad_request"),
-        Case(name: "echo with logprobs", path: "/v1/completions", body: #"{"model":"test-model","prompt":"x","echo":true,"logprobs":1}"#, status: 400, code: "bad_request"),
         Case(name: "temperature out of range", path: "/v1/chat/completions", body: chatBody(extra: #","temperature":-1"#), status: 400, code: "bad_request"),
         Case(name: "corrupt base64", path: "/v1/chat/completions", body: image("data:image/jpeg;base64,@@@not-base64@@@"), status: 400, code: "bad_image"),
         Case(name: "not an image", path: "/v1/chat/completions", body: image("data:image/jpeg;base64," + Data("GIF89a...".utf8).base64EncodedString()), status: 400, code: "bad_image"),

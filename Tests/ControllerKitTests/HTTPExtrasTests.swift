@@ -196,6 +196,35 @@ struct HTTPExtrasTests {
         }
     }
 
+    /// echo with logprobs: the prompt's entries first, its first token without a logprob, then the
+    /// generated ones, offsets running on past the prompt; whole and streamed alike.
+    @Test(arguments: [false, true])
+    func echoWithLogprobsGivesThePromptsEntriesFirst(streaming: Bool) async throws {
+        try await HTTPCluster.with { cluster in
+            let worker = try await cluster.worker("w")
+            defer { worker.kill() }
+            let body = #"{"model":"test-model","prompt":"Once upon a","max_tokens":2,"echo":true,"logprobs":1,"stream":\#(streaming)}"#
+            let response = try await cluster.post("/v1/completions", json: body)
+            #expect(response.status == 200)
+            let request = try #require(worker.requestsReceived().first)
+            #expect(request.sampling.promptLogprobs && request.sampling.logprobs == 1)
+            let choices = streaming
+                ? serverSentEvents(response.text).dropLast().map(jsonObject).flatMap(Self.choices)
+                : Self.choices(response.json)
+            #expect(choices.compactMap { $0["text"] as? String }.joined() == "Once upon at0 t1 ")
+            let documents = choices.compactMap { $0["logprobs"] as? [String: Any] }
+            let tokens = documents.flatMap { $0["tokens"] as? [String] ?? [] }
+            #expect(tokens == ["Once", " upon", " a", "t0 ", "t1 "])
+            let values = documents.flatMap { $0["token_logprobs"] as? [Any] ?? [] }
+            #expect(values.first is NSNull)
+            #expect(values.dropFirst().compactMap { $0 as? Double } == [-1, -2, -0.5, -0.625])
+            let tops = documents.flatMap { $0["top_logprobs"] as? [Any] ?? [] }
+            #expect(tops.first is NSNull)
+            #expect((tops.dropFirst().first as? [String: Double]) == ["alt": -0.25, " upon": -1])
+            #expect(documents.flatMap { $0["text_offset"] as? [Int] ?? [] } == [0, 4, 9, 11, 14])
+        }
+    }
+
     @Test func modelsHaveTheirContextAndModalities() async throws {
         try await HTTPCluster.with { cluster in
             let worker = try await cluster.worker("w") {

@@ -8,7 +8,7 @@ extension Integration {
     struct OpenAIExtrasTests {
         /// `Scripts/openai_extras.py` against SmolLM2: it asserts every behaviour itself (n with
         /// seeds streamed and not, best_of and n refused, logit_bias banning and forcing, echo,
-        /// echo with logprobs refused, /v1/models); here its summary is checked once more.
+        /// echo with the prompt's log-probabilities, /v1/models); here its summary is checked once more.
         @Test(.requires(.smolLM2), .requires(.openAI))
         func extrasBehaveAsTheClientExpects() async throws {
             let model = WorkerModel.smolLM2(try #require(DefaultModel.path))
@@ -35,6 +35,10 @@ extension Integration {
             #expect(banned != greedy)
             let echo = summary["echo"] as? String ?? ""
             #expect(echo.hasPrefix("The capital of France is"))
+            let echoed = summary["echo_logprobs"] as? [String: Any] ?? [:]
+            let values = echoed["token_logprobs"] as? [Any] ?? []
+            #expect(values.first is NSNull, "the prompt's first token has no log-probability")
+            #expect(values.count > echoed["prompt_tokens"] as? Int ?? .max)
             let entry = summary["model"] as? [String: Any] ?? [:]
             #expect(entry["input_modalities"] as? [String] == ["text"])
         }

@@ -22,6 +22,9 @@ struct ChunkEncoder {
     private var toolCalls: ToolCallParser?
     /// Tool calls streamed so far: the next one's `index`.
     private var callsSent = 0
+    /// Unicode scalars of the prompt tokens reported so far (`echo` with `logprobs`).
+    private var promptOffset = 0
+    private var promptEntriesSent = false
 
     init(
         kind: CompletionKind, id: String, created: Int, model: String, usage: UsageReporting, index: Int = 0, echo: String? = nil,
@@ -35,6 +38,8 @@ struct ChunkEncoder {
         self.index = index
         self.echo = echo
         if kind == .chat && !toolNames.isEmpty { toolCalls = ToolCallParser(toolNames: toolNames) }
+        // Generated tokens' offsets continue past the echoed prompt.
+        textOffset = echo?.unicodeScalars.count ?? 0
     }
 
     mutating func events(for event: GenerationStream.Event) -> [ByteBuffer] {
@@ -55,9 +60,12 @@ struct ChunkEncoder {
         case .partial(let partial):
             // Text can lag tokens (docs/protocol.md, 4.4): an empty delta says nothing, unless it
             // has the log-probabilities of its tokens.
-            guard !partial.text.isEmpty || !partial.logprobs.isEmpty || (kind == .chat && !roleSent) || echo != nil else { return [] }
+            guard !partial.text.isEmpty || !partial.logprobs.isEmpty || !partial.promptLogprobs.isEmpty
+                || (kind == .chat && !roleSent) || echo != nil
+            else { return [] }
             defer { echo = nil }
-            return [JSONBody.event(chunk(content: (echo ?? "") + partial.text, finishReason: nil, logprobs: logprobs(partial.logprobs)))]
+            let document = partial.promptLogprobs.isEmpty ? logprobs(partial.logprobs) : promptLogprobs(partial.promptLogprobs)
+            return [JSONBody.event(chunk(content: (echo ?? "") + partial.text, finishReason: nil, logprobs: document))]
         case .final(let final) where final.finishReason == .deadline:
             return [JSONBody.event(APIError.Body(error: APIError(.timeout, "the request's deadline passed at the worker")))]
         case .final(let final):
@@ -75,6 +83,15 @@ struct ChunkEncoder {
         case .error(let error):
             return [JSONBody.event(APIError.Body(error: APIError(error)))]
         }
+    }
+
+    /// The prompt's entries of one PARTIAL (`echo` with `logprobs`), the first of all without a logprob.
+    private mutating func promptLogprobs(_ entries: [TokenLogprob]) -> LogprobsDocument {
+        defer {
+            promptOffset += LogprobsDocument.scalarCount(entries)
+            promptEntriesSent = true
+        }
+        return .echoed(prompt: entries, promptOffset: promptOffset, startsPrompt: !promptEntriesSent, generated: [], textOffset: textOffset)
     }
 
     private mutating func logprobs(_ entries: [TokenLogprob]) -> LogprobsDocument? {

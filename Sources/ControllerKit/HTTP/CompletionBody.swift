@@ -38,17 +38,13 @@ struct CompletionBody: CompletionRequestBody {
         sampling = try SamplingFields(from: decoder)
         logprobs = try container.decodeInteger(Int.self, forKey: .logprobs, in: 0...WireLimits.default.maxTopLogprobs)
         echo = try container.decodeIfPresent(Bool.self, forKey: .echo) ?? false
-        // The prompt's own log-probabilities would need the model's logits at every prompt position.
-        if echo, logprobs != nil {
-            throw InvalidField(
-                container.codingPath + [CodingKeys.echo],
-                "together with logprobs is not supported: the prompt tokens' log-probabilities are not computed (use echo or logprobs)")
-        }
     }
 
     func generationRequest(_ configuration: ControllerConfiguration) throws(APIError) -> GenerationRequest {
         var parameters = try sampling.parameters(defaultMaxTokens: configuration.defaultMaxTokens, limits: configuration.limits)
         parameters.logprobs = logprobs
+        // echo with logprobs: the prompt tokens' log-probabilities come first.
+        parameters.promptLogprobs = echo && logprobs != nil
         return GenerationRequest(id: "", model: model, prompt: .text(prompt), sampling: parameters)
     }
 }

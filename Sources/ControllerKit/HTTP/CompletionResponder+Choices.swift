@@ -116,6 +116,7 @@ extension CompletionResponder {
         defer { merged.cancel() }
         var texts = Array(repeating: echo ?? "", count: n)
         var logprobs = Array(repeating: [TokenLogprob](), count: n)
+        var prompts = Array(repeating: [TokenLogprob](), count: n)
         var reasons = [String?](repeating: nil, count: n)
         var total = ChoiceUsage()
         var pending = early[...]
@@ -133,6 +134,7 @@ extension CompletionResponder {
             case .partial(let partial):
                 texts[next.index] += partial.text
                 logprobs[next.index] += partial.logprobs
+                prompts[next.index] += partial.promptLogprobs
             case .final(let final) where final.finishReason == .deadline:
                 return APIError(.timeout, "choice \(next.index): the request's deadline passed at the worker").response
             case .final(let final):
@@ -147,7 +149,7 @@ extension CompletionResponder {
         let choices = (0..<n).map { index in
             let (body, reason) = kind.body(texts[index], reason: reasons[index] ?? "stop", toolNames: request.callableToolNames)
             let document: LogprobsDocument? =
-                asked ? (kind == .chat ? .chat(logprobs[index]) : .text(logprobs[index], textOffset: 0)) : nil
+                asked ? Self.document(kind, prompt: prompts[index], generated: logprobs[index], echo: echo) : nil
             return CompletionDocument.Choice(body: body, finishReason: reason, logprobs: document, index: index)
         }
         return JSONBody.response(CompletionDocument(

@@ -55,17 +55,19 @@ struct CompletionResponder: Sendable {
     ) async -> Response {
         var text = echo ?? ""
         var logprobs: [TokenLogprob] = []
+        var prompt: [TokenLogprob] = []
         var event = first
         while true {
             switch event {
             case .partial(let partial):
                 text += partial.text
                 logprobs += partial.logprobs
+                prompt += partial.promptLogprobs
             case .final(let final) where final.finishReason == .deadline:
                 return APIError(.timeout, "the request's deadline passed at the worker", partialOutput: text).response
             case .final(let final):
                 let (body, reason) = kind.body(text, reason: final.finishReason.openAIName, toolNames: toolNames)
-                let document: LogprobsDocument? = asked ? (kind == .chat ? .chat(logprobs) : .text(logprobs, textOffset: 0)) : nil
+                let document: LogprobsDocument? = asked ? Self.document(kind, prompt: prompt, generated: logprobs, echo: echo) : nil
                 return JSONBody.response(CompletionDocument(
                     id: id, object: kind.object, created: created, model: model,
                     choices: [CompletionDocument.Choice(body: body, finishReason: reason, logprobs: document)],
@@ -74,6 +76,16 @@ struct CompletionResponder: Sendable {
                 return APIError(error, partialOutput: text.isEmpty ? nil : text).response
             }
             event = await iterator.next() ?? .error(RequestError(requestId: id, code: .internal, message: "the reply stream ended early"))
+        }
+    }
+
+    /// A whole choice's `logprobs`: with `echo`, the prompt's entries (if any came) before the
+    /// generated ones, whose offsets then start past the prompt.
+    static func document(_ kind: CompletionKind, prompt: [TokenLogprob], generated: [TokenLogprob], echo: String?) -> LogprobsDocument {
+        switch kind {
+        case .chat: .chat(generated)
+        case .text:
+            .echoed(prompt: prompt, promptOffset: 0, startsPrompt: true, generated: generated, textOffset: echo?.unicodeScalars.count ?? 0)
         }
     }
 

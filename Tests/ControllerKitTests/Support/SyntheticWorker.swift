@@ -108,6 +108,18 @@ final class SyntheticWorker: Sendable {
             case .request(let request):
                 events.put(.request(request))
                 guard now.answers else { return }
+                if request.sampling.promptLogprobs, case .text(let text) = request.prompt {
+                    // One entry per word of the prompt, in two PARTIALs as two chunks would make them.
+                    let words = text.split(separator: " ", omittingEmptySubsequences: false).enumerated().map { i, word in
+                        TokenLogprob(
+                            bytes: Array(((i == 0 ? "" : " ") + word).utf8), logprob: i == 0 ? 0 : -Float(i),
+                            top: i == 0 ? [] : [.init(bytes: Array("alt".utf8), logprob: -0.25)])
+                    }
+                    let half = (words.count + 1) / 2
+                    for part in [words.prefix(half), words.dropFirst(half)] where !part.isEmpty {
+                        send(.partial(Partial(requestId: request.id, completionTokens: 0, tokens: [], text: "", promptLogprobs: Array(part))))
+                    }
+                }
                 active.append(Active(id: request.id, tokens: request.sampling.maxTokens, logprobs: request.sampling.logprobs))
                 if settings.tokenInterval == .zero { stream(upTo: .now) }
             case .cancel(let id):

@@ -118,8 +118,32 @@ def main():
         model=model, prompt=PROMPT, max_tokens=5, temperature=0, echo=True, stream=True) if c.choices]
     assert chunks[0].startswith(PROMPT) and "".join(chunks) == PROMPT + plain, chunks
     summary["echo"] = echoed
-    summary["echo_logprobs"] = refused(
-        lambda: client.completions.create(model=model, prompt=PROMPT, max_tokens=2, echo=True, logprobs=1), "echo")
+
+    # echo with logprobs: the prompt's entries (the first with none), then the generated ones.
+    whole = client.completions.create(model=model, prompt=PROMPT, max_tokens=3, temperature=0, echo=True, logprobs=2)
+    lp = whole.choices[0].logprobs
+    prompt_count = whole.usage.prompt_tokens
+    assert lp.token_logprobs[0] is None and lp.top_logprobs[0] is None, lp
+    assert all(x is not None for x in lp.token_logprobs[1:]), lp.token_logprobs
+    assert len(lp.tokens) == prompt_count + whole.usage.completion_tokens, (lp.tokens, whole.usage)
+    assert "".join(lp.tokens[:prompt_count]) == PROMPT, lp.tokens
+    assert lp.text_offset[:prompt_count] == [sum(len(t) for t in lp.tokens[:i]) for i in range(prompt_count)], lp.text_offset
+    assert lp.text_offset[prompt_count] == len(PROMPT), "generated offsets continue past the echoed prompt"
+    plain_lp = client.completions.create(model=model, prompt=PROMPT, max_tokens=3, temperature=0, logprobs=2).choices[0].logprobs
+    assert lp.tokens[prompt_count:] == plain_lp.tokens and lp.token_logprobs[prompt_count:] == plain_lp.token_logprobs
+    # A prompt token's entry is what the model says of it there: " Paris" after PROMPT, as generated.
+    extended = client.completions.create(
+        model=model, prompt=PROMPT + plain_lp.tokens[0], max_tokens=1, temperature=0, echo=True, logprobs=2)
+    paris = extended.choices[0].logprobs.token_logprobs[prompt_count]
+    assert abs(paris - plain_lp.token_logprobs[0]) < 1e-5, (paris, plain_lp.token_logprobs[0])
+    streamed_lp = {"tokens": [], "token_logprobs": [], "text_offset": []}
+    for chunk in client.completions.create(
+            model=model, prompt=PROMPT, max_tokens=3, temperature=0, echo=True, logprobs=2, stream=True):
+        if chunk.choices and chunk.choices[0].logprobs:
+            for key in streamed_lp:
+                streamed_lp[key] += getattr(chunk.choices[0].logprobs, key)
+    assert streamed_lp == {"tokens": lp.tokens, "token_logprobs": lp.token_logprobs, "text_offset": lp.text_offset}, streamed_lp
+    summary["echo_logprobs"] = {"tokens": lp.tokens, "token_logprobs": lp.token_logprobs, "prompt_tokens": prompt_count}
 
     # The model documents.
     listed = [m for m in client.models.list().data if m.id == model]
