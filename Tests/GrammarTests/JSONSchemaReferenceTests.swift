@@ -51,6 +51,21 @@ import Testing
             rejects: [#"{"kind": "circle", "side": 2}"#, #"{"kind": "triangle", "r": 1}"#])
     }
 
+    /// Pydantic's tagged unions: `oneOf` of `$ref`s with OpenAPI's `discriminator` beside it.
+    @Test func discriminatedUnion() throws {
+        let schema = #"""
+            {"type": "object", "required": ["pet"], "properties": {"pet": {
+               "oneOf": [{"$ref": "#/$defs/Cat"}, {"$ref": "#/$defs/Dog"}],
+               "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/$defs/Cat", "dog": "#/$defs/Dog"}}}},
+             "$defs": {
+               "Cat": {"type": "object", "required": ["kind", "lives"], "properties": {"kind": {"const": "cat", "type": "string"}, "lives": {"type": "integer", "maximum": 9}}},
+               "Dog": {"type": "object", "required": ["kind"], "properties": {"kind": {"const": "dog", "type": "string"}, "good": {"type": "boolean"}}}}}
+            """#
+        try expectSchema(
+            schema, accepts: [#"{"pet": {"kind": "cat", "lives": 9}}"#, #"{"pet": {"kind": "dog"}}"#, #"{"pet": {"kind": "dog", "good": true}}"#],
+            rejects: [#"{"pet": {"kind": "cat", "lives": 10}}"#, #"{"pet": {"kind": "dog", "lives": 1}}"#, #"{"pet": {"kind": "cow"}}"#])
+    }
+
     @Test func singleSchemaAllOf() throws {
         try expectSchema(
             ##"{"allOf": [{"$ref": "#/$defs/n"}], "description": "wrapped", "$defs": {"n": {"type": "integer", "maximum": 3}}}"##,

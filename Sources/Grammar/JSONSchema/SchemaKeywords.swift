@@ -1,9 +1,11 @@
 /// Which schema keywords the compiler understands. Anything outside these sets is rejected rather than ignored:
 /// an unknown keyword may constrain output in a way the grammar would not enforce.
 enum SchemaKeywords {
-    /// Carry no constraint; ignored.
+    /// Carry no constraint; ignored. OpenAPI's `discriminator` (Pydantic writes it beside `oneOf`) only names the
+    /// property whose `const` already tells the branches apart.
     static let annotations: Set<String> = [
         "title", "description", "default", "examples", "$schema", "$id", "$comment", "deprecated", "readOnly", "writeOnly",
+        "discriminator",
     ]
 
     /// Hold subschemas only reached through `$ref`.
