@@ -55,7 +55,9 @@ enum GBNF {
 
     /// Rule names are `[a-zA-Z0-9-]+`, what llama.cpp's GBNF accepts.
     static func isRuleName(_ name: Substring) -> Bool {
-        name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+        }
     }
 
     /// `name ::= body` lines, one rule per line.

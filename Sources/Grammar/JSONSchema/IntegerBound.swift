@@ -37,11 +37,12 @@ struct IntegerBound {
 
     /// The least integer ≥ this value, or > it when `exclusive`; nil outside Int64.
     func lowest(exclusive: Bool) -> Int64? {
-        let truncated = negative ? (magnitude == UInt64(Int64.max) + 1 ? Int64.min : Int64(exactly: magnitude).map { -$0 }) : Int64(exactly: magnitude)
-        guard let truncated else { return nil }
-        // Truncation rounds towards zero: up for negatives, down for positives.
-        let step = hasFraction ? (negative ? 0 : 1) : (exclusive ? 1 : 0)
-        return step == 0 ? truncated : truncated.addingReportingOverflow(1).overflow ? nil : truncated + 1
+        guard magnitude <= UInt64(Int64.max) + (negative ? 1 : 0) else { return nil }
+        let truncated = negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude)
+        // Truncation rounds a fraction towards zero: up for negatives, down for positives.
+        guard hasFraction ? !negative : exclusive else { return truncated }
+        let (next, overflow) = truncated.addingReportingOverflow(1)
+        return overflow ? nil : next
     }
 
     /// The greatest integer ≤ this value, or < it when `exclusive`; nil outside Int64.

@@ -5,9 +5,9 @@
 /// `maxLength`, integer `minimum`/`maximum`/`exclusiveMinimum`/`exclusiveMaximum` (exact, also draft 4's boolean
 /// exclusives), local `$ref` (`#`, `#/$defs/…`, `#/definitions/…`, any local pointer; recursion included), `anyOf`,
 /// `oneOf`, a single-schema `allOf`. Annotations (`title`, `description`, `default`, `examples`, `$schema`, `$id`,
-/// `$comment`, `deprecated`, `readOnly`, `writeOnly`, OpenAPI's `discriminator`) are ignored. Any other keyword throws, naming it and the
-/// pointer where it stands, rather than being silently unenforced; so do `$ref`/`anyOf`/`oneOf`/`allOf`/`enum`/
-/// `const` beside constraining siblings (the grammar does not intersect schemas).
+/// `$comment`, `deprecated`, `readOnly`, `writeOnly`, OpenAPI's `discriminator`) are ignored. Any other keyword
+/// throws, naming it and the pointer where it stands, rather than being silently unenforced; so do `$ref`/`anyOf`/
+/// `oneOf`/`allOf`/`enum`/`const` beside constraining siblings (the grammar does not intersect schemas).
 ///
 /// Choices a grammar forces, or that suit generation:
 /// - `additionalProperties` absent counts as false (OpenAI strict schemas, XGrammar's strict mode); a schema with no

@@ -69,7 +69,9 @@ extension SchemaCompiler {
             return #""[" "# + ws + " " + (inner.isEmpty ? "" : inner + " ") + #""]""#
         case .object(let members):
             let ws = use(.ws)
-            let inner = members.map { GBNF.literal(JSONValue.encode(string: $0.key)) + " \(ws) \":\" \(ws) " + literal($0.value) + " " + ws }
+            let inner = members.map {
+                GBNF.literal(JSONValue.encode(string: $0.key)) + " \(ws) \":\" \(ws) " + literal($0.value) + " " + ws
+            }
                 .joined(separator: #" "," "# + ws + " ")
             return #""{" "# + ws + " " + (inner.isEmpty ? "" : inner + " ") + #""}""#
         }

@@ -50,7 +50,8 @@ extension SchemaCompiler {
         var extra: String?
         if let additional {
             let key = declared.isEmpty
-                ? use(.string) : named(OtherKeyGrammar.expression(excluding: declared.sorted(), char: use(.char)), for: path, suffix: "-other-key")
+                ? use(.string)
+                : named(OtherKeyGrammar.expression(excluding: declared.sorted(), char: use(.char)), for: path, suffix: "-other-key")
             extra = "\(key) \(ws) \":\" \(ws) \(additional) \(ws)"
         }
         return #""{" "# + ws + " " + members(properties, extra: extra, at: path) + #""}""#
@@ -92,7 +93,8 @@ extension SchemaCompiler {
         var tails = [String](repeating: "", count: firstRequired + 1)
         if firstRequired > 0 {
             for index in stride(from: firstRequired, through: 1, by: -1) {
-                let body = index == firstRequired ? flatTail(from: index) : item(index) + (tails[index + 1].isEmpty ? "" : " " + tails[index + 1])
+                let body = index == firstRequired
+                    ? flatTail(from: index) : [item(index), tails[index + 1]].filter { !$0.isEmpty }.joined(separator: " ")
                 tails[index] = body.isEmpty ? "" : named(body, for: path, suffix: "-tail-\(index)")
             }
         }
