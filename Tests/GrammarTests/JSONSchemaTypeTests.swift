@@ -11,6 +11,21 @@ import Testing
         try expectSchema(#"{"type": "integer"}"#, accepts: ["0", "-7", "123456789012345678901"], rejects: ["1.0", "1e2", "00", "-", "\"1\""])
     }
 
+    /// Zero is the one bound numbers take: sign and non-zero digits decide it, whatever the exponent.
+    @Test func numbersBoundedByZero() throws {
+        let zeros = ["0", "-0", "0.0", "-0.000", "0e5", "-0.0E-3"]
+        let positives = ["1", "0.001", "1e-300", "2.5E+3", "0.0001e2", "10"]
+        let negatives = ["-1", "-0.001", "-1e-300", "-2.5E+3", "-0.0001e2"]
+        try expectSchema(#"{"type": "number", "minimum": 0}"#, accepts: zeros + positives, rejects: negatives + ["01", "-"])
+        try expectSchema(#"{"type": "number", "exclusiveMinimum": 0}"#, accepts: positives, rejects: zeros + negatives)
+        try expectSchema(#"{"type": "number", "maximum": -0.0}"#, accepts: zeros + negatives, rejects: positives)
+        try expectSchema(#"{"type": "number", "exclusiveMaximum": 0}"#, accepts: negatives, rejects: zeros + positives)
+        try expectSchema(#"{"type": "number", "minimum": 0, "maximum": 0}"#, accepts: zeros, rejects: positives + negatives)
+        try expectSchema(#"{"type": "number", "minimum": 0, "exclusiveMinimum": true}"#, accepts: positives, rejects: zeros)
+        // Integers are numbers: with both types, the number grammar carries the bound.
+        try expectSchema(#"{"type": ["integer", "number"], "minimum": 0}"#, accepts: ["3", "0.5"], rejects: ["-3"])
+    }
+
     @Test func strings() throws {
         try expectSchema(
             #"{"type": "string"}"#,

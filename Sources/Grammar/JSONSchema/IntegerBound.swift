@@ -34,6 +34,7 @@ struct IntegerBound {
     }
 
     var isWhole: Bool { !hasFraction }
+    var isZero: Bool { magnitude == 0 && !hasFraction }
 
     /// The least integer ≥ this value, or > it when `exclusive`; nil outside Int64.
     func lowest(exclusive: Bool) -> Int64? {

@@ -2,8 +2,8 @@
 ///
 /// Supported: `type` (a name or a list), `properties`, `required`, `additionalProperties`, `items`, `prefixItems`
 /// (and draft 7's list `items` with `additionalItems`), `minItems`, `maxItems`, `enum`, `const`, `minLength`,
-/// `maxLength`, integer `minimum`/`maximum`/`exclusiveMinimum`/`exclusiveMaximum` (exact, also draft 4's boolean
-/// exclusives), local `$ref` (`#`, `#/$defs/…`, `#/definitions/…`, any local pointer; recursion included), `anyOf`,
+/// `maxLength`, `minimum`/`maximum`/`exclusiveMinimum`/`exclusiveMaximum` (exact: any bound on integers, 0 on
+/// numbers; also draft 4's boolean exclusives), local `$ref` (`#`, `#/$defs/…`, `#/definitions/…`, any local pointer; recursion included), `anyOf`,
 /// `oneOf`, a single-schema `allOf`. Annotations (`title`, `description`, `default`, `examples`, `$schema`, `$id`,
 /// `$comment`, `deprecated`, `readOnly`, `writeOnly`, OpenAPI's `discriminator`) are ignored. Any other keyword
 /// throws, naming it and the pointer where it stands, rather than being silently unenforced; so do `$ref`/`anyOf`/
@@ -14,8 +14,8 @@
 ///   constraint at all (`{}`) still matches any value. Other keys, when allowed, come after the named properties
 ///   and cannot be one of them. Named properties come in the order of `properties`.
 /// - `oneOf` is compiled as `anyOf`: exclusivity is not enforced.
-/// - Integers are written without fraction or exponent (`2`, not `2.0`); bounds on `number` throw (no exact
-///   grammar for decimal ranges); bounds must fit in 64 bits.
+/// - Integers are written without fraction or exponent (`2`, not `2.0`); their bounds must fit in 64 bits. Bounds on
+///   `number` other than 0 throw: with exponents, no compact grammar states them exactly.
 /// - `enum`/`const` values match in canonical form: strings with the shortest escapes, numbers as written in the
 ///   schema, object members in schema order.
 /// - `minLength`/`maxLength` count string characters or escapes (a surrogate pair escape counts two).

@@ -154,11 +154,7 @@ struct SchemaCompiler {
         case "boolean": return use(.boolean)
         case "string": return try stringExpression(schema, at: path)
         case "integer": return try integerExpression(schema, at: path)
-        case "number":
-            if let bound = SchemaKeywords.integer.sorted().first(where: { schema[$0] != nil }) {
-                throw JSONSchemaError(at: path, "'\(bound)' is only supported with type 'integer', not 'number'")
-            }
-            return use(.number)
+        case "number": return try numberExpression(schema, at: path)
         case "object": return try objectExpression(schema, at: path)
         default: return try arrayExpression(schema, at: path)
         }

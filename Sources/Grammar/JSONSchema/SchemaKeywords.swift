@@ -12,7 +12,7 @@ enum SchemaKeywords {
     static let definitions: Set<String> = ["$defs", "definitions"]
 
     static let string: Set<String> = ["minLength", "maxLength"]
-    static let integer: Set<String> = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]
+    static let numeric: Set<String> = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]
     static let object: Set<String> = ["properties", "required", "additionalProperties"]
     static let array: Set<String> = ["items", "prefixItems", "additionalItems", "minItems", "maxItems"]
 
@@ -21,7 +21,7 @@ enum SchemaKeywords {
     static let composition: [String] = ["$ref", "anyOf", "oneOf", "allOf"]
     static let literal: Set<String> = ["enum", "const"]
 
-    static let supported: Set<String> = annotations.union(definitions).union(string).union(integer).union(object)
+    static let supported: Set<String> = annotations.union(definitions).union(string).union(numeric).union(object)
         .union(array).union(composition).union(literal).union(["type"])
 
     static let types: [String] = ["null", "boolean", "object", "array", "number", "integer", "string"]
