@@ -3,8 +3,8 @@
 /// Supported: `type` (a name or a list), `properties`, `required`, `additionalProperties`, `items`, `prefixItems`
 /// (and draft 7's list `items` with `additionalItems`), `minItems`, `maxItems`, `enum`, `const`, `minLength`,
 /// `maxLength`, `minimum`/`maximum`/`exclusiveMinimum`/`exclusiveMaximum` (exact: any bound on integers, 0 on
-/// numbers; also draft 4's boolean exclusives), local `$ref` (`#`, `#/$defs/…`, `#/definitions/…`, any local pointer; recursion included), `anyOf`,
-/// `oneOf`, a single-schema `allOf`. Annotations (`title`, `description`, `default`, `examples`, `$schema`, `$id`,
+/// numbers; also draft 4's boolean exclusives), local `$ref` (`#`, `#/$defs/…`, `#/definitions/…`, any local
+/// pointer; recursion included), `anyOf`, `oneOf`, a single-schema `allOf`. Annotations (`title`, `description`, `default`, `examples`, `$schema`, `$id`,
 /// `$comment`, `deprecated`, `readOnly`, `writeOnly`, OpenAPI's `discriminator`) are ignored. Any other keyword
 /// throws, naming it and the pointer where it stands, rather than being silently unenforced; so do `$ref`/`anyOf`/
 /// `oneOf`/`allOf`/`enum`/`const` beside constraining siblings (the grammar does not intersect schemas).

@@ -13,8 +13,8 @@ extension SchemaCompiler {
     mutating func integerExpression(_ schema: JSONValue, at path: SchemaPath) throws(JSONSchemaError) -> String {
         var low: Int64?, high: Int64?
         for bound in try bounds(schema, at: path) {
-            guard let value = IntegerBound(lexeme: bound.lexeme),
-                  let integer = bound.isMinimum ? value.lowest(exclusive: bound.isExclusive) : value.highest(exclusive: bound.isExclusive)
+            let value = IntegerBound(lexeme: bound.lexeme)
+            guard let integer = bound.isMinimum ? value?.lowest(exclusive: bound.isExclusive) : value?.highest(exclusive: bound.isExclusive)
             else { throw JSONSchemaError(at: path, "'\(bound.keyword)' is outside the 64-bit integers") }
             // Several keywords may bound the same side (`minimum` and `exclusiveMinimum`): the tightest wins.
             if bound.isMinimum { low = max(low ?? integer, integer) } else { high = min(high ?? integer, integer) }
