@@ -8,6 +8,7 @@ public final class CompiledGrammar: Sendable {
     let initialStacks: [ParseStack]
     /// Indexed by element position; nil except at terminals.
     let masks: [PositionMask?]
+    let suffixMemo = SuffixMemo()
 
     public init(_ grammar: Grammar, vocabulary: TokenVocabulary) {
         self.grammar = grammar

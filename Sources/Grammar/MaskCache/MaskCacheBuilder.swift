@@ -25,11 +25,9 @@ struct MaskCacheBuilder {
             let d = Int(trie.depth[node])
             states.removeSubrange(d...)
             finished.removeSubrange(d...)
-            var next = machine.advance(states[d - 1], byte: trie.byte[node])
-            let finishedHere = next.contains { $0.isEmpty }
-            if finishedHere { next.removeAll { $0.isEmpty } }
-            finished.append(finishedHere)
-            if !next.isEmpty || finishedHere {
+            let next = machine.advance(states[d - 1], byte: trie.byte[node])
+            finished.append(next.contains { machine.canEnd($0) })
+            if !next.isEmpty {
                 accepted += trie.tokens(at: node)
             } else {
                 for t in trie.tokens(at: node) { addLeftovers(t, finishedUpTo: d - 1) }

@@ -3,7 +3,7 @@
 /// A value: a copy is an independent matcher (forked sequences each keep their own).
 public struct GrammarMatcher: Sendable {
     public let grammar: CompiledGrammar
-    /// Every parse of the text so far (never empty once the matcher exists).
+    /// Every parse of the text so far, unexpanded (never empty once the matcher exists).
     private(set) var stacks: [ParseStack]
 
     public init(_ grammar: CompiledGrammar) {
@@ -12,10 +12,17 @@ public struct GrammarMatcher: Sendable {
     }
 
     /// The text so far is a complete sentence of the grammar.
-    public var canEnd: Bool { stacks.contains { $0.isEmpty } }
+    public var canEnd: Bool { stacks.contains { grammar.machine.canEnd($0) } }
 
     /// Nothing but the end can follow: the caller may stop at once.
-    public var isExhausted: Bool { stacks.allSatisfy { $0.isEmpty } }
+    public var isExhausted: Bool { expandedStacks.allSatisfy { $0.isEmpty } }
+
+    /// The stacks with a terminal on top (or empty, complete).
+    private var expandedStacks: [ParseStack] {
+        var out: [ParseStack] = []
+        for stack in stacks { grammar.machine.expand(stack, into: &out) }
+        return grammar.machine.deduplicated(out)
+    }
 
     /// Accepts a token's bytes; an end token is accepted iff `canEnd` and leaves the state as it is.
     /// False, with the state unchanged, if the token is not allowed.
@@ -48,7 +55,7 @@ public struct GrammarMatcher: Sendable {
         precondition(mask.count >= vocabulary.maskWords, "the mask needs \(vocabulary.maskWords) words")
         mask.update(repeating: 0)
         var done: [Int32] = []
-        for stack in stacks {
+        for stack in expandedStacks {
             guard let top = stack.last else {
                 for t in vocabulary.endTokens where Int(t) < vocabulary.count { mask[Int(t) >> 5] |= 1 << UInt32(t & 31) }
                 continue
@@ -58,16 +65,19 @@ public struct GrammarMatcher: Sendable {
                 cached.addAccepted(to: mask)
                 done.append(top)
             }
-            if !cached.suffixes.isEmpty { addSuffixes(cached.suffixes, below: stack.dropLast(), to: mask) }
+            if !cached.suffixes.isEmpty {
+                let key = SuffixMemo.Key(position: top, below: stack.dropLast())
+                let tokens = grammar.suffixMemo.tokens(for: key) { allowedBySuffix(cached.suffixes, below: key.below) }
+                for t in tokens { mask[Int(t) >> 5] |= 1 << UInt32(t & 31) }
+            }
         }
     }
 
-    /// Sets the tokens whose leftover suffix the stack below the top rule accepts.
-    private func addSuffixes(_ trie: ByteTrie, below: ArraySlice<Int32>, to mask: UnsafeMutableBufferPointer<UInt32>) {
+    /// The tokens whose leftover suffix the stack below the top rule accepts.
+    private func allowedBySuffix(_ trie: ByteTrie, below: ArraySlice<Int32>) -> [Int32] {
+        var allowed: [Int32] = []
         let machine = grammar.machine
-        var start: [ParseStack] = []
-        machine.expand(Array(below), into: &start)
-        var states = [start]
+        var states = [[Array(below)]]
         var node = 0
         while node < trie.count {
             let d = Int(trie.depth[node])
@@ -77,9 +87,10 @@ public struct GrammarMatcher: Sendable {
                 node = Int(trie.end[node])
                 continue
             }
-            for t in trie.tokens(at: node) { mask[Int(t) >> 5] |= 1 << UInt32(t & 31) }
+            allowed += trie.tokens(at: node)
             states.append(next)
             node += 1
         }
+        return allowed
     }
 }
