@@ -14,6 +14,8 @@ struct BenchGrammarCommand: ParsableCommand {
     @Option(help: "A JSON Schema file, compiled to the grammar instead (as response_format json_schema is).") var schema: String?
     @Option(help: "Steps of the walk: fill the mask, accept a random allowed token.") var steps = 2000
     @Option(help: "Seed of the walk.") var seed: UInt64 = 42
+    @Option(help: "Probability that a step picks among allowed tokens holding JSON punctuation (0: uniform).")
+    var structureBias = 0.25
 
     func run() throws {
         guard let path = model ?? DefaultModel.path else {
@@ -25,8 +27,9 @@ struct BenchGrammarCommand: ParsableCommand {
         var bench = GrammarBenchmark(grammar: try Grammar(gbnf: text, root: root), vocabulary: vocabulary)
         bench.steps = steps
         bench.seed = seed
+        bench.structureBias = structureBias
         let r = bench.run()
-        print("vocabulary: \(vocabulary.count) tokens; grammar: \(schema ?? grammar ?? "built-in JSON")")
+        print("vocabulary: \(vocabulary.count) tokens; grammar: \(schema ?? grammar ?? "built-in JSON"); structure bias \(structureBias)")
         print(String(format: "compile: %.3f s", r.compileSeconds))
         print(String(format: "fillMask over %d steps: mean %.1f µs, p50 %.1f µs, p99 %.1f µs, max %.1f µs",
                      r.steps, r.meanMicroseconds, r.p50Microseconds, r.p99Microseconds, r.maxMicroseconds))

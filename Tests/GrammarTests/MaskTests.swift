@@ -73,3 +73,24 @@ import Testing
         #expect(mask(of: GrammarMatcher(compiled))[Int(im_start) >> 5] & (1 << UInt32(im_start & 31)) == 0)
     }
 }
+
+@Suite struct GrammarBenchmarkTests {
+    @Test func walkReportsSaneFigures() throws {
+        var bench = GrammarBenchmark(grammar: try Grammar(gbnf: Grammar.jsonGBNF), vocabulary: MaskTests.synthetic)
+        bench.steps = 300
+        let report = bench.run()
+        #expect(report.steps == 300)
+        #expect(report.restarts > 0, "the punctuation bias should finish some documents")
+        #expect(report.meanDensity > 0 && report.meanDensity < 1)
+        #expect(report.p50Microseconds <= report.p99Microseconds && report.p99Microseconds <= report.maxMicroseconds)
+    }
+
+    @Test func fillMaskWritesOnlyItsWords() throws {
+        let m = GrammarMatcher(CompiledGrammar(try Grammar(gbnf: #"root ::= "a""#), vocabulary: MaskTests.synthetic))
+        var words = [UInt32](repeating: 0xDEAD_BEEF, count: MaskTests.synthetic.maskWords + 1)
+        words.withUnsafeMutableBufferPointer { m.fillMask($0) }
+        #expect(words.last == 0xDEAD_BEEF)
+        #expect(allowedTokens(Array(words.dropLast()), count: MaskTests.synthetic.count)
+                == [Int32(MaskTests.syntheticTokens.firstIndex(of: Array("a".utf8))!)])
+    }
+}

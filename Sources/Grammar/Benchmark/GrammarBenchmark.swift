@@ -1,6 +1,10 @@
 /// Times the mask cache's construction and `fillMask` over a generation that walks the grammar: each
 /// step fills the mask, then accepts a random allowed token (seeded); when an end token is picked, or
 /// nothing is allowed, the walk starts again.
+///
+/// A uniform pick almost never leaves a JSON string (nearly every token is allowed there), so with
+/// `structureBias` probability the pick is among the allowed tokens holding JSON punctuation
+/// (`"{}[],:`) instead: the walk then closes strings and builds objects, like real output does.
 public struct GrammarBenchmark: Sendable {
     public struct Report: Sendable {
         public let compileSeconds: Double
@@ -22,6 +26,7 @@ public struct GrammarBenchmark: Sendable {
     public let vocabulary: TokenVocabulary
     public var steps = 2000
     public var seed: UInt64 = 42
+    public var structureBias = 0.25
 
     public init(grammar: Grammar, vocabulary: TokenVocabulary) {
         self.grammar = grammar
@@ -42,6 +47,7 @@ public struct GrammarBenchmark: Sendable {
         var allowedTotal = 0
         var restarts = 0
         var allowed: [Int32] = []
+        let punctuation = Set("\"{}[],:".utf8)
         for _ in 0..<steps {
             let before = clock.now
             mask.withUnsafeMutableBufferPointer { matcher.fillMask($0) }
@@ -51,6 +57,10 @@ public struct GrammarBenchmark: Sendable {
                 for bit in 0..<32 where word & (1 << UInt32(bit)) != 0 { allowed.append(Int32(w * 32 + bit)) }
             }
             allowedTotal += allowed.count
+            if Double.random(in: 0..<1, using: &rng) < structureBias {
+                let structural = allowed.filter { t in vocabulary.bytes(of: t).contains { punctuation.contains($0) } }
+                if !structural.isEmpty { allowed = structural }
+            }
             guard let token = allowed.randomElement(using: &rng), !vocabulary.isEnd(token) else {
                 matcher = GrammarMatcher(compiled)
                 restarts += 1

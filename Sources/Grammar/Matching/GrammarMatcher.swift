@@ -53,7 +53,7 @@ public struct GrammarMatcher: Sendable {
     public func fillMask(_ mask: UnsafeMutableBufferPointer<UInt32>) {
         let vocabulary = grammar.vocabulary
         precondition(mask.count >= vocabulary.maskWords, "the mask needs \(vocabulary.maskWords) words")
-        mask.update(repeating: 0)
+        UnsafeMutableBufferPointer(rebasing: mask[..<vocabulary.maskWords]).update(repeating: 0)
         var done: [Int32] = []
         for stack in expandedStacks {
             guard let top = stack.last else {
