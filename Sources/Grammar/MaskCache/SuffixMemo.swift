@@ -9,17 +9,24 @@ final class SuffixMemo: Sendable {
         let below: ArraySlice<Int32>
     }
 
-    private let entries = Mutex<[Key: [Int32]]>([:])
+    private struct State {
+        var entries: [Key: [Int32]] = [:]
+        var storedTokens = 0
+    }
 
-    /// Bounded so that a long run of distinct stacks cannot grow it without limit: it starts over.
-    static let capacity = 4096
+    private let state = Mutex(State())
+
+    /// Bounded (about 4 MiB of token ids) so that a long run of distinct stacks cannot grow it without
+    /// limit: past this it starts over.
+    static let capacity = 1 << 20
 
     func tokens(for key: Key, compute: () -> [Int32]) -> [Int32] {
-        if let hit = entries.withLock({ $0[key] }) { return hit }
+        if let hit = state.withLock({ $0.entries[key] }) { return hit }
         let tokens = compute()
-        entries.withLock {
-            if $0.count >= Self.capacity { $0.removeAll(keepingCapacity: true) }
-            $0[key] = tokens
+        state.withLock {
+            if $0.storedTokens + tokens.count + $0.entries.count > Self.capacity { $0 = State() }
+            $0.entries[key] = tokens
+            $0.storedTokens += tokens.count
         }
         return tokens
     }
