@@ -101,4 +101,14 @@ import Testing
         let closed = m.accept(bytes: Array(repeating: UInt8(ascii: "b"), count: 8))
         #expect(closed && m.canEnd)
     }
+
+    @Test func exponentiallyManyEmptyParsesAreCutShort() throws {
+        // 2^40 ways to match nothing before "z": the byte is refused after a bounded amount of work.
+        var m = try matcher("root ::= " + String(repeating: "a ", count: 40) + #""z""# + "\n" + #"a ::= "" | """#)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let y = m.accept(bytes: Array("y".utf8))
+        #expect(!y)
+        #expect(clock.now - start < .seconds(2))
+    }
 }

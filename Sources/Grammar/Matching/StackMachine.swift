@@ -14,9 +14,11 @@ struct StackMachine: Sendable {
     private let firstBytes: [ByteSet]
     private let canFinish: [Bool]
 
-    /// Past this many live stacks a step is refused (as if no stack survived), so a pathological
-    /// grammar cannot make one step take unbounded time.
+    /// Past this many live stacks, or this many expansion steps, a byte is refused (as if no stack
+    /// survived), so a pathological grammar (say, many ways to match nothing) cannot make one step
+    /// take unbounded time.
     static let maxStacks = 2048
+    static let maxExpansions = 50_000
 
     init(_ grammar: Grammar) {
         elements = grammar.elements
@@ -38,8 +40,15 @@ struct StackMachine: Sendable {
     /// top is a terminal (or the stack is empty: complete). A reference that ends its alternative is
     /// not kept on the stack (a tail call), so right recursion like `R ::= x R | ε` runs in constant depth.
     func expand(_ stack: ParseStack, into out: inout [ParseStack]) {
+        var budget = Self.maxExpansions
+        expand(stack, into: &out, budget: &budget)
+    }
+
+    private func expand(_ stack: ParseStack, into out: inout [ParseStack], budget: inout Int) {
         var stack = stack
         while let top = stack.last {
+            budget -= 1
+            guard budget >= 0 else { return }
             switch elements[Int(top)] {
             case .bytes:
                 out.append(stack)
@@ -52,7 +61,7 @@ struct StackMachine: Sendable {
                 for start in alternatives[Int(id)] where out.count <= Self.maxStacks {
                     var alternative = stack
                     alternative.append(start)
-                    expand(alternative, into: &out)
+                    expand(alternative, into: &out, budget: &budget)
                 }
                 return
             }
@@ -64,14 +73,17 @@ struct StackMachine: Sendable {
     /// Empty when the byte is not allowed (or when too many stacks would be live).
     func advance(_ stacks: [ParseStack], byte: UInt8) -> [ParseStack] {
         var out: [ParseStack] = []
-        for stack in stacks { step(stack, byte: byte, into: &out) }
-        return out.count > Self.maxStacks ? [] : deduplicated(out)
+        var budget = Self.maxExpansions
+        for stack in stacks { step(stack, byte: byte, into: &out, budget: &budget) }
+        return out.count > Self.maxStacks || budget < 0 ? [] : deduplicated(out)
     }
 
     /// Expands `stack` only into the alternatives that can take `byte`, and takes it.
-    private func step(_ stack: ParseStack, byte: UInt8, into out: inout [ParseStack]) {
+    private func step(_ stack: ParseStack, byte: UInt8, into out: inout [ParseStack], budget: inout Int) {
         var stack = stack
         while let top = stack.last {
+            budget -= 1
+            guard budget >= 0 else { return }
             switch elements[Int(top)] {
             case .bytes(let set):
                 guard set.contains(byte) else { return }
@@ -89,7 +101,7 @@ struct StackMachine: Sendable {
                     guard firstBytes[Int(start)].contains(byte) || canFinish[Int(start)] else { continue }
                     var alternative = below
                     alternative.append(start)
-                    step(alternative, byte: byte, into: &out)
+                    step(alternative, byte: byte, into: &out, budget: &budget)
                 }
                 return
             }
