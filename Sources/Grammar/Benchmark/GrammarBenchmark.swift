@@ -8,6 +8,9 @@
 public struct GrammarBenchmark: Sendable {
     public struct Report: Sendable {
         public let compileSeconds: Double
+        /// Terminal positions in the mask cache, and the bytes it holds.
+        public let cachedPositions: Int
+        public let cacheBytes: Int
         public let steps: Int
         /// `fillMask` per call.
         public let meanMicroseconds: Double
@@ -74,7 +77,8 @@ public struct GrammarBenchmark: Sendable {
         fillTimes.sort()
         let percentile = { (p: Double) in fillTimes[min(fillTimes.count - 1, Int(p * Double(fillTimes.count)))] }
         return Report(
-            compileSeconds: compileSeconds, steps: steps,
+            compileSeconds: compileSeconds, cachedPositions: compiled.masks.count { $0 != nil },
+            cacheBytes: compiled.masks.reduce(0) { $0 + ($1?.storageBytes ?? 0) }, steps: steps,
             meanMicroseconds: fillTimes.reduce(0, +) / Double(max(steps, 1)),
             p50Microseconds: percentile(0.5), p99Microseconds: percentile(0.99), maxMicroseconds: fillTimes.last ?? 0,
             acceptMeanMicroseconds: acceptTotal / Double(max(steps - restarts, 1)),

@@ -33,6 +33,8 @@ struct ByteTrie: Sendable {
     }
 
     var count: Int { byte.count }
+    /// Bytes held, for reporting the cache's size.
+    var storageBytes: Int { byte.count * 13 + tokenStart.count * 4 + tokens.count * 4 }
     var isEmpty: Bool { byte.isEmpty }
 
     func tokens(at node: Int) -> ArraySlice<Int32> {

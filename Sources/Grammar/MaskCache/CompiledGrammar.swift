@@ -16,7 +16,7 @@ public final class CompiledGrammar: Sendable {
         let machine = StackMachine(grammar)
         self.machine = machine
         initialStacks = machine.initialStacks(root: grammar.root)
-        let builder = MaskCacheBuilder(machine: machine, vocabulary: vocabulary)
+        let builder = MaskCacheBuilder(grammar: grammar, machine: machine, vocabulary: vocabulary)
         var masks = [PositionMask?](repeating: nil, count: grammar.elements.count)
         for position in grammar.terminalPositions { masks[Int(position)] = builder.mask(at: position) }
         self.masks = masks

@@ -3,6 +3,15 @@
 struct MaskCacheBuilder {
     let machine: StackMachine
     let vocabulary: TokenVocabulary
+    /// Per position, the bytes that can follow its rule: a leftover suffix starting otherwise can never
+    /// be accepted, so it is not stored.
+    let follow: [ByteSet]
+
+    init(grammar: Grammar, machine: StackMachine, vocabulary: TokenVocabulary) {
+        self.machine = machine
+        self.vocabulary = vocabulary
+        follow = FollowSets.afterRule(grammar, machine: machine)
+    }
 
     func mask(at position: Int32) -> PositionMask {
         let trie = vocabulary.trie
@@ -13,9 +22,10 @@ struct MaskCacheBuilder {
         var accepted: [Int32] = []
         var leftovers: [(ArraySlice<UInt8>, Int32)] = []
 
+        let follows = follow[Int(position)]
         func addLeftovers(_ token: Int32, finishedUpTo last: Int) {
             let bytes = vocabulary.bytes(of: token)
-            for k in 1...max(1, last) where k <= last && finished[k] {
+            for k in 1...max(1, last) where k <= last && finished[k] && follows.contains(bytes[bytes.startIndex + k]) {
                 leftovers.append((bytes.dropFirst(k), token))
             }
         }

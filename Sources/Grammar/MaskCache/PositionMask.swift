@@ -23,6 +23,8 @@ struct PositionMask: Sendable {
         }
     }
 
+    var storageBytes: Int { (acceptedList.count + acceptedBits.count) * 4 + suffixes.storageBytes }
+
     func addAccepted(to mask: UnsafeMutableBufferPointer<UInt32>) {
         if acceptedBits.isEmpty {
             for t in acceptedList { mask[Int(t) >> 5] |= 1 << UInt32(t & 31) }

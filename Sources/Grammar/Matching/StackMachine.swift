@@ -11,8 +11,8 @@ struct StackMachine: Sendable {
     let alternatives: [[Int32]]
     /// Per position: the bytes its frame can consume first, and whether the frame can end from there
     /// without consuming (then the frames below decide too).
-    private let firstBytes: [ByteSet]
-    private let canFinish: [Bool]
+    let firstBytes: [ByteSet]
+    let canFinish: [Bool]
 
     /// Past this many live stacks, or this many expansion steps, a byte is refused (as if no stack
     /// survived), so a pathological grammar (say, many ways to match nothing) cannot make one step
