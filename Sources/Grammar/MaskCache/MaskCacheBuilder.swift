@@ -25,7 +25,8 @@ struct MaskCacheBuilder {
         let follows = follow[Int(position)]
         func addLeftovers(_ token: Int32, finishedUpTo last: Int) {
             let bytes = vocabulary.bytes(of: token)
-            for k in 1...max(1, last) where k <= last && finished[k] && follows.contains(bytes[bytes.startIndex + k]) {
+            guard last >= 1 else { return }
+            for k in 1...last where finished[k] && follows.contains(bytes[bytes.startIndex + k]) {
                 leftovers.append((bytes.dropFirst(k), token))
             }
         }
@@ -37,13 +38,10 @@ struct MaskCacheBuilder {
             finished.removeSubrange(d...)
             let next = machine.advance(states[d - 1], byte: trie.byte[node])
             finished.append(next.contains { machine.canEnd($0) })
-            if !next.isEmpty {
-                accepted += trie.tokens(at: node)
-            } else {
-                for t in trie.tokens(at: node) { addLeftovers(t, finishedUpTo: d - 1) }
-            }
             if next.isEmpty {
-                // No stack of the rule survives this byte: longer tokens are decided below the rule or rejected.
+                // No stack of the rule survives this byte: this token and longer ones are decided below
+                // the rule (if it finished earlier on the path) or rejected.
+                for t in trie.tokens(at: node) { addLeftovers(t, finishedUpTo: d - 1) }
                 if finished[1...d].contains(true) {
                     for inner in node + 1..<Int(trie.end[node]) {
                         for t in trie.tokens(at: inner) { addLeftovers(t, finishedUpTo: d) }
@@ -51,6 +49,7 @@ struct MaskCacheBuilder {
                 }
                 node = Int(trie.end[node])
             } else {
+                accepted += trie.tokens(at: node)
                 states.append(next)
                 node += 1
             }
