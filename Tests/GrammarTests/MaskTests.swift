@@ -63,7 +63,7 @@ import Testing
         let gbnf = Self.grammars.first { $0.0 == name }!.1
         let compiled = CompiledGrammar(try Grammar(gbnf: gbnf), vocabulary: vocabulary)
         var densities: [Int] = []
-        compareMasksOnRandomWalk(compiled, steps: 60, seed: 11, stride: 10) { fast, slow, text in
+        compareMasksOnRandomWalk(compiled, steps: 200, seed: 11, stride: 10) { fast, slow, text in
             #expect(fast == slow, "after \(String(decoding: text, as: UTF8.self).debugDescription)")
             densities.append(allowedTokens(fast, count: vocabulary.count).count)
         }
