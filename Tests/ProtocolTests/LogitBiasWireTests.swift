@@ -50,7 +50,8 @@ import Testing
         sampling.promptLogprobs = true
         let request = GenerationRequest(id: "r", model: "m", prompt: .text("hi"), sampling: sampling)
         let header = WorkerMessage.request(request).encode()[2]
-        #expect(header.last == 1)
+        // Then no grammar, no tools, tool_choice auto.
+        #expect(Array(header.suffix(4)) == [1, 0, 0, 0])
         #expect(try WorkerMessage.decode(WorkerMessage.request(request).encode()) == .request(request))
     }
 
