@@ -1,3 +1,5 @@
+import Grammar
+
 /// Tools the Hermes way (Hermes 2 Pro, Qwen 2.5, SmolLM2's tool data), for the templates without a
 /// tool format of their own: the definitions in the system prompt inside `<tools>`, calls as
 /// `<tool_call>` blocks in the assistant's text, results as `<tool_response>` blocks in a user turn.
@@ -12,7 +14,7 @@ extension ChatTemplate {
     }
 
     static func hermesCallText(_ call: ChatToolCall) -> String {
-        "<tool_call>\n{\"name\": \(JSONText.quoted(call.name)), \"arguments\": \(call.arguments)}\n</tool_call>"
+        "<tool_call>\n{\"name\": \(JSONSchemaGrammar.quoted(call.name)), \"arguments\": \(call.arguments)}\n</tool_call>"
     }
 
     /// The turns with the tools, calls and results written out as text, for a template that knows

@@ -1,3 +1,5 @@
+import Grammar
+
 /// Renders a conversation as the prompt text a model was trained on. Images appear as
 /// `ChatTemplate.imageMarker`; the caller splits the prompt there (`PromptSegment.split`) and puts the
 /// image embeddings in their place. Tokenize the result with special-token parsing, so `<|im_start|>`
@@ -105,7 +107,7 @@ public struct ChatTemplate: Sendable, Equatable {
                 toolsPending = false
             }
             for call in turn.toolCalls {
-                content += "{\"name\": \(JSONText.quoted(call.name)), \"parameters\": \(call.arguments)}"
+                content += "{\"name\": \(JSONSchemaGrammar.quoted(call.name)), \"parameters\": \(call.arguments)}"
             }
             let role = turn.role == .tool ? "ipython" : turn.role.rawValue
             prompt += "<|start_header_id|>\(role)<|end_header_id|>\n\n\(content)<|eot_id|>"

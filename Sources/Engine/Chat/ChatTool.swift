@@ -1,3 +1,5 @@
+import Grammar
+
 /// A function offered to the model, as the chat template shows it.
 public struct ChatTool: Sendable, Equatable {
     public var name: String
@@ -14,8 +16,8 @@ public struct ChatTool: Sendable, Equatable {
     /// `{"type": "function", "function": {...}}`, the form models were trained to read (the
     /// Hermes and Llama 3.1 templates print OpenAI's tool objects as JSON).
     var json: String {
-        var function = "{\"name\": \(JSONText.quoted(name))"
-        if !description.isEmpty { function += ", \"description\": \(JSONText.quoted(description))" }
+        var function = "{\"name\": \(JSONSchemaGrammar.quoted(name))"
+        if !description.isEmpty { function += ", \"description\": \(JSONSchemaGrammar.quoted(description))" }
         function += ", \"parameters\": \(parameters.isEmpty ? "{\"type\": \"object\", \"properties\": {}}" : parameters)}"
         return "{\"type\": \"function\", \"function\": \(function)}"
     }
@@ -40,25 +42,4 @@ public enum ToolCallSyntax: Sendable, Equatable {
     case hermes
     /// Llama 3.1's JSON tool calling: the whole answer is `{"name": …, "parameters": {…}}`.
     case llama3
-}
-
-enum JSONText {
-    /// `text` as a JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
 }

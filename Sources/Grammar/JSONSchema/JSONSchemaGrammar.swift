@@ -36,4 +36,7 @@ public enum JSONSchemaGrammar {
 
     /// Any JSON object (OpenAI's `response_format: json_object`), as GBNF with rule `root`.
     public static let anyObjectGBNF: String = SchemaCompiler.anyObject()
+
+    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped, as the grammars expect.
+    public static func quoted(_ text: String) -> String { JSONValue.encode(string: text) }
 }
