@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Structured output and tools through Loom with the official `openai` client, streamed and not.
+"""Structured output, tools, streamed usage and the accepted and refused fields through Loom with the
+official `openai` client, streamed and not.
 
 Usage: openai_structured.py BASE_URL MODEL
 Asserts as it goes (a failed assertion exits non-zero with its message) and prints, last, one JSON
@@ -202,6 +203,27 @@ def main():
     assert "launch_rockets" in message, message
     message = expect_bad_request("bad GBNF", client=client, model=model, messages=ask, extra_body={"grammar": "root ::= ("})
     assert "grammar" in message, message
+
+    # Usage when streaming comes only with stream_options.include_usage, in a last chunk of its own
+    # with empty choices; harmless fields are taken; fields that would change the output are refused.
+    hello = [{"role": "user", "content": "Say hello."}]
+    chunks = list(client.chat.completions.create(model=model, messages=hello, max_tokens=4, temperature=0, stream=True))
+    assert all(chunk.usage is None for chunk in chunks), "no usage without include_usage"
+    chunks = list(client.chat.completions.create(
+        model=model, messages=hello, max_tokens=4, temperature=0, stream=True, stream_options={"include_usage": True}))
+    assert chunks[-1].usage is not None and chunks[-1].choices == [], chunks[-1]
+    assert all(chunk.usage is None for chunk in chunks[:-1])
+    harmless = dict(user="u-1", metadata={"k": "v"}, store=False, service_tier="auto", parallel_tool_calls=False)
+    plain = client.chat.completions.create(model=model, messages=hello, max_tokens=6, temperature=0)
+    taken = client.chat.completions.create(model=model, messages=hello, max_tokens=6, temperature=0, tools=[WEATHER], **harmless)
+    assert taken.choices[0].finish_reason in ("stop", "length", "tool_calls")
+    streamed, _ = streamed_text(client.chat.completions.create(
+        model=model, messages=hello, max_tokens=6, temperature=0, stream=True, **harmless))
+    assert streamed == plain.choices[0].message.content, (streamed, plain.choices[0].message.content)
+    for field, value in [("modalities", ["text", "audio"]), ("audio", {"voice": "alloy", "format": "wav"}),
+                         ("prediction", {"type": "content", "content": "x"}), ("web_search_options", {})]:
+        message = expect_bad_request(field, client=client, model=model, messages=hello, **{field: value})
+        assert field in message, message
 
     print(json.dumps(figures))
 
