@@ -1,4 +1,4 @@
-import Grammar
+@testable import Grammar
 import Testing
 
 /// Random instances written the many ways JSON allows (optional members present or not, whitespace, escapes,
@@ -162,18 +162,5 @@ struct InstanceWriter {
         let fraction = flip() ? "." + String(Int.random(in: 0...999, using: &rng)) : ""
         let exponent = flip() ? ["e", "E"].randomElement(using: &rng)! + ["", "+", "-"].randomElement(using: &rng)! + String(Int.random(in: 0...30, using: &rng)) : ""
         return (flip() ? "-" : "") + integer + fraction + exponent
-    }
-}
-
-/// A small seeded generator, so failures replay.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
