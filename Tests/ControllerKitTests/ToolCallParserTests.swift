@@ -74,3 +74,53 @@ struct ToolCallParserTests {
         #expect(run(["<tool_call>{\"name\": \"add\", \"argu"], &q) == [.content("<tool_call>{\"name\": \"add\", \"argu</tool_call>")])
     }
 }
+
+/// Streaming: a call's start as soon as its name has come, then its arguments as they are written.
+struct IncrementalToolCallTests {
+    /// Feeds `answer` a character at a time: the outputs, with argument pieces joined per call.
+    private func stream(_ answer: String) -> (content: String, calls: [(name: String, arguments: String)], startedAt: [Int]) {
+        var parser = ToolCallParser(toolNames: ["get_weather", "add"], incremental: true)
+        var content = "", calls: [(name: String, arguments: String)] = [], startedAt: [Int] = []
+        var fed = 0
+        func take(_ outputs: [ToolCallParser.Output]) {
+            for output in outputs {
+                switch output {
+                case .content(let text): content += text
+                case .callStart(let id, let name):
+                    #expect(id.hasPrefix("call_"))
+                    calls.append((name, ""))
+                    startedAt.append(fed)
+                case .callArguments(let piece): calls[calls.count - 1].arguments += piece
+                case .call(let call): calls.append((call.name, call.arguments))
+                }
+            }
+        }
+        for character in answer {
+            fed += 1
+            take(parser.feed(String(character)))
+        }
+        take(parser.finish())
+        return (content, calls, startedAt)
+    }
+
+    @Test func hermesCallsStreamTheirArgumentsAsTheyCome() {
+        let header = "Checking.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": "
+        let answer = header + "{\"city\": \"Paris \\\"}\", \"days\": [1, {\"x\": 2}]}}\n</tool_call>\n<tool_call>\n{\"name\": \"add\", \"arguments\": {\"a\": 1}}\n</tool_call>"
+        let run = stream(answer)
+        #expect(run.content == "Checking.\n\n")
+        #expect(run.calls.map(\.name) == ["get_weather", "add"])
+        #expect(run.calls.map(\.arguments) == ["{\"city\": \"Paris \\\"}\", \"days\": [1, {\"x\": 2}]}", "{\"a\": 1}"])
+        #expect(run.startedAt.first == header.count + 1, "the call starts when its arguments' first brace comes")
+    }
+
+    @Test func llama3BareCallStreamsAndOtherShapesAreReadWhole() {
+        let bare = stream("{\"name\": \"add\", \"parameters\": {\"a\": 1, \"b\": 2}}")
+        #expect(bare.calls.map(\.name) == ["add"] && bare.calls.first?.arguments == "{\"a\": 1, \"b\": 2}" && bare.content.isEmpty)
+        let list = stream("<tool_call>[{\"name\": \"add\", \"arguments\": {\"a\": 1}}]</tool_call>")
+        #expect(list.calls.map(\.name) == ["add"] && list.calls.first?.arguments == "{\"a\": 1}")
+        let unknown = stream("<tool_call>{\"name\": \"rm_rf\", \"arguments\": {}}</tool_call>")
+        #expect(unknown.calls.isEmpty && unknown.content == "<tool_call>{\"name\": \"rm_rf\", \"arguments\": {}}</tool_call>")
+        let answer = stream("{\"answer\": 42}")
+        #expect(answer.calls.isEmpty && answer.content == "{\"answer\": 42}")
+    }
+}

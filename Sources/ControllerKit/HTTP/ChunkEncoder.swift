@@ -37,7 +37,7 @@ struct ChunkEncoder {
         self.usage = usage
         self.index = index
         self.echo = echo
-        if kind == .chat && !toolNames.isEmpty { toolCalls = ToolCallParser(toolNames: toolNames) }
+        if kind == .chat && !toolNames.isEmpty { toolCalls = ToolCallParser(toolNames: toolNames, incremental: true) }
         // Generated tokens' offsets continue past the echoed prompt.
         textOffset = echo?.unicodeScalars.count ?? 0
     }
@@ -129,6 +129,14 @@ struct ChunkEncoder {
                     toolCalls: [.init(index: index, id: call.id, name: call.name, arguments: "")])))
                 events.append(JSONBody.event(chunk(
                     content: nil, finishReason: nil, toolCalls: [.init(index: index, arguments: call.arguments)])))
+            case .callStart(let id, let name):
+                events.append(JSONBody.event(chunk(
+                    content: nil, finishReason: nil, logprobs: logprobs,
+                    toolCalls: [.init(index: callsSent, id: id, name: name, arguments: "")])))
+                callsSent += 1
+            case .callArguments(let piece):
+                events.append(JSONBody.event(chunk(
+                    content: nil, finishReason: nil, logprobs: logprobs, toolCalls: [.init(index: callsSent - 1, arguments: piece)])))
             }
             logprobs = nil
         }

@@ -4,6 +4,11 @@
 /// Text outside calls passes through as content, held back only while it may still turn out to be
 /// the start of a call. A block that does not parse, or names a tool the request did not offer,
 /// stays content: nothing the model wrote is lost.
+///
+/// `incremental` (streaming): a call of the usual shape, `{"name": …, "arguments": {…}}`, is given
+/// out as it is generated, as OpenAI streams calls: its start (id and name) once the name has come,
+/// then its arguments piece by piece. Other shapes (a list of calls, other key orders) are read whole
+/// when their block ends.
 struct ToolCallParser: Sendable {
     struct Call: Equatable, Sendable {
         var id: String
@@ -15,6 +20,9 @@ struct ToolCallParser: Sendable {
     enum Output: Equatable, Sendable {
         case content(String)
         case call(Call)
+        /// `incremental`: a call begins; its arguments follow in `callArguments` pieces.
+        case callStart(id: String, name: String)
+        case callArguments(String)
     }
 
     private static let open = "<tool_call>"
@@ -29,21 +37,40 @@ struct ToolCallParser: Sendable {
     /// The answer began with `{`: held whole until the end, to be read as a Llama 3 call.
     private var bareJSON = false
     private(set) var callCount = 0
+    let incremental: Bool
+    /// The arguments of the call being streamed, once its header has come.
+    private var streamed: JSONObjectEnd?
+    /// The current call is not of the streamable shape: read whole at its end.
+    private var readWhole = false
 
-    init(toolNames: Set<String>) {
+    init(toolNames: Set<String>, incremental: Bool = false) {
         self.toolNames = toolNames
+        self.incremental = incremental
     }
 
     mutating func feed(_ text: String) -> [Output] {
         pending += text
         var outputs: [Output] = []
         while true {
-            if bareJSON { return outputs }
+            if bareJSON {
+                _ = streamCall(into: &outputs)
+                return outputs
+            }
             if inBlock {
+                if let goOn = streamCall(into: &outputs), !goOn { return outputs }
+                if streamed != nil {
+                    // The arguments are out: what is left of the block is its closing.
+                    guard let end = pending.range(of: Self.close) else { return outputs }
+                    pending = String(pending[end.upperBound...])
+                    inBlock = false
+                    streamed = nil
+                    continue
+                }
                 guard let end = pending.range(of: Self.close) else { return outputs }
                 outputs += block(pending[..<end.lowerBound])
                 pending = String(pending[end.upperBound...])
                 inBlock = false
+                readWhole = false
                 continue
             }
             if !contentStarted {
@@ -67,9 +94,42 @@ struct ToolCallParser: Sendable {
         }
     }
 
+    /// `incremental`: gives out the current call's start and as much of its arguments as has come.
+    /// nil when it is not of the streamable shape (or not incremental); false when it waits for more
+    /// text; true once its arguments are all out.
+    private mutating func streamCall(into outputs: inout [Output]) -> Bool? {
+        guard incremental, !readWhole else { return nil }
+        if streamed == nil {
+            switch CallHeader.match(pending[...]) {
+            case .undecided:
+                return false
+            case .header(let name, let start) where toolNames.contains(name):
+                outputs.append(.callStart(id: Self.randomID(), name: name))
+                callCount += 1
+                pending = String(pending[start...])
+                streamed = JSONObjectEnd()
+            case .header, .other:
+                readWhole = true
+                return nil
+            }
+        }
+        guard !streamed!.ended else { return true }
+        let end = streamed!.consume(pending[...])
+        if end > pending.startIndex { outputs.append(.callArguments(String(pending[..<end]))) }
+        pending = String(pending[end...])
+        return streamed!.ended
+    }
+
     /// The end of the answer: what was held back, as calls or content.
     mutating func finish() -> [Output] {
         defer { pending = "" }
+        if streamed != nil {
+            // A streamed call is out; what follows its arguments is its closing (or nothing, when
+            // the answer was cut short).
+            streamed = nil
+            inBlock = false
+            return []
+        }
         if bareJSON {
             let calls = self.calls(in: pending[...])
             return calls.isEmpty ? [.content(pending)] : calls
@@ -130,6 +190,7 @@ struct ToolCallParser: Sendable {
             switch output {
             case .content(let piece): content += piece
             case .call(let call): calls.append(call)
+            case .callStart, .callArguments: break  // not incremental
             }
         }
         let blank = !content.contains { !$0.isWhitespace }
