@@ -12,6 +12,8 @@ struct CompletionBody: CompletionRequestBody {
     var logprobs: Int?
     /// `echo`: the prompt comes first in each choice's text.
     var echo: Bool
+    /// `response_format` or `grammar`, as on chat completions.
+    var structuredOutput: StructuredOutputFields
 
     var echoText: String? { echo ? prompt : nil }
 
@@ -38,6 +40,7 @@ struct CompletionBody: CompletionRequestBody {
         sampling = try SamplingFields(from: decoder)
         logprobs = try container.decodeInteger(Int.self, forKey: .logprobs, in: 0...WireLimits.default.maxTopLogprobs)
         echo = try container.decodeIfPresent(Bool.self, forKey: .echo) ?? false
+        structuredOutput = try StructuredOutputFields(from: decoder)
     }
 
     func generationRequest(_ configuration: ControllerConfiguration) throws(APIError) -> GenerationRequest {
@@ -45,6 +48,7 @@ struct CompletionBody: CompletionRequestBody {
         parameters.logprobs = logprobs
         // echo with logprobs: the prompt tokens' log-probabilities come first.
         parameters.promptLogprobs = echo && logprobs != nil
+        parameters.grammar = structuredOutput.grammar
         return GenerationRequest(id: "", model: model, prompt: .text(prompt), sampling: parameters)
     }
 }

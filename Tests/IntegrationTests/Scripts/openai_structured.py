@@ -130,6 +130,17 @@ def main():
             extra_body={"grammar": 'root ::= ("yes" | "no") "."'})
         assert response.choices[0].message.content in ("yes.", "no."), response.choices[0].message.content
 
+    # /v1/completions takes the same fields.
+    completion = client.completions.create(
+        model=model, prompt="Is the sky blue? Answer:", max_tokens=6, temperature=1, seed=2,
+        extra_body={"grammar": 'root ::= " yes" | " no"'})
+    assert completion.choices[0].text in (" yes", " no") and completion.choices[0].finish_reason == "stop", completion
+    completion = client.completions.create(
+        model=model, prompt="Here is a cat as a small JSON object with a name and an age:", max_tokens=200, temperature=0,
+        extra_body={"response_format": {"type": "json_object"}})
+    assert completion.choices[0].finish_reason == "stop", completion
+    assert isinstance(json.loads(completion.choices[0].text), dict), completion.choices[0].text
+
     # Tools: a required call, not streamed.
     question = [{"role": "user", "content": "What is the weather in Paris?"}]
     response = client.chat.completions.create(
