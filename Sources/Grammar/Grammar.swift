@@ -16,6 +16,8 @@ public struct Grammar: Sendable, Hashable {
     let alternatives: [[Int32]]
     let elements: [Element]
     let root: Int32
+    /// The rules a bounded repetition `x{m,n}` became, `R_1 … R_{n-m}` (see `GrammarLowering`).
+    let repetitionChains: [[Int32]]
 
     /// Lowered grammars larger than this are refused: `{m,n}` can multiply a small text a lot, and
     /// the text may come from a client.
@@ -38,6 +40,7 @@ public struct Grammar: Sendable, Hashable {
         self.elements = elements
         self.alternatives = alternatives
         self.root = lowered.root
+        repetitionChains = lowered.chains
         try LeftRecursion.check(self)
     }
 

@@ -30,8 +30,8 @@ struct BenchGrammarCommand: ParsableCommand {
         bench.structureBias = structureBias
         let r = bench.run()
         print("vocabulary: \(vocabulary.count) tokens; grammar: \(schema ?? grammar ?? "built-in JSON"); structure bias \(structureBias)")
-        print(String(format: "compile: %.3f s; mask cache: %d positions, %.1f MiB", r.compileSeconds, r.cachedPositions,
-                     Double(r.cacheBytes) / 1_048_576))
+        print(String(format: "compile: %.3f s; mask cache: %d positions (%d masks), %.1f MiB", r.compileSeconds,
+                     r.cachedPositions, r.distinctMasks, Double(r.cacheBytes) / 1_048_576))
         print(String(format: "fillMask over %d steps: mean %.1f µs, p50 %.1f µs, p99 %.1f µs, max %.1f µs",
                      r.steps, r.meanMicroseconds, r.p50Microseconds, r.p99Microseconds, r.maxMicroseconds))
         print(String(format: "accept: mean %.1f µs; mask density: %.2f%% of the vocabulary; restarts: %d",

@@ -24,6 +24,13 @@ import Testing
         ("person", personGBNF),
         ("ambiguous", #"root ::= "a" "b"+ "c" | "ab" [a-c]* | x"# + "\nx ::= (\"{\" x \"}\")? \"é\"{1,2}"),
         ("utf8", #"root ::= ([^a-z] | "ab")* "."? "#),
+        // Bounded repetitions of wide classes, whose copies share masks past the longest token.
+        ("bounded", #"root ::= "\"" [^"]{0,40} "\"" ("," [a-z0-9 é]{2,30})? "." [^.]{3}"#),
+        ("maxLength", try! JSONSchemaGrammar.gbnf(schema: #"""
+            {"type": "object", "properties": {"name": {"type": "string", "maxLength": 60},
+             "a": {"type": "array", "items": {"type": "string", "maxLength": 5}, "maxItems": 4}},
+             "required": ["name", "a"], "additionalProperties": false}
+            """#)),
     ]
 
     @Test(arguments: grammars.map(\.0))
@@ -41,6 +48,18 @@ import Testing
         #expect(!allowedSomewhere.contains(Self.endToken - 1))
     }
 
+    /// Copies of a repetition share masks once a walk from them cannot reach the chain's last rule:
+    /// `{0,1000}` costs what `{0,20}` does.
+    @Test func repetitionCopiesShareMasks() throws {
+        let long = CompiledGrammar(try Grammar(gbnf: #"root ::= "\"" [^"]{0,1000} "\"""#), vocabulary: Self.synthetic)
+        let short = CompiledGrammar(try Grammar(gbnf: #"root ::= "\"" [^"]{0,20} "\"""#), vocabulary: Self.synthetic)
+        #expect(long.masks.count == short.masks.count)
+        #expect(long.maskIndex.count { $0 >= 0 } > 50 * long.masks.count)
+        compareMasksOnRandomWalk(long, steps: 300, seed: 5) { fast, slow, text in
+            #expect(fast == slow, "after \(String(decoding: text, as: UTF8.self).debugDescription)")
+        }
+    }
+
     @Test func endTokenOnlyWhenTheGrammarCanEnd() throws {
         var m = GrammarMatcher(CompiledGrammar(try Grammar(gbnf: #"root ::= "ab" "c"?"#), vocabulary: Self.synthetic))
         let bit = { (m: GrammarMatcher) in mask(of: m)[Int(Self.endToken) >> 5] & (1 << UInt32(Self.endToken & 31)) != 0 }
@@ -55,7 +74,7 @@ import Testing
     static let smolLM2: Tokenizer? = DefaultModel.path.flatMap { try? Tokenizer(gguf: GGUFFile(path: $0)) }
 
     /// SmolLM2's 49,152 tokens: a few sampled states per grammar (each brute-force mask tries every token).
-    @Test(.enabled(if: smolLM2 != nil, "needs SmolLM2 (scripts/fetch-model)"), arguments: ["json", "person"])
+    @Test(.enabled(if: smolLM2 != nil, "needs SmolLM2 (scripts/fetch-model)"), arguments: ["json", "person", "bounded", "maxLength"])
     func realVocabulary(name: String) throws {
         let tokenizer = try #require(Self.smolLM2)
         let vocabulary = tokenizer.grammarVocabulary()

@@ -8,8 +8,9 @@
 public struct GrammarBenchmark: Sendable {
     public struct Report: Sendable {
         public let compileSeconds: Double
-        /// Terminal positions in the mask cache, and the bytes it holds.
+        /// Terminal positions in the mask cache, the distinct masks they use, and the bytes those hold.
         public let cachedPositions: Int
+        public let distinctMasks: Int
         public let cacheBytes: Int
         public let steps: Int
         /// `fillMask` per call.
@@ -77,8 +78,8 @@ public struct GrammarBenchmark: Sendable {
         fillTimes.sort()
         let percentile = { (p: Double) in fillTimes[min(fillTimes.count - 1, Int(p * Double(fillTimes.count)))] }
         return Report(
-            compileSeconds: compileSeconds, cachedPositions: compiled.masks.count { $0 != nil },
-            cacheBytes: compiled.masks.reduce(0) { $0 + ($1?.storageBytes ?? 0) }, steps: steps,
+            compileSeconds: compileSeconds, cachedPositions: compiled.maskIndex.count { $0 >= 0 },
+            distinctMasks: compiled.masks.count, cacheBytes: compiled.masks.reduce(0) { $0 + $1.storageBytes }, steps: steps,
             meanMicroseconds: fillTimes.reduce(0, +) / Double(max(steps, 1)),
             p50Microseconds: percentile(0.5), p99Microseconds: percentile(0.99), maxMicroseconds: fillTimes.last ?? 0,
             acceptMeanMicroseconds: acceptTotal / Double(max(steps - restarts, 1)),

@@ -5,6 +5,10 @@
 /// reference and a class, two levels): a matcher inside a repeated class (a JSON string's contents)
 /// then stays in one rule from one character to the next, which is what lets the mask cache decide
 /// most tokens there without looking at the rules below.
+///
+/// `x{m,n}` becomes m copies of x and a chain `R_{n-m} ::= a1 R_{n-m-1} | … | ε` down to
+/// `R_1 ::= a1 | … | an | ε`; the chains are recorded (`R_1` first) because every `R_k` past `R_1` has
+/// the same elements but for the rule it calls, which lets the mask cache share work between them.
 struct GrammarLowering {
     typealias Element = Grammar.Element
     typealias Body = [[Element]]
@@ -15,6 +19,7 @@ struct GrammarLowering {
     private var ids: [String: Int32] = [:]
     private var lowering: Set<Int32> = []
     private var generatedCount: [String: Int] = [:]
+    private var chains: [[Int32]] = []
     private var elementCount = 0
     private let root: Int32
 
@@ -36,9 +41,9 @@ struct GrammarLowering {
         self.root = root
     }
 
-    mutating func lower() throws(GrammarError) -> (names: [String], bodies: [Body], root: Int32) {
+    mutating func lower() throws(GrammarError) -> (names: [String], bodies: [Body], root: Int32, chains: [[Int32]]) {
         for id in rules.indices { _ = try body(of: Int32(id)) }
-        return (names, bodies.map { $0! }, root)
+        return (names, bodies.map { $0! }, root, chains)
     }
 
     /// A named rule's lowered body, lowering it first if need be; nil while it is being lowered
@@ -83,11 +88,14 @@ struct GrammarLowering {
                 guard max > min else { return }
                 // x{0,k}: R_k ::= a R_{k-1} | ε, down to R_1 ::= a | ε.
                 var inner: [Element] = []
+                var chain: [Int32] = []
                 for _ in min..<max {
                     var body: Body = []
                     for a in alternatives { body.append(a + inner); try count(a.count + inner.count) }
-                    inner = [.rule(newRule(body + [[]], owner: owner))]
+                    chain.append(newRule(body + [[]], owner: owner))
+                    inner = [.rule(chain.last!)]
                 }
+                chains.append(chain)
                 try add(inner, to: &sequence)
             } else {
                 let id = newRule([], owner: owner)

@@ -1,11 +1,12 @@
 import Synchronization
 
-/// The tokens a position's context-dependent suffixes allow over a given stack below it, remembered
+/// The tokens a mask's context-dependent suffixes allow over a given stack below it, remembered
 /// across steps and matchers: generation inside a JSON string repeats the same stacks token after
 /// token, so the suffix walk runs once per string rather than once per step.
 final class SuffixMemo: Sendable {
     struct Key: Hashable, Sendable {
-        let position: Int32
+        /// An index in `CompiledGrammar.masks` (positions may share one).
+        let mask: Int32
         let below: ArraySlice<Int32>
     }
 

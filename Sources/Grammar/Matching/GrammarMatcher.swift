@@ -60,13 +60,14 @@ public struct GrammarMatcher: Sendable {
                 for t in vocabulary.endTokens where Int(t) < vocabulary.count { mask[Int(t) >> 5] |= 1 << UInt32(t & 31) }
                 continue
             }
-            let cached = grammar.masks[Int(top)]!
-            if !done.contains(top) {
+            let index = grammar.maskIndex[Int(top)]
+            let cached = grammar.masks[Int(index)]
+            if !done.contains(index) {
                 cached.addAccepted(to: mask)
-                done.append(top)
+                done.append(index)
             }
             if !cached.suffixes.isEmpty {
-                let key = SuffixMemo.Key(position: top, below: stack.dropLast())
+                let key = SuffixMemo.Key(mask: index, below: stack.dropLast())
                 let tokens = grammar.suffixMemo.tokens(for: key) { allowedBySuffix(cached.suffixes, below: key.below) }
                 for t in tokens { mask[Int(t) >> 5] |= 1 << UInt32(t & 31) }
             }
