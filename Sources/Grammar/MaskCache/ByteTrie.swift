@@ -6,8 +6,10 @@ struct ByteTrie: Sendable {
     private(set) var depth: [Int32] = []
     private(set) var end: [Int32] = []
     /// Node `i`'s strings end there, for the tokens `tokens[tokenStart[i]..<tokenStart[i + 1]]`.
-    private var tokenStart: [Int32] = []
-    private var tokens: [Int32] = []
+    private(set) var tokenStart: [Int32] = []
+    private(set) var tokens: [Int32] = []
+    /// The longest string's length.
+    private(set) var height = 0
 
     /// `entries` sorted by their bytes, none empty.
     init(sorted entries: [(ArraySlice<UInt8>, Int32)]) {
@@ -26,6 +28,7 @@ struct ByteTrie: Sendable {
                 tokenStart.append(Int32(tokens.count))
             }
             tokens.append(token)
+            height = max(height, key.count)
             previous = key
         }
         while let node = open.popLast() { end[node] = Int32(byte.count) }

@@ -16,45 +16,46 @@ struct MaskCacheBuilder {
     /// The mask, and the most bytes the walk tried on one trie path (a walk never looks deeper).
     mutating func mask(at position: Int32) -> (mask: PositionMask, depth: Int) {
         let trie = vocabulary.trie
-        // After the first `d` bytes of the current trie path: the live stacks of the rule (numbered in
-        // `table`), and whether some stack finished the rule right after byte `d` (leaving the rest to
-        // the rules below).
-        var states: [Int32] = [table.id(of: [[position]])]
-        var finished: [Bool] = [false]
+        // The hot spot: one iteration per trie node, so the trie's arrays are read through locals.
+        let bytes = trie.byte, depths = trie.depth, ends = trie.end, tokenStart = trie.tokenStart, tokens = trie.tokens
+        // Indexed by `d`, after the first `d` bytes of the current trie path: the live stacks of the
+        // rule (numbered in `table`), and whether some stack finished the rule right after byte `d`
+        // (leaving the rest to the rules below).
+        var states = [Int32](repeating: StackSetTable.dead, count: trie.height + 1)
+        states[0] = table.id(of: [[position]])
+        var finished = [Bool](repeating: false, count: trie.height + 1)
         var accepted: [Int32] = []
         var leftovers: [(ArraySlice<UInt8>, Int32)] = []
 
         let follows = follow[Int(position)]
-        func addLeftovers(_ token: Int32, finishedUpTo last: Int) {
-            let bytes = vocabulary.bytes(of: token)
+        func addLeftovers(of node: Int, finishedUpTo last: Int) {
             guard last >= 1 else { return }
-            for k in 1...last where finished[k] && follows.contains(bytes[bytes.startIndex + k]) {
-                leftovers.append((bytes.dropFirst(k), token))
+            for token in tokens[Int(tokenStart[node])..<Int(tokenStart[node + 1])] {
+                let bytes = vocabulary.bytes(of: token)
+                for k in 1...last where finished[k] && follows.contains(bytes[bytes.startIndex + k]) {
+                    leftovers.append((bytes.dropFirst(k), token))
+                }
             }
         }
 
         var node = 0
         var deepest = 0
-        while node < trie.count {
-            let d = Int(trie.depth[node])
+        while node < bytes.count {
+            let d = Int(depths[node])
             deepest = max(deepest, d)
-            states.removeSubrange(d...)
-            finished.removeSubrange(d...)
-            let next = table.advance(states[d - 1], byte: trie.byte[node])
-            finished.append(table.canEnd[Int(next)])
+            let next = table.advance(states[d - 1], byte: bytes[node])
+            finished[d] = table.canEnd[Int(next)]
             if next == StackSetTable.dead {
                 // No stack of the rule survives this byte: this token and longer ones are decided below
                 // the rule (if it finished earlier on the path) or rejected.
-                for t in trie.tokens(at: node) { addLeftovers(t, finishedUpTo: d - 1) }
+                addLeftovers(of: node, finishedUpTo: d - 1)
                 if finished[1...d].contains(true) {
-                    for inner in node + 1..<Int(trie.end[node]) {
-                        for t in trie.tokens(at: inner) { addLeftovers(t, finishedUpTo: d) }
-                    }
+                    for inner in node + 1..<Int(ends[node]) { addLeftovers(of: inner, finishedUpTo: d) }
                 }
-                node = Int(trie.end[node])
+                node = Int(ends[node])
             } else {
-                accepted += trie.tokens(at: node)
-                states.append(next)
+                for i in Int(tokenStart[node])..<Int(tokenStart[node + 1]) { accepted.append(tokens[i]) }
+                states[d] = next
                 node += 1
             }
         }
