@@ -1,5 +1,6 @@
 /// What the mask cache knows about one terminal position of the grammar (the top of a parse stack),
-/// computed with nothing below that position's rule (XGrammar's adaptive token mask cache).
+/// computed with nothing below that position's rule (XGrammar's adaptive token mask cache). Copies of
+/// a bounded repetition share one (see `CompiledGrammar`).
 struct PositionMask: Sendable {
     /// Tokens matched within the rule (or ending exactly where it ends): allowed whatever lies below.
     /// A list when they are few, else a bit per token.
