@@ -112,7 +112,7 @@ public final class BatchExecutor {
         var firstToken: Date?
         /// The log-probabilities of the token sampled this step, when the request asked for them.
         var sampledLogprobs: TokenLogprobs?
-        /// The grammar allowed no token at all this step.
+        /// The grammar allowed no token at all this step (or refused the one its mask allowed).
         var grammarDeadEnd = false
         /// Prompt tokens whose log-probabilities were reported (a recomputed prompt reports none twice).
         var promptLogprobsSent = 0
@@ -388,8 +388,13 @@ public final class BatchExecutor {
                     candidates = UnsafeBufferPointer(masked)
                 }
                 let token = s.sampler.sample(candidates, scratch: scratch)
+                // The mask allows only what the matcher accepts; should the two ever disagree, the
+                // output ends where it still follows its grammar rather than leave it.
+                if s.grammar != nil, !s.grammar!.accept(token) {
+                    s.grammarDeadEnd = true
+                    return (id, -1)
+                }
                 s.sampler.accept(token)
-                _ = s.grammar?.accept(token)
                 // Only a request that asks pays: one pass for the normaliser, one for its top tokens.
                 s.sampledLogprobs = s.request.sampling.logprobs.map { TokenLogprobs(token: token, logits: rowLogits, top: $0) }
                 return (id, token)
