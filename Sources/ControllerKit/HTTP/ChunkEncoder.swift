@@ -46,17 +46,7 @@ struct ChunkEncoder {
         switch event {
         case .partial(let partial) where toolCalls != nil:
             let outputs = toolCalls!.feed(partial.text)
-            return chatEvents(outputs, logprobs: logprobs(partial.logprobs), finishReason: nil)
-        case .final(let final) where toolCalls != nil && final.finishReason != .deadline:
-            let outputs = toolCalls!.finish()
-            let reason = ToolCallParser.finishReason(final.finishReason.openAIName, calls: toolCalls!.callCount)
-            var events = chatEvents(outputs, logprobs: nil, finishReason: nil)
-            events.append(JSONBody.event(chunk(content: nil, finishReason: reason)))
-            if usage == .separateChunk {
-                events.append(JSONBody.event(CompletionDocument(
-                    id: id, object: kind.chunkObject, created: created, model: model, choices: [], usage: UsageBody(final.usage))))
-            }
-            return events
+            return chatEvents(outputs, logprobs: logprobs(partial.logprobs))
         case .partial(let partial):
             // Text can lag tokens (docs/protocol.md, 4.4): an empty delta says nothing, unless it
             // has the log-probabilities of its tokens.
@@ -70,11 +60,17 @@ struct ChunkEncoder {
             return [JSONBody.event(APIError.Body(error: APIError(.timeout, "the request's deadline passed at the worker")))]
         case .final(let final):
             var events: [ByteBuffer] = []
+            var reason = final.finishReason.openAIName
+            if toolCalls != nil {
+                // What the parser held back, and `tool_calls` as the reason when it found calls.
+                events += chatEvents(toolCalls!.finish(), logprobs: nil)
+                reason = ToolCallParser.finishReason(reason, calls: toolCalls!.callCount)
+            }
             if let echo {
                 events.append(JSONBody.event(chunk(content: echo, finishReason: nil)))
                 self.echo = nil
             }
-            events.append(JSONBody.event(chunk(content: nil, finishReason: final.finishReason.openAIName)))
+            events.append(JSONBody.event(chunk(content: nil, finishReason: reason)))
             if usage == .separateChunk {
                 events.append(JSONBody.event(CompletionDocument(
                     id: id, object: kind.chunkObject, created: created, model: model, choices: [], usage: UsageBody(final.usage))))
@@ -109,7 +105,7 @@ struct ChunkEncoder {
     /// streams one (its id, type and name, then its arguments). The first chunk carries the role and
     /// `logprobs`, sent even when the parser holds the text back, so entries follow their tokens.
     private mutating func chatEvents(
-        _ outputs: [ToolCallParser.Output], logprobs: LogprobsDocument?, finishReason: String?
+        _ outputs: [ToolCallParser.Output], logprobs: LogprobsDocument?
     ) -> [ByteBuffer] {
         var events: [ByteBuffer] = []
         var logprobs = logprobs
@@ -117,18 +113,17 @@ struct ChunkEncoder {
             events.append(JSONBody.event(chunk(content: nil, finishReason: nil, logprobs: logprobs)))
             logprobs = nil
         }
-        for output in outputs {
+        // A call read whole goes out as a streamed one does: its start, then its arguments.
+        let pieces = outputs.flatMap { output -> [ToolCallParser.Output] in
+            guard case .call(let call) = output else { return [output] }
+            return [.callStart(id: call.id, name: call.name), .callArguments(call.arguments)]
+        }
+        for output in pieces {
             switch output {
             case .content(let text):
                 events.append(JSONBody.event(chunk(content: text, finishReason: nil, logprobs: logprobs)))
-            case .call(let call):
-                let index = callsSent
-                callsSent += 1
-                events.append(JSONBody.event(chunk(
-                    content: nil, finishReason: nil, logprobs: logprobs,
-                    toolCalls: [.init(index: index, id: call.id, name: call.name, arguments: "")])))
-                events.append(JSONBody.event(chunk(
-                    content: nil, finishReason: nil, toolCalls: [.init(index: index, arguments: call.arguments)])))
+            case .call:
+                preconditionFailure("calls were split into their start and arguments above")
             case .callStart(let id, let name):
                 events.append(JSONBody.event(chunk(
                     content: nil, finishReason: nil, logprobs: logprobs,
