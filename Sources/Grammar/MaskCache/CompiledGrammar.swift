@@ -20,13 +20,27 @@ public final class CompiledGrammar: Sendable {
     let masks: [PositionMask]
     let suffixMemo = SuffixMemo()
 
-    public init(_ grammar: Grammar, vocabulary: TokenVocabulary) {
+    /// Compiled whatever it takes: for grammars the caller trusts (tests, benchmarks).
+    public convenience init(_ grammar: Grammar, vocabulary: TokenVocabulary) {
+        try! self.init(grammar, vocabulary: vocabulary, limit: nil)
+    }
+
+    /// Compiled within `limit`, or refused: some grammars are small to write and vast to walk (many
+    /// wide, ambiguous repetitions side by side), and a client's grammar must not hold a worker.
+    public static func compile(
+        _ grammar: Grammar, vocabulary: TokenVocabulary, within limit: Duration
+    ) throws(GrammarError) -> CompiledGrammar {
+        try CompiledGrammar(grammar, vocabulary: vocabulary, limit: limit)
+    }
+
+    private init(_ grammar: Grammar, vocabulary: TokenVocabulary, limit: Duration?) throws(GrammarError) {
         self.grammar = grammar
         self.vocabulary = vocabulary
         let machine = StackMachine(grammar)
         self.machine = machine
         initialStacks = machine.initialStacks(root: grammar.root)
-        var builder = MaskCacheBuilder(grammar: grammar, machine: machine, vocabulary: vocabulary)
+        var builder = MaskCacheBuilder(
+            grammar: grammar, machine: machine, vocabulary: vocabulary, deadline: limit.map { ContinuousClock.now + $0 })
         var maskIndex = [Int32](repeating: -1, count: grammar.elements.count)
         var masks: [PositionMask] = []
         for chain in grammar.repetitionChains where Self.takesBytes(chain, machine) {
@@ -51,6 +65,9 @@ public final class CompiledGrammar: Sendable {
         for position in grammar.terminalPositions where maskIndex[Int(position)] < 0 {
             maskIndex[Int(position)] = Int32(masks.count)
             masks.append(builder.mask(at: position).mask)
+        }
+        if builder.expired, let limit {
+            throw GrammarError("too complex: its token masks for this model cannot be compiled within \(limit)")
         }
         self.maskIndex = maskIndex
         self.masks = masks

@@ -6,11 +6,15 @@ struct MaskCacheBuilder {
     /// Per position, the bytes that can follow its rule: a leftover suffix starting otherwise can never
     /// be accepted, so it is not stored.
     let follow: [ByteSet]
+    /// Past it, walks stop at once and `expired` says so: the grammar is refused, not half-built.
+    let deadline: ContinuousClock.Instant?
+    private(set) var expired = false
 
-    init(grammar: Grammar, machine: StackMachine, vocabulary: TokenVocabulary) {
+    init(grammar: Grammar, machine: StackMachine, vocabulary: TokenVocabulary, deadline: ContinuousClock.Instant? = nil) {
         table = StackSetTable(machine: machine)
         self.vocabulary = vocabulary
         follow = FollowSets.afterRule(grammar, machine: machine)
+        self.deadline = deadline
     }
 
     /// The mask, and the most bytes the walk tried on one trie path (a walk never looks deeper).
@@ -40,7 +44,10 @@ struct MaskCacheBuilder {
 
         var node = 0
         var deepest = 0
-        while node < bytes.count {
+        var steps = 0
+        while node < bytes.count, !expired {
+            steps += 1
+            if steps & 0xFFF == 0, let deadline, ContinuousClock.now > deadline { expired = true }
             let d = Int(depths[node])
             deepest = max(deepest, d)
             let next = table.advance(states[d - 1], byte: bytes[node])

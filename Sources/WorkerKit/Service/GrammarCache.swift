@@ -9,6 +9,10 @@ import Synchronization
 final class GrammarCache: Sendable {
     private let tokenizer: Tokenizer
     private let capacity: Int
+    /// The longest one compile may take; a grammar that needs more fails its request. Schemas of
+    /// every supported keyword compile in well under a second (docs/benchmarks.md), and the
+    /// controller drops a worker that shows no progress for 30 s.
+    private let compileLimit: Duration
     private struct State {
         var vocabulary: TokenVocabulary?
         /// Most recently used last.
@@ -16,9 +20,10 @@ final class GrammarCache: Sendable {
     }
     private let state = Mutex(State())
 
-    init(tokenizer: Tokenizer, capacity: Int = 16) {
+    init(tokenizer: Tokenizer, capacity: Int = 16, compileLimit: Duration = .seconds(5)) {
         self.tokenizer = tokenizer
         self.capacity = capacity
+        self.compileLimit = compileLimit
     }
 
     func compiled(_ gbnf: String) throws(GrammarError) -> CompiledGrammar {
@@ -32,7 +37,7 @@ final class GrammarCache: Sendable {
         }
         if let cached { return cached }
         // Outside the lock: another request's grammar need not wait for this one's.
-        let compiled = CompiledGrammar(try Grammar(gbnf: gbnf), vocabulary: vocabulary)
+        let compiled = try CompiledGrammar.compile(Grammar(gbnf: gbnf), vocabulary: vocabulary, within: compileLimit)
         state.withLock { state in
             state.entries.append((gbnf, compiled))
             if state.entries.count > capacity { state.entries.removeFirst() }

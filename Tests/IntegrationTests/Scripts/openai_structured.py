@@ -193,6 +193,12 @@ def main():
     assert "launch_rockets" in message, message
     message = expect_bad_request("bad GBNF", client=client, model=model, messages=ask, extra_body={"grammar": "root ::= ("})
     assert "grammar" in message, message
+    # Small to write, vast to compile: refused by the worker's compile limit (5 s), which goes on serving.
+    hostile = "root ::= " + " ".join(["[^a]{0,40}"] * 12)
+    message = expect_bad_request("hostile GBNF", client=client, model=model, messages=ask, max_tokens=4, extra_body={"grammar": hostile})
+    assert "too complex" in message, message
+    after = client.chat.completions.create(model=model, messages=ask, max_tokens=4, temperature=0)
+    assert after.choices[0].finish_reason == "length", after
 
     # Usage when streaming comes only with stream_options.include_usage, in a last chunk of its own
     # with empty choices; harmless fields are taken; fields that would change the output are refused.
