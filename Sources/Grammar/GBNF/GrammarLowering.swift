@@ -9,6 +9,11 @@
 /// `x{m,n}` becomes m copies of x and a chain `R_{n-m} ::= a1 R_{n-m-1} | … | ε` down to
 /// `R_1 ::= a1 | … | an | ε`; the chains are recorded (`R_1` first) because every `R_k` past `R_1` has
 /// the same elements but for the rule it calls, which lets the mask cache share work between them.
+///
+/// A rule or group of more than `maxUnfactored` alternatives is left-factored into a trie: alternatives
+/// that begin alike share their common prefix and continue in a rule of their tails. An `enum` of
+/// 3,000 strings all starting with `"` would otherwise make 3,000 parse stacks on its first byte, past
+/// `StackMachine.maxStacks`; factored, a byte keeps a stack per distinct continuation at most.
 struct GrammarLowering {
     typealias Element = Grammar.Element
     typealias Body = [[Element]]
@@ -25,6 +30,8 @@ struct GrammarLowering {
 
     /// Bodies larger than this are referenced rather than inlined into a repetition.
     private static let maxInlinedElements = 4096
+    /// Bodies with more alternatives than this are left-factored (see above).
+    static let maxUnfactored = 32
 
     init(rules: [GBNFRule], root rootName: String) throws(GrammarError) {
         guard !rules.isEmpty else { throw GrammarError("the grammar has no rules") }
@@ -55,6 +62,7 @@ struct GrammarLowering {
         let rule = rules[Int(id)]
         var body: Body = []
         for sequence in rule.alternatives { body.append(try lower(sequence, owner: rule.name)) }
+        body = factored(body, owner: rule.name)
         lowering.remove(id)
         bodies[Int(id)] = body
         return body
@@ -79,7 +87,7 @@ struct GrammarLowering {
         case .group(let sequences):
             var body: Body = []
             for s in sequences { body.append(try lower(s, owner: owner)) }
-            try add(rule(body, owner: owner), to: &sequence)
+            try add(rule(factored(body, owner: owner), owner: owner), to: &sequence)
         case .repetition(let item, let min, let max):
             let alternatives = try alternatives(of: item, owner: owner)
             let once = rule(alternatives, owner: owner)
@@ -140,6 +148,37 @@ struct GrammarLowering {
             } else {
                 result.append(alternative)
             }
+        }
+        return result
+    }
+
+    /// The body with alternatives that start with the same element merged, recursively, when it has more
+    /// than `maxUnfactored`: `"ab" | "ac" | "b"` becomes `"a" R | "b"` with `R ::= "b" | "c"`. Each group
+    /// keeps its longest common prefix; a tail may be empty (one alternative was a prefix of another).
+    /// The order of first appearance is kept, and the language is unchanged.
+    private mutating func factored(_ body: Body, owner: String) -> Body {
+        guard body.count > Self.maxUnfactored else { return body }
+        var order: [Element?] = []
+        var groups: [Element?: Body] = [:]
+        for alternative in body {
+            let key = alternative.first
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(alternative)
+        }
+        guard order.count < body.count else { return body }
+        var result: Body = []
+        for key in order {
+            let group = groups[key]!
+            guard key != nil, group.count > 1 else {
+                result += key == nil ? [group[0]] : group
+                continue
+            }
+            var common = 1
+            while group.allSatisfy({ $0.count > common && $0[common] == group[0][common] }) { common += 1 }
+            let prefix = Array(group[0][..<common])
+            let tails = factored(group.map { Array($0[common...]) }, owner: owner)
+            // Identical alternatives collapse into one.
+            result.append(prefix + (tails.allSatisfy(\.isEmpty) ? [] : [.rule(newRule(tails, owner: owner))]))
         }
         return result
     }

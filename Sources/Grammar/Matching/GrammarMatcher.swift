@@ -15,14 +15,10 @@ public struct GrammarMatcher: Sendable {
     public var canEnd: Bool { stacks.contains { grammar.machine.canEnd($0) } }
 
     /// Nothing but the end can follow: the caller may stop at once.
-    public var isExhausted: Bool { expandedStacks.allSatisfy { $0.isEmpty } }
+    public var isExhausted: Bool { expandedStacks?.allSatisfy { $0.isEmpty } ?? false }
 
-    /// The stacks with a terminal on top (or empty, complete).
-    private var expandedStacks: [ParseStack] {
-        var out: [ParseStack] = []
-        for stack in stacks { grammar.machine.expand(stack, into: &out) }
-        return grammar.machine.deduplicated(out)
-    }
+    /// The stacks with a terminal on top (or empty, complete); nil past `StackMachine`'s caps.
+    private var expandedStacks: [ParseStack]? { grammar.machine.expand(stacks) }
 
     /// Accepts a token's bytes; an end token is accepted iff `canEnd` and leaves the state as it is.
     /// False, with the state unchanged, if the token is not allowed.
@@ -54,6 +50,14 @@ public struct GrammarMatcher: Sendable {
         let vocabulary = grammar.vocabulary
         precondition(mask.count >= vocabulary.maskWords, "the mask needs \(vocabulary.maskWords) words")
         UnsafeMutableBufferPointer(rebasing: mask[..<vocabulary.maskWords]).update(repeating: 0)
+        guard let expandedStacks else {
+            // Past the caps the cached masks (each of one stack, within the caps alone) prove nothing:
+            // the whole vocabulary is stepped with `advance`, exactly as `accept` steps a token. Slow,
+            // and only for grammars that keep more than `maxStacks` parses alive.
+            for t in allowed(by: vocabulary.trie, from: stacks) { mask[Int(t) >> 5] |= 1 << UInt32(t & 31) }
+            if canEnd { for t in vocabulary.endTokens where Int(t) < vocabulary.count { mask[Int(t) >> 5] |= 1 << UInt32(t & 31) } }
+            return
+        }
         var done: [Int32] = []
         for stack in expandedStacks {
             guard let top = stack.last else {
@@ -68,17 +72,18 @@ public struct GrammarMatcher: Sendable {
             }
             if !cached.suffixes.isEmpty {
                 let key = SuffixMemo.Key(mask: index, below: stack.dropLast())
-                let tokens = grammar.suffixMemo.tokens(for: key) { allowedBySuffix(cached.suffixes, below: key.below) }
+                let tokens = grammar.suffixMemo.tokens(for: key) { allowed(by: cached.suffixes, from: [Array(key.below)]) }
                 for t in tokens { mask[Int(t) >> 5] |= 1 << UInt32(t & 31) }
             }
         }
     }
 
-    /// The tokens whose leftover suffix the stack below the top rule accepts.
-    private func allowedBySuffix(_ trie: ByteTrie, below: ArraySlice<Int32>) -> [Int32] {
+    /// The tokens of the trie whose bytes the stacks accept, stepped with `advance` as `accept` steps them:
+    /// leftover suffixes against the stack below the top rule, or the whole vocabulary.
+    private func allowed(by trie: ByteTrie, from stacks: [ParseStack]) -> [Int32] {
         var allowed: [Int32] = []
         let machine = grammar.machine
-        var states = [[Array(below)]]
+        var states = [stacks]
         var node = 0
         while node < trie.count {
             let d = Int(trie.depth[node])

@@ -36,12 +36,22 @@ struct StackMachine: Sendable {
         stack.allSatisfy { canFinish[Int($0)] }
     }
 
+    /// Whether a step that made `count` stacks with `budget` expansion steps left stayed within the
+    /// caps. The one rule for both `advance` and `expand`, so that a mask and `accept` agree on it.
+    static func withinCaps(count: Int, budget: Int) -> Bool {
+        count <= maxStacks && budget >= 0
+    }
+
     /// Pops finished rules and pushes the alternatives of referenced rules until each resulting stack's
     /// top is a terminal (or the stack is empty: complete). A reference that ends its alternative is
     /// not kept on the stack (a tail call), so right recursion like `R ::= x R | ε` runs in constant depth.
-    func expand(_ stack: ParseStack, into out: inout [ParseStack]) {
+    /// Nil past the caps (like `advance`, with one budget for the whole set): then only stepping the
+    /// unexpanded stacks byte by byte, as `accept` does, can tell which tokens are allowed.
+    func expand(_ stacks: [ParseStack]) -> [ParseStack]? {
+        var out: [ParseStack] = []
         var budget = Self.maxExpansions
-        expand(stack, into: &out, budget: &budget)
+        for stack in stacks { expand(stack, into: &out, budget: &budget) }
+        return Self.withinCaps(count: out.count, budget: budget) ? deduplicated(out) : nil
     }
 
     private func expand(_ stack: ParseStack, into out: inout [ParseStack], budget: inout Int) {
@@ -75,7 +85,7 @@ struct StackMachine: Sendable {
         var out: [ParseStack] = []
         var budget = Self.maxExpansions
         for stack in stacks { step(stack, byte: byte, into: &out, budget: &budget) }
-        return out.count > Self.maxStacks || budget < 0 ? [] : deduplicated(out)
+        return Self.withinCaps(count: out.count, budget: budget) ? deduplicated(out) : []
     }
 
     /// Expands `stack` only into the alternatives that can take `byte`, and takes it.
