@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func jsonGrammarAcceptsJSON() throws {
-        let g = Grammar.jsonGBNF
+        let g = JSONSchemaGrammar.anyObjectGBNF
         #expect(try matches(g, #"{"a": [1, -2.5e3, "x\u00e9\n", true, null, {}], "b": {"c": []}}"#))
         #expect(try matches(g, "{\n  \"é\": \"😀\"\n}"))
         #expect(try !matches(g, #"{"a": }"#))

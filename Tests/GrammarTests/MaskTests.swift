@@ -20,7 +20,7 @@ import Testing
     static let synthetic = TokenVocabulary(tokens: syntheticTokens, endTokens: [endToken])
 
     static let grammars: [(String, String)] = [
-        ("json", Grammar.jsonGBNF),
+        ("json", JSONSchemaGrammar.anyObjectGBNF),
         ("person", personGBNF),
         ("ambiguous", #"root ::= "a" "b"+ "c" | "ab" [a-c]* | x"# + "\nx ::= (\"{\" x \"}\")? \"é\"{1,2}"),
         ("utf8", #"root ::= ([^a-z] | "ab")* "."? "#),
@@ -138,7 +138,7 @@ import Testing
 
 @Suite struct GrammarBenchmarkTests {
     @Test func walkReportsSaneFigures() throws {
-        var bench = GrammarBenchmark(grammar: try Grammar(gbnf: Grammar.jsonGBNF), vocabulary: MaskTests.synthetic)
+        var bench = GrammarBenchmark(grammar: try Grammar(gbnf: JSONSchemaGrammar.anyObjectGBNF), vocabulary: MaskTests.synthetic)
         bench.steps = 300
         let report = bench.run()
         #expect(report.steps == 300)
