@@ -39,6 +39,17 @@ public struct ToolCall: Sendable, Equatable {
     }
 }
 
+extension ToolChoice {
+    /// The tools one of which the answer must call: nil when the choice requires no call.
+    public func requiredTools(of tools: [ToolDefinition]) -> [ToolDefinition]? {
+        switch self {
+        case .auto, .none: nil
+        case .required: tools
+        case .function(let name): tools.filter { $0.name == name }
+        }
+    }
+}
+
 private enum ToolChoiceKind: UInt8 {
     case auto = 0
     case none = 1

@@ -35,7 +35,7 @@ struct ChatCompletionBody: CompletionRequestBody {
         logprobs = asked ? top ?? 0 : nil
         tools = try ToolFields(from: decoder)
         structuredOutput = try StructuredOutputFields(from: decoder)
-        if structuredOutput.grammar != nil, tools.choice == .required || { if case .function = tools.choice { true } else { false } }() {
+        if structuredOutput.grammar != nil, tools.choice.requiredTools(of: tools.tools) != nil {
             throw InvalidField(decoder.codingPath + [ToolFields.CodingKeys.toolChoice], "a required tool call cannot be combined with response_format or grammar")
         }
     }

@@ -71,13 +71,7 @@ struct RequestPreparer: Sendable {
     /// else the request's own (structured output), compiled or taken from the cache.
     private func grammarMatcher(_ request: GenerationRequest) throws(Failure) -> GrammarMatcher? {
         var gbnf = request.sampling.grammar
-        let required: [ToolDefinition]
-        switch request.toolChoice {
-        case .required: required = request.tools
-        case .function(let name): required = request.tools.filter { $0.name == name }
-        case .auto, .none: required = []
-        }
-        if request.toolChoice != .auto && request.toolChoice != .none {
+        if let required = request.toolChoice.requiredTools(of: request.tools) {
             guard !required.isEmpty else {
                 throw Failure(code: .badRequest, message: "tool_choice names a function the request's tools do not have")
             }

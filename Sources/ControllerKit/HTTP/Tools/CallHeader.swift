@@ -34,8 +34,8 @@ enum CallHeader {
         guard quote else { return .other }
         var name = ""
         while i < text.endIndex, text[i] != "\"" {
-            // Tool names are letters, digits, '_' and '-': anything else is read whole.
-            guard text[i].isASCII, text[i].isLetter || text[i].isNumber || text[i] == "_" || text[i] == "-" else { return .other }
+            // Anything but a tool name's characters is read whole.
+            guard ToolFields.isNameCharacter(text[i]) else { return .other }
             name.append(text[i])
             i = text.index(after: i)
         }

@@ -30,6 +30,11 @@ struct ToolFields {
         struct Name: Decodable { var name: String }
     }
 
+    /// What a tool's name is made of, as OpenAI allows: ASCII letters, digits, `_` and `-`.
+    static func isNameCharacter(_ c: Character) -> Bool {
+        c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "-")
+    }
+
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let given = try container.decodeIfPresent([Tool].self, forKey: .tools) ?? []
@@ -41,9 +46,7 @@ struct ToolFields {
                 throw InvalidField(path, "tools[\(index)]: only tools of type 'function' are supported")
             }
             let name = tool.function.name
-            guard (1...64).contains(name.count),
-                  name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") })
-            else {
+            guard (1...64).contains(name.count), name.allSatisfy(Self.isNameCharacter) else {
                 throw InvalidField(path, "tools[\(index)].function.name must be 1 to 64 letters, digits, '_' or '-'")
             }
             guard names.insert(name).inserted else { throw InvalidField(path, "tools[\(index)]: a second tool named '\(name)'") }
